@@ -1,0 +1,46 @@
+import {
+	NodeConnectionTypes,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+} from 'n8n-workflow';
+
+import * as leadExport from './actions/leadExport';
+import { router } from './actions/router';
+import * as listSearch from './methods/listSearch';
+import * as loadOptions from './methods/loadOptions';
+
+export class MarketoBulkLeadExtract implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Marketo Bulk Lead Extract',
+		name: 'marketoBulkLeadExtract',
+		icon: { light: 'file:marketo.svg', dark: 'file:marketo.dark.svg' },
+		group: ['input'],
+		version: 1,
+		subtitle: '={{ $parameter["operation"] }}',
+		description: 'Export leads from Marketo in bulk with the Bulk Lead Extract API',
+		defaults: { name: 'Marketo Bulk Lead Extract' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'marketoOAuth2Api', required: true }],
+		properties: [
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [{ name: 'Lead Export', value: 'leadExport' }],
+				default: 'leadExport',
+			},
+			...leadExport.description,
+		],
+	};
+
+	methods = { loadOptions, listSearch };
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await router.call(this);
+	}
+}

@@ -1,0 +1,40 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import type { MarketoClient } from '../../transport';
+import { listExportJobs } from '../../transport/leadExportApi';
+import { forOperations } from '../common.descriptions';
+
+export const description: INodeProperties[] = forOperations(
+	['listJobs'],
+	[
+		{
+			displayName: 'Status',
+			name: 'statusFilter',
+			type: 'multiOptions',
+			default: [],
+			options: [
+				{ name: 'Cancelled', value: 'Cancelled' },
+				{ name: 'Completed', value: 'Completed' },
+				{ name: 'Created', value: 'Created' },
+				{ name: 'Failed', value: 'Failed' },
+				{ name: 'Processing', value: 'Processing' },
+				{ name: 'Queued', value: 'Queued' },
+			],
+			description: 'Only jobs in these states; none chosen lists every job',
+		},
+	],
+);
+
+/**
+ * The API user's export jobs of the last 7 days, one item per job, every page followed.
+ * https://developer.adobe.com/marketo-apis/api/mapi/#tag/Bulk-Export-Leads/operation/getExportLeadsUsingGET
+ */
+export async function execute(
+	this: IExecuteFunctions,
+	client: MarketoClient,
+	itemIndex: number,
+): Promise<INodeExecutionData[]> {
+	const statuses = this.getNodeParameter('statusFilter', itemIndex, []) as string[];
+	const jobs = await listExportJobs(client, statuses);
+	return jobs.map((job) => ({ json: job }));
+}

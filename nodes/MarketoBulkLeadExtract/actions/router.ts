@@ -1,0 +1,50 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { MarketoClient } from '../transport';
+import { MarketoApiError } from '../transport/marketoErrors';
+import { asNodeError } from '../transport/nodeErrors';
+import { operations, type LeadExportOperation } from './leadExport';
+
+/**
+ * Runs the chosen operation once per input item, reading its parameters for
+ * that item. With "Continue On Fail" a failing item becomes an item carrying
+ * the error; every output item points back at the input item it came from.
+ */
+export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const items = this.getInputData();
+	const output: INodeExecutionData[] = [];
+	let client: MarketoClient | undefined;
+
+	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		try {
+			const operation = this.getNodeParameter('operation', itemIndex) as LeadExportOperation;
+			const handler = operations[operation];
+			if (!handler) {
+				throw new NodeOperationError(this.getNode(), `Unknown operation "${operation}"`, {
+					itemIndex,
+				});
+			}
+			client ??= await MarketoClient.connect(this);
+			const results = await handler.execute.call(this, client, itemIndex);
+			for (const result of results) output.push({ ...result, pairedItem: { item: itemIndex } });
+		} catch (error) {
+			if (this.continueOnFail()) {
+				output.push({ json: errorItem(error), pairedItem: { item: itemIndex } });
+				continue;
+			}
+			const nodeError = asNodeError(this.getNode(), error);
+			nodeError.context.itemIndex = itemIndex;
+			throw nodeError;
+		}
+	}
+	return [output];
+}
+
+function errorItem(error: Error): IDataObject {
+	const item: IDataObject = { error: error.message };
+	const description = (error as { description?: unknown }).description;
+	if (typeof description === 'string' && description !== '') item.description = description;
+	if (error instanceof MarketoApiError) item.marketoCode = error.marketoCode;
+	return item;
+}

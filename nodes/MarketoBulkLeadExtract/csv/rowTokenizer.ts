@@ -1,0 +1,280 @@
+/**
+ * RFC 4180 tokenizer for Marketo's CSV, TSV and SSV files, fed text in chunks of
+ * any size: every piece of state (inside a quoted value, a quote or a CR seen as
+ * the last character of a chunk) survives the boundary, so a value may hold the
+ * delimiter, doubled quotes and CR/LF/CRLF line breaks wherever chunks split.
+ *
+ * Rows end at LF or CRLF. A lone CR inside an unquoted value is data (Marketo
+ * files carry stray CRs). Unquoted `null` is Marketo's empty value and becomes
+ * null; a quoted "null" stays the text "null". NUL characters are dropped.
+ */
+
+export type Cell = string | null;
+
+export class MalformedFileError extends Error {}
+
+const QUOTE = 0x22;
+const LF = 0x0a;
+const CR = 0x0d;
+
+/** A delimiter, or 'ssv' to choose between ';' and ' ' from the header row. */
+export type DelimiterSpec = ',' | '\t' | ';' | ' ' | 'ssv';
+
+export class RowTokenizer {
+	private delimiter: number;
+
+	/** Text held back while the SSV delimiter is still unknown. */
+	private undecided = '';
+
+	private field = '';
+
+	private row: Cell[] = [];
+
+	private fieldStart = true;
+
+	private inQuotes = false;
+
+	private quoted = false;
+
+	private closedQuote = false;
+
+	private pendingQuote = false;
+
+	private pendingCR = false;
+
+	private firstChunk = true;
+
+	/** Rows completed so far, counting the header as row 1; used in error messages. */
+	rowNumber = 0;
+
+	private out: Cell[][] = [];
+
+	constructor(delimiter: DelimiterSpec) {
+		this.delimiter = delimiter === 'ssv' ? -1 : delimiter.charCodeAt(0);
+	}
+
+	/** The delimiter in use, once known. */
+	get delimiterChar(): string | undefined {
+		return this.delimiter === -1 ? undefined : String.fromCharCode(this.delimiter);
+	}
+
+	/** Tokenizes a chunk; returns the rows it completed. */
+	push(text: string): Cell[][] {
+		if (this.firstChunk && text.length > 0) {
+			this.firstChunk = false;
+			if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+		}
+		if (text.indexOf('\0') !== -1) text = text.replace(/\0/g, '');
+		if (this.delimiter === -1) {
+			this.undecided += text;
+			const headerEnd = endOfFirstRow(this.undecided);
+			if (headerEnd === -1) return [];
+			this.delimiter = detectSsvDelimiter(this.undecided.slice(0, headerEnd));
+			text = this.undecided;
+			this.undecided = '';
+		}
+		this.scan(text);
+		const rows = this.out;
+		this.out = [];
+		return rows;
+	}
+
+	/** Ends the input; returns the last row, if any. Throws if a quoted value never closed. */
+	end(): Cell[][] {
+		if (this.delimiter === -1) {
+			this.delimiter = detectSsvDelimiter(this.undecided);
+			const text = this.undecided;
+			this.undecided = '';
+			this.scan(text);
+		}
+		if (this.pendingQuote) {
+			this.pendingQuote = false;
+			this.inQuotes = false;
+			this.closedQuote = true;
+		}
+		if (this.inQuotes) {
+			throw new MalformedFileError(
+				`Row ${this.rowNumber + 1}: a quoted value is never closed; the file is cut short or damaged.`,
+			);
+		}
+		this.pendingCR = false;
+		if (!this.fieldStart || this.row.length > 0 || this.closedQuote) {
+			this.endField();
+			this.endRow();
+		}
+		const rows = this.out;
+		this.out = [];
+		return rows;
+	}
+
+	private scan(chunk: string): void {
+		const n = chunk.length;
+		const d = this.delimiter;
+		let i = 0;
+
+		if (n > 0 && this.pendingQuote) {
+			this.pendingQuote = false;
+			if (chunk.charCodeAt(0) === QUOTE) {
+				this.field += '"';
+				i = 1;
+			} else {
+				this.inQuotes = false;
+				this.closedQuote = true;
+			}
+		}
+		if (n > 0 && this.pendingCR) {
+			this.pendingCR = false;
+			if (chunk.charCodeAt(0) === LF) {
+				this.endField();
+				this.endRow();
+				i = 1;
+			} else if (this.closedQuote) {
+				this.unexpectedAfterQuote('\r');
+			} else {
+				this.field += '\r';
+				this.fieldStart = false;
+			}
+		}
+
+		while (i < n) {
+			if (this.inQuotes) {
+				const q = chunk.indexOf('"', i);
+				if (q === -1) {
+					this.field += chunk.slice(i);
+					return;
+				}
+				this.field += chunk.slice(i, q);
+				if (q + 1 === n) {
+					this.pendingQuote = true;
+					return;
+				}
+				if (chunk.charCodeAt(q + 1) === QUOTE) {
+					this.field += '"';
+					i = q + 2;
+				} else {
+					this.inQuotes = false;
+					this.closedQuote = true;
+					i = q + 1;
+				}
+				continue;
+			}
+
+			const c = chunk.charCodeAt(i);
+			if (this.closedQuote) {
+				if (c === d) {
+					this.endField();
+					i++;
+				} else if (c === LF) {
+					this.endField();
+					this.endRow();
+					i++;
+				} else if (c === CR) {
+					if (i + 1 === n) {
+						this.pendingCR = true;
+						return;
+					}
+					if (chunk.charCodeAt(i + 1) !== LF) this.unexpectedAfterQuote('\r');
+					this.endField();
+					this.endRow();
+					i += 2;
+				} else {
+					this.unexpectedAfterQuote(chunk[i]);
+				}
+				continue;
+			}
+
+			if (this.fieldStart && c === QUOTE) {
+				this.inQuotes = true;
+				this.quoted = true;
+				this.fieldStart = false;
+				i++;
+				continue;
+			}
+
+			// An unquoted run up to the next delimiter, LF or CR.
+			let j = i;
+			while (j < n) {
+				const cj = chunk.charCodeAt(j);
+				if (cj === d || cj === LF || cj === CR) break;
+				j++;
+			}
+			if (j > i) {
+				this.field = this.fieldStart ? chunk.slice(i, j) : this.field + chunk.slice(i, j);
+				this.fieldStart = false;
+			}
+			if (j === n) return;
+			const cj = chunk.charCodeAt(j);
+			if (cj === d) {
+				this.endField();
+				i = j + 1;
+			} else if (cj === LF) {
+				this.endField();
+				this.endRow();
+				i = j + 1;
+			} else if (j + 1 === n) {
+				this.pendingCR = true;
+				return;
+			} else if (chunk.charCodeAt(j + 1) === LF) {
+				this.endField();
+				this.endRow();
+				i = j + 2;
+			} else {
+				// A stray CR inside an unquoted value is kept as data.
+				this.field += '\r';
+				this.fieldStart = false;
+				i = j + 1;
+			}
+		}
+	}
+
+	private endField(): void {
+		const text = this.field;
+		this.row.push(!this.quoted && text === 'null' ? null : text);
+		this.field = '';
+		this.fieldStart = true;
+		this.quoted = false;
+		this.closedQuote = false;
+	}
+
+	private endRow(): void {
+		const row = this.row;
+		this.row = [];
+		// A blank line (one empty unquoted cell) carries no record: Marketo writes empty values as null.
+		if (row.length === 1 && row[0] === '') return;
+		this.rowNumber++;
+		this.out.push(row);
+	}
+
+	private unexpectedAfterQuote(character: string): never {
+		const shown = JSON.stringify(character);
+		throw new MalformedFileError(
+			`Row ${this.rowNumber + 1}: ${shown} follows a closing quote; a quoted value must be followed by the delimiter or a line break.`,
+		);
+	}
+}
+
+/** Index of the first LF outside quotes, or -1 if the first row is not complete yet. */
+function endOfFirstRow(text: string): number {
+	let inQuotes = false;
+	for (let i = 0; i < text.length; i++) {
+		const c = text.charCodeAt(i);
+		if (c === QUOTE) inQuotes = !inQuotes;
+		else if (c === LF && !inQuotes) return i;
+	}
+	return -1;
+}
+
+/**
+ * Adobe documents SSV once as semicolon- and elsewhere as space-separated. The
+ * header decides: an unquoted ';' means semicolons (a space-separated header
+ * quotes any name holding a space or a ';'), otherwise spaces.
+ */
+export function detectSsvDelimiter(header: string): number {
+	let inQuotes = false;
+	for (let i = 0; i < header.length; i++) {
+		const c = header.charCodeAt(i);
+		if (c === QUOTE) inQuotes = !inQuotes;
+		else if (c === 0x3b && !inQuotes) return 0x3b;
+	}
+	return 0x20;
+}

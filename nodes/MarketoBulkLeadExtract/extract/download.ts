@@ -1,0 +1,216 @@
+import { createHash } from 'crypto';
+import { NodeApiError } from 'n8n-workflow';
+
+import { readSmallBody, type MarketoClient } from '../transport';
+import { classifyNetworkError, messagesOf } from '../transport/networkErrors';
+import { asNodeError } from '../transport/nodeErrors';
+
+/** What the job's status said about its file; used to check what arrives. */
+export interface ExportFileInfo {
+	exportId: string;
+	/** `fileSize` from the status, in bytes. */
+	fileSize?: number;
+	/** `fileChecksum` from the status: `sha256:<hex>`. */
+	fileChecksum?: string;
+}
+
+export interface ByteRange {
+	start: number;
+	/** Inclusive; open-ended when absent. */
+	end?: number;
+}
+
+export const DOWNLOAD_TIMING = {
+	/** A dropped connection is resumed from the last byte received at most this many times. */
+	maxResumes: 8,
+	/** Wait before resuming; grows linearly with each resume. */
+	resumeDelayMs: 1_000,
+	/** A Completed job's file has been seen answering 404 for a while: keep asking this long. */
+	notReadyGiveUpMs: 5 * 60_000,
+	notReadyDelayMs: 15_000,
+} as const;
+
+export interface DownloadProgress {
+	bytes: number;
+	resumes: number;
+	/** The class of the HTTP response stream n8n handed us; see readableFromChunks. */
+	streamClass?: unknown;
+}
+
+/**
+ * Streams one export file. A connection that drops mid-file is resumed with
+ * `Range: bytes=<received>-` (bounded), so nothing already received is fetched
+ * again and nothing is skipped; a server that ignores Range (200 instead of 206)
+ * is handled by discarding the bytes already delivered. The bytes yielded are
+ * exactly the file (or the requested range), in order, once.
+ */
+export async function* streamExportFile(
+	client: MarketoClient,
+	file: ExportFileInfo,
+	range: ByteRange | undefined,
+	progress: DownloadProgress = { bytes: 0, resumes: 0 },
+): AsyncGenerator<Buffer> {
+	const path = `/bulk/v1/leads/export/${file.exportId}/file.json`;
+	const start = range?.start ?? 0;
+	const end = range?.end;
+	let notReadySince: number | undefined;
+
+	for (;;) {
+		const from = start + progress.bytes;
+		if (end !== undefined && from > end) return;
+		const wantsRange = from > 0 || end !== undefined;
+		const header = wantsRange ? `bytes=${from}-${end ?? ''}` : undefined;
+		const response = await client.requestFile(path, header);
+
+		if (response.statusCode === 404) {
+			const text = await readSmallBody(response.body);
+			notReadySince ??= Date.now();
+			if (Date.now() - notReadySince >= DOWNLOAD_TIMING.notReadyGiveUpMs) {
+				throw downloadError(
+					client,
+					`Marketo answered 404 for the file of export ${file.exportId} for ${Math.round(DOWNLOAD_TIMING.notReadyGiveUpMs / 60_000)} minutes: ${text.trim().slice(0, 200)}`,
+					'The job reported Completed, but its file never became available. Run Get Job File later; files are kept for 7 days.',
+				);
+			}
+			await client.wait(DOWNLOAD_TIMING.notReadyDelayMs);
+			continue;
+		}
+		if (response.statusCode === 416) {
+			await readSmallBody(response.body);
+			// Asking past the end after a resume means everything has arrived.
+			if (file.fileSize !== undefined && from >= file.fileSize) return;
+			throw downloadError(
+				client,
+				`Marketo refused the byte range ${header ?? ''} of export ${file.exportId} (HTTP 416).`,
+				file.fileSize !== undefined
+					? `The file has ${file.fileSize} bytes; ask for a range inside it.`
+					: 'Ask for a range inside the file.',
+			);
+		}
+		if (response.statusCode !== 200 && response.statusCode !== 206) {
+			const text = await readSmallBody(response.body);
+			throw downloadError(
+				client,
+				`Marketo answered HTTP ${response.statusCode} for the file of export ${file.exportId}: ${text.trim().slice(0, 200)}`,
+				'Check the job status; only Completed jobs have a file.',
+			);
+		}
+
+		// Bytes to drop from this response: all of them up to `from` if Range was ignored.
+		let skip = response.statusCode === 200 ? from : 0;
+		if (response.statusCode === 206) {
+			const rangeStart = contentRangeStart(response.headers['content-range']);
+			if (rangeStart !== undefined && rangeStart !== from) {
+				response.body.destroy?.();
+				throw downloadError(
+					client,
+					`Marketo returned bytes from ${rangeStart} when bytes from ${from} were asked for (export ${file.exportId}).`,
+					'Run the node again.',
+				);
+			}
+		}
+		progress.streamClass ??= response.body.constructor;
+		try {
+			for await (const raw of response.body) {
+				let chunk = raw;
+				if (skip > 0) {
+					if (chunk.length <= skip) {
+						skip -= chunk.length;
+						continue;
+					}
+					chunk = chunk.subarray(skip);
+					skip = 0;
+				}
+				if (end !== undefined) {
+					const room = end - (start + progress.bytes) + 1;
+					if (room <= 0) break;
+					if (chunk.length > room) chunk = chunk.subarray(0, room);
+				}
+				progress.bytes += chunk.length;
+				yield chunk;
+			}
+			return;
+		} catch (error) {
+			const failure = classifyNetworkError(error);
+			if (failure === 'aborted' || client.cancelSignal?.aborted) throw asNodeError(client.node, error);
+			if (progress.resumes >= DOWNLOAD_TIMING.maxResumes) {
+				throw downloadError(
+					client,
+					`The download of export ${file.exportId} broke ${progress.resumes + 1} times; ${progress.bytes} bytes had arrived: ${client.redact(messagesOf(error)[0] ?? 'connection lost')}`,
+					'Run Get Job File again later; the file is kept for 7 days.',
+				);
+			}
+			progress.resumes++;
+			await client.wait(DOWNLOAD_TIMING.resumeDelayMs * progress.resumes);
+		}
+	}
+}
+
+/**
+ * A Node Readable over `chunks`, for n8n's binary store (which takes a Buffer or
+ * a Readable and streams the latter to disk in filesystem mode). Community
+ * nodes may not import `node:stream`, so the Readable class is the one of the
+ * HTTP response stream n8n handed to the download; its static `from` is
+ * Readable.from. The first chunk is pulled before the Readable exists, which
+ * is why this takes an iterator.
+ */
+export async function readableFromChunks(
+	chunks: AsyncIterator<Buffer>,
+	progress: DownloadProgress,
+): Promise<unknown> {
+	const first = await chunks.next();
+	const streamClass = progress.streamClass as { from?: (source: AsyncIterable<Buffer>) => unknown };
+	if (typeof streamClass?.from !== 'function') {
+		throw new Error('No HTTP response stream has been seen to build the binary stream from.');
+	}
+	async function* replay(): AsyncGenerator<Buffer> {
+		if (first.done) return;
+		yield first.value;
+		for (let next = await chunks.next(); !next.done; next = await chunks.next()) yield next.value;
+	}
+	return streamClass.from(replay());
+}
+
+function contentRangeStart(header: string | string[] | undefined): number | undefined {
+	const value = Array.isArray(header) ? header[0] : header;
+	const match = /bytes\s+(\d+)-/i.exec(value ?? '');
+	return match ? Number(match[1]) : undefined;
+}
+
+/** Counts and hashes bytes as they pass, to hold the file against what the status promised. */
+export class FileVerifier {
+	private readonly hash = createHash('sha256');
+
+	bytes = 0;
+
+	constructor(private readonly file: ExportFileInfo) {}
+
+	update(chunk: Buffer): void {
+		this.hash.update(chunk);
+		this.bytes += chunk.length;
+	}
+
+	/** A description of what is wrong, or undefined when size and checksum match. */
+	mismatch(): string | undefined {
+		const { fileSize, fileChecksum } = this.file;
+		if (fileSize !== undefined && this.bytes !== fileSize) {
+			return `${this.bytes} bytes arrived but the job's fileSize is ${fileSize}`;
+		}
+		if (fileChecksum) {
+			const [algorithm, expected] = fileChecksum.includes(':')
+				? fileChecksum.split(':', 2)
+				: ['sha256', fileChecksum];
+			if (algorithm.toLowerCase() === 'sha256') {
+				const actual = this.hash.digest('hex');
+				if (actual.toLowerCase() !== expected.toLowerCase()) {
+					return `the file's sha256 is ${actual} but the job's fileChecksum is ${fileChecksum}`;
+				}
+			}
+		}
+		return undefined;
+	}
+}
+
+export function downloadError(client: MarketoClient, message: string, description: string): NodeApiError {
+	return new NodeApiError(client.node, { message }, { message, description });
+}

@@ -1,0 +1,421 @@
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	IHttpRequestOptions,
+	ILoadOptionsFunctions,
+	INode,
+} from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
+
+import { redactSecrets } from '../helpers/secrets';
+import { resolveInstance, type MarketoInstance } from './endpoints';
+import { classifyMarketoError, MarketoApiError, type MarketoErrorKind } from './marketoErrors';
+import { classifyNetworkError, messagesOf } from './networkErrors';
+import { asNodeError } from './nodeErrors';
+import { backoffDelayMs, TRANSPORT_TIMING } from './timing';
+
+export const CREDENTIAL_TYPE = 'marketoOAuth2Api';
+
+export type MarketoContext = IExecuteFunctions | ILoadOptionsFunctions;
+
+/** Marketo's JSON envelope; API errors arrive with HTTP 200 and `success:false`. */
+export interface MarketoEnvelope {
+	requestId?: string;
+	success: boolean;
+	result?: IDataObject[];
+	errors?: Array<{ code: string | number; message?: string }>;
+	warnings?: unknown[];
+	nextPageToken?: string;
+	moreResult?: boolean;
+}
+
+export interface MarketoCall {
+	method: 'GET' | 'POST';
+	/** From the instance root, e.g. `/bulk/v1/leads/export/create.json`. */
+	path: string;
+	qs?: IDataObject;
+	body?: IDataObject;
+	/**
+	 * Whether the call may be sent again after a failure that leaves unknown
+	 * whether Marketo acted on it (604/608/611, HTTP 5xx, a connection broken
+	 * mid-request). True for reads (status, file, list, describe), for enqueue
+	 * (a repeat answers "already queued", which callers treat as success) and for
+	 * cancel (idempotent). False for create: a repeat could leave a second job.
+	 */
+	repeatable: boolean;
+	/** What the call does, for messages: "enqueue export job …". */
+	action: string;
+}
+
+/** A raw HTTP answer from a file endpoint; the body is a stream that must be consumed. */
+export interface MarketoFileResponse {
+	statusCode: number;
+	headers: Record<string, string | string[] | undefined>;
+	body: AsyncIterable<Buffer> & { destroy?: () => void };
+}
+
+/** Counts kept for progress hints and for the API-economy benchmark. */
+export interface ApiUsage {
+	calls: number;
+	tokenRefreshes: number;
+	retries: number;
+}
+
+type Attempt =
+	| { ok: true; envelope: MarketoEnvelope }
+	| {
+			ok: false;
+			kind: MarketoErrorKind | 'interrupted' | 'notSent';
+			error: NodeApiError;
+	  };
+
+/**
+ * The one way this package talks to Marketo. Every call goes through n8n's
+ * `httpRequestWithAuthentication` (n8n fetches, stores and refreshes the OAuth2
+ * token); this class adds what n8n cannot know about Marketo: errors inside
+ * HTTP 200, token expiry reported as 601/602, the 606 window, and which calls
+ * are safe to repeat. One instance serves one execution; nothing is kept in the
+ * node between executions (queue-mode workers reuse node instances).
+ */
+export class MarketoClient {
+	readonly usage: ApiUsage = { calls: 0, tokenRefreshes: 0, retries: 0 };
+
+	private constructor(
+		private readonly ctx: MarketoContext,
+		readonly instance: MarketoInstance,
+		private secrets: unknown[],
+	) {}
+
+	static async connect(ctx: MarketoContext): Promise<MarketoClient> {
+		const credentials = await ctx.getCredentials(CREDENTIAL_TYPE);
+		const instance = resolveInstance(credentials.baseUrl);
+		if ('problem' in instance) {
+			throw new NodeOperationError(ctx.getNode(), instance.problem, {
+				description: 'Open the Marketo credential and correct the REST API Endpoint.',
+			});
+		}
+		return new MarketoClient(ctx, instance, secretsOf(credentials));
+	}
+
+	get node(): INode {
+		return this.ctx.getNode();
+	}
+
+	get logger(): MarketoContext['logger'] {
+		return this.ctx.logger;
+	}
+
+	/** The execution's cancel signal (absent while loading options in the editor). */
+	get cancelSignal(): AbortSignal | undefined {
+		return 'getExecutionCancelSignal' in this.ctx ? this.ctx.getExecutionCancelSignal() : undefined;
+	}
+
+	/** Sleeps, but wakes with a rejection as soon as the execution is cancelled. */
+	async wait(ms: number): Promise<void> {
+		await sleep(ms, this.cancelSignal);
+	}
+
+	/** Sends a JSON call; returns the envelope of a successful answer or throws a MarketoApiError. */
+	async request(call: MarketoCall): Promise<MarketoEnvelope> {
+		let tokenRefreshed = false;
+		let transientRetries = 0;
+		let rateLimitWaitedMs = 0;
+		for (;;) {
+			const attempt = await this.attempt(call);
+			if (attempt.ok) return attempt.envelope;
+
+			const { kind } = attempt;
+			if (kind === 'token' && !tokenRefreshed) {
+				tokenRefreshed = true;
+				await this.refreshToken();
+				continue;
+			}
+			if (kind === 'rateLimit' && rateLimitWaitedMs < TRANSPORT_TIMING.rateLimitGiveUpMs) {
+				this.logRetry(call, attempt.error, TRANSPORT_TIMING.rateLimitWindowMs);
+				rateLimitWaitedMs += TRANSPORT_TIMING.rateLimitWindowMs;
+				await this.wait(TRANSPORT_TIMING.rateLimitWindowMs);
+				continue;
+			}
+			const retryable =
+				kind === 'busy' ||
+				kind === 'notSent' ||
+				((kind === 'transient' || kind === 'interrupted') && call.repeatable);
+			if (retryable && transientRetries < TRANSPORT_TIMING.maxTransientRetries) {
+				transientRetries++;
+				const delay = backoffDelayMs(transientRetries);
+				this.logRetry(call, attempt.error, delay);
+				await this.wait(delay);
+				continue;
+			}
+			if ((kind === 'transient' || kind === 'interrupted') && !call.repeatable) {
+				attempt.error.description = [
+					attempt.error.description,
+					'The call was not repeated because Marketo may already have acted on it.',
+				]
+					.filter(Boolean)
+					.join(' ');
+			}
+			throw attempt.error;
+		}
+	}
+
+	/**
+	 * One GET of a file endpoint, streamed. Token errors are handled here (a
+	 * refresh and one more try); what to do with 404, 206 or a broken stream is
+	 * the download's business (extract/download.ts).
+	 */
+	async requestFile(path: string, range?: string): Promise<MarketoFileResponse> {
+		for (let tokenRefreshed = false; ; tokenRefreshed = true) {
+			const response = await this.send({
+				method: 'GET',
+				url: this.instance.root + path,
+				encoding: 'stream',
+				json: false,
+				headers: range ? { Range: range } : {},
+			});
+			const contentType = headerValue(response.headers, 'content-type');
+			const tokenTrouble =
+				response.statusCode === 401 ||
+				(response.statusCode === 200 && /json/i.test(contentType));
+			if (!tokenTrouble) return response as MarketoFileResponse;
+
+			// A JSON answer from a file endpoint is an envelope error (601/602 most often).
+			const text = await readSmallBody(response.body as AsyncIterable<Buffer>);
+			const envelope = parseEnvelope(text);
+			const code = envelope ? firstErrorCode(envelope) : '401';
+			const message = envelope ? firstErrorMessage(envelope) : text.slice(0, 300);
+			const kind = classifyMarketoError(code, message);
+			if (kind === 'token' && !tokenRefreshed) {
+				await this.refreshToken();
+				continue;
+			}
+			throw this.apiError(
+				{ code, marketoMessage: message, httpStatus: response.statusCode },
+				`download ${path}`,
+			);
+		}
+	}
+
+	/** Asks n8n for a new token (n8n serialises refreshes per credential across workers). */
+	async refreshToken(): Promise<void> {
+		this.usage.tokenRefreshes++;
+		try {
+			await this.ctx.helpers.refreshOAuth2Token.call(this.ctx, CREDENTIAL_TYPE);
+		} catch (error) {
+			throw this.tokenFailure(error);
+		}
+		const credentials = await this.ctx.getCredentials(CREDENTIAL_TYPE);
+		this.secrets = secretsOf(credentials);
+	}
+
+	private async attempt(call: MarketoCall): Promise<Attempt> {
+		let response: { statusCode: number; body: unknown; headers: Record<string, unknown> };
+		try {
+			response = await this.send({
+				method: call.method,
+				url: this.instance.root + call.path,
+				qs: call.qs,
+				body: call.body,
+				json: true,
+			});
+		} catch (error) {
+			const failure = classifyNetworkError(error);
+			if (failure === 'interrupted' || failure === 'notSent') {
+				return { ok: false, kind: failure, error: this.networkError(error, call.action) };
+			}
+			throw asNodeError(this.node, error);
+		}
+
+		const { statusCode } = response;
+		if (statusCode === 401) {
+			return this.failed(call, '601', 'Unauthorized (HTTP 401)', statusCode);
+		}
+		if (statusCode === 429) {
+			return this.failed(call, '606', 'Too many requests (HTTP 429)', statusCode);
+		}
+		if (statusCode >= 500) {
+			return {
+				ok: false,
+				kind: 'interrupted',
+				error: this.httpError(statusCode, response.body, call.action),
+			};
+		}
+		if (statusCode < 200 || statusCode >= 300) {
+			throw this.httpError(statusCode, response.body, call.action);
+		}
+
+		const envelope = typeof response.body === 'string' ? parseEnvelope(response.body) : response.body;
+		if (!isEnvelope(envelope)) {
+			throw this.httpError(statusCode, response.body, call.action, 'an answer that is not Marketo JSON');
+		}
+		if (envelope.success) return { ok: true, envelope };
+		return this.failed(
+			call,
+			firstErrorCode(envelope),
+			firstErrorMessage(envelope),
+			statusCode,
+			envelope.requestId,
+		);
+	}
+
+	private failed(
+		call: MarketoCall,
+		code: string,
+		message: string,
+		httpStatus: number,
+		requestId?: string,
+	): Attempt {
+		const error = this.apiError({ code, marketoMessage: message, httpStatus, requestId }, call.action);
+		return { ok: false, kind: error.kind, error };
+	}
+
+	/** Every HTTP exchange, counted; errors from n8n's helper come back cleaned of secrets. */
+	private async send(options: IHttpRequestOptions): Promise<{
+		statusCode: number;
+		body: unknown;
+		headers: Record<string, string | string[] | undefined>;
+	}> {
+		this.usage.calls++;
+		try {
+			return (await this.ctx.helpers.httpRequestWithAuthentication.call(this.ctx, CREDENTIAL_TYPE, {
+				...options,
+				returnFullResponse: true,
+				ignoreHttpStatusErrors: true,
+				timeout: TRANSPORT_TIMING.requestTimeoutMs,
+			})) as { statusCode: number; body: unknown; headers: Record<string, string> };
+		} catch (error) {
+			const failure = classifyNetworkError(error);
+			if (failure === 'aborted' || this.cancelSignal?.aborted) {
+				throw new NodeOperationError(this.node, 'The execution was cancelled.', {
+					description: 'The call to Marketo was aborted.',
+				});
+			}
+			if (failure === 'unknownHost') {
+				throw new NodeOperationError(
+					this.node,
+					`Cannot resolve the Marketo host ${new URL(this.instance.root).hostname}.`,
+					{ description: 'Check the REST API Endpoint in the Marketo credential.' },
+				);
+			}
+			if (failure === undefined && messagesOf(error).some((m) => /access token/i.test(m))) {
+				throw this.tokenFailure(error);
+			}
+			throw this.sanitised(error);
+		}
+	}
+
+	apiError(
+		details: { code: string; marketoMessage: string; httpStatus: number; requestId?: string },
+		action: string,
+	): MarketoApiError {
+		return new MarketoApiError(this.node, {
+			...details,
+			marketoMessage: this.redact(details.marketoMessage),
+			action,
+		});
+	}
+
+	private httpError(status: number, body: unknown, action: string, what?: string): NodeApiError {
+		const text = typeof body === 'string' ? body : JSON.stringify(body ?? '');
+		return new NodeApiError(
+			this.node,
+			{ httpCode: String(status), message: this.redact(text.slice(0, 500)) },
+			{
+				message: `Marketo answered HTTP ${status}${what ? ` with ${what}` : ''} while trying to ${action}.`,
+				description:
+					status === 404
+						? 'Check the REST API Endpoint in the Marketo credential.'
+						: this.redact(text.slice(0, 500)),
+				httpCode: String(status),
+			},
+		);
+	}
+
+	private networkError(error: unknown, action: string): NodeApiError {
+		const detail = this.redact(messagesOf(error)[0] ?? 'connection failed');
+		return new NodeApiError(
+			this.node,
+			{ message: detail },
+			{
+				message: `The connection to Marketo failed while trying to ${action}: ${detail}`,
+				description: 'The node retried with backoff where that was safe.',
+			},
+		);
+	}
+
+	private tokenFailure(error: unknown): NodeApiError {
+		const detail = this.redact(messagesOf(error).join(' — '));
+		return new NodeApiError(
+			this.node,
+			{ message: detail },
+			{
+				message: 'Marketo did not issue an access token.',
+				description: `Check the Client ID, the Client Secret and the REST API Endpoint in the Marketo credential (Admin → Web Services → LaunchPoint → View Details). ${detail}`,
+			},
+		);
+	}
+
+	private sanitised(error: unknown): NodeApiError {
+		const detail = this.redact(messagesOf(error)[0] ?? 'unknown error');
+		return new NodeApiError(this.node, { message: detail }, { message: detail });
+	}
+
+	redact(text: string): string {
+		return redactSecrets(text, this.secrets);
+	}
+
+	private logRetry(call: MarketoCall, error: Error, delayMs: number): void {
+		this.usage.retries++;
+		this.ctx.logger.warn(
+			`Marketo: ${error.message}; retrying "${call.action}" in ${Math.round(delayMs / 100) / 10} s`,
+		);
+	}
+}
+
+function secretsOf(credentials: IDataObject): unknown[] {
+	const token = (credentials.oauthTokenData as IDataObject | undefined)?.access_token;
+	return [credentials.clientSecret, token];
+}
+
+function headerValue(headers: Record<string, unknown>, name: string): string {
+	const value = headers[name] ?? headers[name.toLowerCase()];
+	return Array.isArray(value) ? String(value[0]) : typeof value === 'string' ? value : '';
+}
+
+export function firstErrorCode(envelope: MarketoEnvelope): string {
+	const code = envelope.errors?.[0]?.code;
+	return code === undefined ? 'unknown' : String(code);
+}
+
+export function firstErrorMessage(envelope: MarketoEnvelope): string {
+	return envelope.errors?.[0]?.message ?? 'Marketo reported success:false without a message';
+}
+
+function parseEnvelope(text: string): MarketoEnvelope | undefined {
+	try {
+		const parsed: unknown = JSON.parse(text);
+		return isEnvelope(parsed) ? parsed : undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+function isEnvelope(value: unknown): value is MarketoEnvelope {
+	return (
+		typeof value === 'object' &&
+		value !== null &&
+		typeof (value as MarketoEnvelope).success === 'boolean'
+	);
+}
+
+/** Reads a short error body (404 text, JSON envelope); never used for export files. */
+export async function readSmallBody(body: AsyncIterable<Buffer>, limit = 64 * 1024): Promise<string> {
+	const chunks: Buffer[] = [];
+	let size = 0;
+	for await (const chunk of body) {
+		chunks.push(chunk);
+		size += chunk.length;
+		if (size >= limit) break;
+	}
+	return Buffer.concat(chunks).toString('utf8');
+}

@@ -1,0 +1,127 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import type { MarketoClient, MarketoEnvelope } from './index';
+import { MarketoApiError } from './marketoErrors';
+import { asNodeError } from './nodeErrors';
+
+/**
+ * One function per Bulk Lead Extract endpoint. Each states whether its call
+ * is safe to repeat after an ambiguous failure (see MarketoCall.repeatable).
+ */
+
+const BASE = '/bulk/v1/leads/export';
+
+export type JobStatus = 'Created' | 'Queued' | 'Processing' | 'Completed' | 'Failed' | 'Cancelled';
+
+/** The job as Marketo describes it, with the cancelled state spelled one way. */
+export interface ExportJob extends IDataObject {
+	exportId: string;
+	status: JobStatus;
+	format?: string;
+	numberOfRecords?: number;
+	fileSize?: number;
+	fileChecksum?: string;
+	errorMsg?: string;
+}
+
+/** Adobe's docs spell the state "Canceled", its responses "Cancelled". */
+export function normaliseJob(raw: IDataObject): ExportJob {
+	const status = raw.status === 'Canceled' ? 'Cancelled' : raw.status;
+	return { ...raw, status } as ExportJob;
+}
+
+function onlyJob(client: MarketoClient, envelope: MarketoEnvelope, action: string): ExportJob {
+	const job = envelope.result?.[0];
+	if (!job || typeof job.exportId !== 'string') {
+		throw client.apiError(
+			{ code: 'no-result', marketoMessage: 'Marketo answered success without a job', httpStatus: 200 },
+			action,
+		);
+	}
+	return normaliseJob(job);
+}
+
+export async function createExportJob(client: MarketoClient, body: IDataObject): Promise<ExportJob> {
+	const action = 'create the export job';
+	const envelope = await client.request({
+		method: 'POST',
+		path: `${BASE}/create.json`,
+		body,
+		repeatable: false,
+		action,
+	});
+	return onlyJob(client, envelope, action);
+}
+
+/**
+ * Enqueues a job. "Job already queued" (1029) means the job is where it should
+ * be, e.g. after a retried enqueue: its status is returned as on success.
+ */
+export async function enqueueExportJob(client: MarketoClient, exportId: string): Promise<ExportJob> {
+	const action = `enqueue export job ${exportId}`;
+	try {
+		const envelope = await client.request({
+			method: 'POST',
+			path: `${BASE}/${exportId}/enqueue.json`,
+			repeatable: true,
+			action,
+		});
+		return onlyJob(client, envelope, action);
+	} catch (error) {
+		if (error instanceof MarketoApiError && error.kind === 'alreadyQueued') {
+			return await getExportJobStatus(client, exportId);
+		}
+		throw asNodeError(client.node, error);
+	}
+}
+
+export async function getExportJobStatus(client: MarketoClient, exportId: string): Promise<ExportJob> {
+	const action = `get the status of export job ${exportId}`;
+	const envelope = await client.request({
+		method: 'GET',
+		path: `${BASE}/${exportId}/status.json`,
+		repeatable: true,
+		action,
+	});
+	return onlyJob(client, envelope, action);
+}
+
+export async function cancelExportJob(client: MarketoClient, exportId: string): Promise<ExportJob> {
+	const action = `cancel export job ${exportId}`;
+	const envelope = await client.request({
+		method: 'POST',
+		path: `${BASE}/${exportId}/cancel.json`,
+		repeatable: true,
+		action,
+	});
+	return onlyJob(client, envelope, action);
+}
+
+/** Marketo's maximum page for the job list. */
+const LIST_BATCH_SIZE = 300;
+
+/** Every job of the caller from the last 7 days, following nextPageToken to the end. */
+export async function listExportJobs(client: MarketoClient, statuses: string[]): Promise<ExportJob[]> {
+	const jobs: ExportJob[] = [];
+	const seenTokens = new Set<string>();
+	let nextPageToken: string | undefined;
+	do {
+		const qs: IDataObject = { batchSize: LIST_BATCH_SIZE };
+		if (statuses.length > 0) qs.status = statuses.join(',');
+		if (nextPageToken) qs.nextPageToken = nextPageToken;
+		const envelope = await client.request({
+			method: 'GET',
+			path: `${BASE}.json`,
+			qs,
+			repeatable: true,
+			action: 'list export jobs',
+		});
+		const page = envelope.result ?? [];
+		jobs.push(...page.map(normaliseJob));
+		nextPageToken = page.length > 0 ? envelope.nextPageToken : undefined;
+		// A token seen before would loop forever; Marketo has not been seen doing it.
+		if (nextPageToken && seenTokens.has(nextPageToken)) break;
+		if (nextPageToken) seenTokens.add(nextPageToken);
+	} while (nextPageToken);
+	return jobs;
+}

@@ -1,0 +1,64 @@
+/**
+ * Errors thrown by n8n's HTTP helper before any response arrived. n8n wraps the
+ * underlying error (axios / Node) in a NodeApiError; the system code sits on it
+ * or somewhere down its `cause` chain.
+ */
+export type NetworkFailure =
+	/** The connection was never made: nothing reached Marketo, sending again is always safe. */
+	| 'notSent'
+	/** The connection broke or timed out after the request left: Marketo may have acted on it. */
+	| 'interrupted'
+	/** The host name does not resolve: the endpoint is wrong, retrying will not help. */
+	| 'unknownHost'
+	/** The execution's cancel signal aborted the call. */
+	| 'aborted';
+
+const NOT_SENT = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
+const INTERRUPTED = new Set([
+	'ECONNRESET',
+	'EPIPE',
+	'ETIMEDOUT',
+	'ESOCKETTIMEDOUT',
+	'ECONNABORTED',
+	'ERR_STREAM_PREMATURE_CLOSE',
+	'UND_ERR_SOCKET',
+]);
+
+export function classifyNetworkError(error: unknown): NetworkFailure | undefined {
+	for (const code of systemCodes(error)) {
+		if (code === 'ERR_CANCELED' || code === 'ABORT_ERR') return 'aborted';
+		if (code === 'ENOTFOUND') return 'unknownHost';
+		if (NOT_SENT.has(code)) return 'notSent';
+		if (INTERRUPTED.has(code)) return 'interrupted';
+	}
+	const text = messagesOf(error).join(' ');
+	if (/aborted|canceled|cancelled/i.test(text) && /abort|cancel/i.test(text)) return 'aborted';
+	if (/socket hang up|network error|premature close|terminated/i.test(text)) return 'interrupted';
+	return undefined;
+}
+
+function* chain(error: unknown): Generator<Record<string, unknown>> {
+	let current: unknown = error;
+	for (let depth = 0; depth < 6 && current && typeof current === 'object'; depth++) {
+		yield current as Record<string, unknown>;
+		current = (current as { cause?: unknown }).cause;
+	}
+}
+
+function systemCodes(error: unknown): string[] {
+	const codes: string[] = [];
+	for (const link of chain(error)) {
+		if (typeof link.code === 'string') codes.push(link.code);
+		if (link.name === 'AbortError') codes.push('ABORT_ERR');
+	}
+	return codes;
+}
+
+export function messagesOf(error: unknown): string[] {
+	const messages: string[] = [];
+	for (const link of chain(error)) {
+		if (typeof link.message === 'string') messages.push(link.message);
+		if (typeof link.description === 'string') messages.push(link.description);
+	}
+	return messages;
+}

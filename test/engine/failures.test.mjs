@@ -1,0 +1,223 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+
+import { sandboxFixture } from '../support/sandboxFixture.mjs';
+
+const LIST_JOB = { fields: ['id', 'email', 'notes'], format: 'CSV', filter: { staticListId: 1001 } };
+
+function completedJob(sandbox, body = LIST_JOB) {
+	const job = sandbox.jobs.create(body);
+	sandbox.jobs.enqueue(job.exportId);
+	sandbox.clock.advance(120_000);
+	sandbox.jobs.sync();
+	return job;
+}
+
+/** Every string in an execution's output and error, to look for secrets. */
+function everythingShown(result) {
+	return JSON.stringify(result.run.data, (_key, value) => (value instanceof Error ? { message: value.message, description: value.description, stack: value.stack } : value));
+}
+
+describe('Marketo failures, seen through n8n’s engine', () => {
+	let fixture;
+	before(async () => {
+		fixture = await sandboxFixture();
+	});
+	after(() => fixture.stop());
+
+	it('a token expired in the middle of a sequence is refreshed once (602 → new token → success)', async () => {
+		const { sandbox } = fixture;
+		const job = sandbox.jobs.create(LIST_JOB);
+		await fixture.run({ operation: 'getJobStatus', exportId: job.exportId });
+		const tokensBefore = sandbox.tokenRequests().length;
+		sandbox.expireTokens();
+		const { items } = await fixture.run({ operation: 'enqueueJob', exportId: job.exportId });
+		assert.equal(items()[0].json.status, 'Queued');
+		const enqueues = sandbox.apiCalls(`${job.exportId}/enqueue`);
+		assert.deepEqual(enqueues.map((c) => c.errorCode ?? 'ok'), ['602', 'ok']);
+		assert.equal(sandbox.tokenRequests().length, tokensBefore + 1);
+	});
+
+	it('a token expiring during the file download is refreshed and the download completes', async () => {
+		const { sandbox } = fixture;
+		const job = completedJob(sandbox);
+		sandbox.addFault({ path: `${job.exportId}/file`, expireToken: true });
+		const { items } = await fixture.run({ operation: 'getJobFile', exportId: job.exportId });
+		assert.equal(items().length, job.numberOfRecords);
+		assert.deepEqual(sandbox.apiCalls(`${job.exportId}/file`).map((c) => c.errorCode ?? c.status), ['602', 200]);
+	});
+
+	it('606 waits out the 20-second window, then succeeds', async () => {
+		const { sandbox } = fixture;
+		const job = sandbox.jobs.create(LIST_JOB);
+		sandbox.addFault({ path: `${job.exportId}/status`, envelopeError: { code: '606', message: "Max rate limit '100' exceeded with in '20' secs" } });
+		const started = Date.now();
+		const { items } = await fixture.run({ operation: 'getJobStatus', exportId: job.exportId });
+		assert.equal(items()[0].json.status, 'Created');
+		assert.ok(Date.now() - started >= 19_000, 'the node waited for the window');
+		assert.deepEqual(sandbox.apiCalls(`${job.exportId}/status`).map((c) => c.errorCode ?? 'ok'), ['606', 'ok']);
+	});
+
+	it('HTTP 503 on a read is retried with backoff; on create it is not repeated', async () => {
+		const { sandbox } = fixture;
+		const job = sandbox.jobs.create(LIST_JOB);
+		sandbox.addFault({ path: `${job.exportId}/status`, status: 503 });
+		const ok = await fixture.run({ operation: 'getJobStatus', exportId: job.exportId });
+		assert.equal(ok.items()[0].json.exportId, job.exportId);
+		assert.equal(sandbox.apiCalls(`${job.exportId}/status`).length, 2);
+
+		const createsBefore = sandbox.apiCalls('/create.json').length;
+		sandbox.addFault({ path: '/create.json', status: 503 });
+		const failed = await fixture.run({ operation: 'createJob', fields: ['id'], filterType: 'staticListId', staticListId: { mode: 'id', value: '1001' } });
+		assert.match(failed.error().message, /HTTP 503/);
+		assert.match(failed.error().description, /not repeated because Marketo may already have acted on it/);
+		assert.equal(sandbox.apiCalls('/create.json').length, createsBefore + 1);
+	});
+
+	it('a full queue (1029) is told apart from the daily quota (1029)', async () => {
+		const { sandbox } = fixture;
+		const ids = [];
+		while (sandbox.jobs.countIn('Queued', 'Processing') < 10) {
+			const job = sandbox.jobs.create(LIST_JOB);
+			sandbox.jobs.enqueue(job.exportId);
+			ids.push(job.exportId);
+		}
+		const extra = sandbox.jobs.create(LIST_JOB);
+		const full = await fixture.run({ operation: 'enqueueJob', exportId: extra.exportId });
+		assert.match(full.error().message, /Marketo error 1029 .*Too many jobs \(10\) in queue/);
+		assert.match(full.error().description, /queue holds 10 jobs/);
+		assert.doesNotMatch(full.error().description, /quota/);
+		for (const id of ids) sandbox.jobs.cancel(id);
+
+		sandbox.settings.quotaUsedBytes = sandbox.settings.dailyQuotaBytes;
+		try {
+			const spent = await fixture.run({ operation: 'enqueueJob', exportId: extra.exportId });
+			assert.match(spent.error().message, /Export daily quota 500MB exceeded/);
+			assert.match(spent.error().description, /resets at \d{4}-\d\d-\d\d 00:00 America\/Chicago \(\d{4}-\d\d-\d\dT\d\d:00:00Z\)/);
+		} finally {
+			sandbox.settings.quotaUsedBytes = 0;
+		}
+	});
+
+	it('1035 (filter not enabled) explains what to do', async () => {
+		fixture.sandbox.settings.updatedAtUnsupported = true;
+		try {
+			const { error } = await fixture.run({ operation: 'createJob', fields: ['id'], filterType: 'updatedAt', startAt: '2026-03-01T00:00:00Z', endAt: '2026-03-10T00:00:00Z' });
+			assert.match(error().message, /Marketo error 1035/);
+			assert.match(error().description, /not enabled on your subscription/);
+		} finally {
+			fixture.sandbox.settings.updatedAtUnsupported = false;
+		}
+	});
+
+	it('bad parameters fail before any call to Marketo, naming the parameter and the fix', async () => {
+		const { sandbox } = fixture;
+		const cases = [
+			[{ operation: 'getJobStatus', exportId: 'not-a-job-id' }, /^Export ID: "not-a-job-id" is not a Marketo export ID/],
+			[{ operation: 'cancelJob', exportId: '   ' }, /^Export ID: empty is not a Marketo export ID/],
+			[{ operation: 'createJob', fields: '={{ [] }}', filterType: 'staticListId', staticListId: { mode: 'id', value: '1' } }, /^Fields: no field chosen/],
+			[{ operation: 'createJob', fields: 'id, e-mail', filterType: 'staticListId', staticListId: { mode: 'id', value: '1' } }, /^Fields: "e-mail" is not a Marketo REST field name/],
+			[{ operation: 'createJob', fields: ['id'], filterType: 'createdAt', startAt: '2026-02-01T00:00:00Z', endAt: '2026-01-01T00:00:00Z' }, /^End At: .* is before Start At/],
+			[{ operation: 'createJob', fields: ['id'], filterType: 'createdAt', startAt: '2026-01-01T00:00:00Z', endAt: '2026-03-01T00:00:00Z' }, /^End At: the range .* is longer than Marketo's 31 days/],
+			[{ operation: 'createJob', fields: ['id'], filterType: 'createdAt', startAt: 'yesterday', endAt: '2026-03-01T00:00:00Z' }, /^Start At: "yesterday" is not a date/],
+			[{ operation: 'createJob', fields: ['id'], filterType: 'staticListId', staticListId: { mode: 'list', value: '={{ "" }}' } }, /^Static List: no list chosen/],
+			[{ operation: 'createJob', fields: ['id'], filterType: 'smartListId', smartListId: { mode: 'id', value: '={{ "abc" }}' } }, /^Smart List: "abc" is not a list ID/],
+			[{ operation: 'createJob', fields: ['id', 'email'], filterType: 'staticListId', staticListId: { mode: 'id', value: '1' }, columnHeaderNames: { header: [{ field: 'email', header: 'id' }] } }, /^Column Header Names: two columns would be named "id"/],
+			[{ operation: 'getJobFile', exportId: '00000000-0000-4000-8000-000000000000', output: 'binary', byteRange: '10-5' }, /^Byte Range: "10-5" is not a byte range/],
+		];
+		for (const [parameters, message] of cases) {
+			const callsBefore = sandbox.log.length;
+			const { error } = await fixture.run(parameters);
+			assert.match(error()?.message ?? 'no error', message);
+			assert.ok(error().description, `a fix is given for ${error().message}`);
+			assert.equal(sandbox.log.length, callsBefore, `no call to Marketo for ${error().message}`);
+		}
+		const longRange = await fixture.run({ operation: 'createJob', fields: ['id'], filterType: 'createdAt', startAt: '2026-01-01T00:00:00Z', endAt: '2026-03-01T00:00:00Z' });
+		assert.match(longRange.error().description, /Extract Leads operation, which splits any range/);
+	});
+
+	it('Continue On Fail turns a failing item into an error item and carries on', async () => {
+		const good = fixture.sandbox.jobs.create(LIST_JOB);
+		const { items } = await fixture.run(
+			{ operation: 'getJobStatus', exportId: '={{ $json.exportId }}' },
+			{ items: [{ exportId: 'broken' }, { exportId: good.exportId }, { exportId: '11111111-2222-4333-8444-555555555555' }], continueOnFail: true },
+		);
+		const output = items();
+		assert.equal(output.length, 3);
+		assert.match(output[0].json.error, /Export ID: "broken"/);
+		assert.equal(output[1].json.status, 'Created');
+		assert.match(output[2].json.error, /Marketo error 1003/);
+		assert.equal(output[2].json.marketoCode, '1003');
+		assert.deepEqual(output.map((i) => i.pairedItem.item), [0, 1, 2]);
+	});
+
+	it('a download dropped mid-file resumes with Range and yields the same leads', async () => {
+		const { sandbox } = fixture;
+		const job = completedJob(sandbox);
+		sandbox.addFault({ path: `${job.exportId}/file`, dropAfterBytes: Math.floor(job.fileSize / 3) });
+		const { items } = await fixture.run({ operation: 'getJobFile', exportId: job.exportId });
+		assert.equal(items().length, job.numberOfRecords);
+		const calls = sandbox.apiCalls(`${job.exportId}/file`);
+		assert.equal(calls.length, 2);
+		assert.equal(calls[1].range, `bytes=${calls[0].bytes}-`);
+		assert.equal(calls[1].status, 206);
+	});
+
+	it('a file that fails its checksum is fetched once more; twice fails saying so', async () => {
+		const { sandbox } = fixture;
+		const job = completedJob(sandbox);
+		sandbox.addFault({ path: `${job.exportId}/file`, corrupt: true });
+		const healed = await fixture.run({ operation: 'getJobFile', exportId: job.exportId });
+		assert.equal(healed.items().length, job.numberOfRecords);
+		assert.equal(sandbox.apiCalls(`${job.exportId}/file`).length, 2);
+
+		sandbox.addFault({ path: `${job.exportId}/file`, corrupt: true, times: 2 });
+		const failed = await fixture.run({ operation: 'getJobFile', exportId: job.exportId });
+		assert.match(failed.error().message, /failed its check twice: the file's sha256 is [0-9a-f]{64} but the job's fileChecksum is sha256:/);
+		assert.match(failed.error().description, /stays Completed/);
+	});
+});
+
+describe('credentials', () => {
+	it('a wrong client secret fails clearly and the secret appears nowhere', async () => {
+		const secret = 'wrong-secret-that-must-not-leak';
+		const fixture = await sandboxFixture({ credentialSecret: secret });
+		try {
+			const result = await fixture.run({ operation: 'listJobs' });
+			assert.match(result.error().message, /Marketo did not issue an access token/);
+			assert.match(result.error().description, /Client ID, the Client Secret/);
+			assert.ok(!everythingShown(result).includes(secret));
+		} finally {
+			await fixture.stop();
+		}
+	});
+
+	it('a working token never appears in output or errors', async () => {
+		const fixture = await sandboxFixture();
+		try {
+			const job = fixture.sandbox.jobs.create(LIST_JOB);
+			const result = await fixture.run(
+				{ operation: 'getJobStatus', exportId: '={{ $json.exportId }}' },
+				{ items: [{ exportId: job.exportId }, { exportId: '11111111-2222-4333-8444-555555555555' }], continueOnFail: true },
+			);
+			const token = fixture.credentials.get('cred-1').oauthTokenData.access_token;
+			assert.ok(token);
+			const shown = everythingShown(result);
+			assert.ok(!shown.includes(token));
+			assert.ok(!shown.includes(fixture.sandbox.clientSecret));
+		} finally {
+			await fixture.stop();
+		}
+	});
+
+	it('an endpoint that is not a URL fails before any call, saying what to enter', async () => {
+		const fixture = await sandboxFixture({ endpoint: '123-ABC-456.mktorest.com' });
+		try {
+			const { error } = await fixture.run({ operation: 'listJobs' });
+			assert.match(error().message, /REST API Endpoint is "123-ABC-456.mktorest.com": it must be an http\(s\) URL/);
+			assert.equal(fixture.sandbox.log.length, 0);
+		} finally {
+			await fixture.stop();
+		}
+	});
+});

@@ -1,0 +1,252 @@
+import { createHash, randomUUID } from 'node:crypto';
+
+import { chicagoMidnightBefore, TICK_MS } from './clock.mjs';
+import { FIELD_NAMES } from './dataset.mjs';
+import { renderExportFile } from './exportFile.mjs';
+
+const MAX_PROCESSING = 2;
+const MAX_QUEUED = 10;
+const MAX_RANGE_MS = 31 * 24 * 3600 * 1000;
+const SEVEN_DAYS = 7 * 24 * 3600 * 1000;
+
+export class MarketoError extends Error {
+	constructor(code, message) {
+		super(message);
+		this.code = String(code);
+	}
+}
+
+const iso = (ms) => (ms === undefined ? undefined : new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z'));
+
+/**
+ * Marketo's export-job state machine. Status moves only on 60-second ticks of
+ * the virtual clock: processing jobs finish, then queued jobs take free slots
+ * (2 processing, 10 queued including processing). The daily export quota is
+ * counted from finished files since midnight America/Chicago.
+ */
+export class JobStore {
+	constructor({ clock, leads, lists, options }) {
+		this.clock = clock;
+		this.leads = leads;
+		this.lists = lists;
+		this.options = options;
+		this.jobs = new Map();
+		this.lastTick = Math.floor(clock.now() / TICK_MS) * TICK_MS;
+		/** Most jobs seen in Processing at once, and every state change, for tests. */
+		this.maxProcessing = 0;
+		this.transitions = [];
+		/** Jobs that will fail when they finish processing: exportId or '*next*' → errorMsg. */
+		this.failures = new Map();
+		/** While true, queued jobs are not started (a stuck queue). */
+		this.stuck = false;
+	}
+
+	/** Applies every tick that has passed on the virtual clock. */
+	sync() {
+		const now = this.clock.now();
+		while (this.lastTick + TICK_MS <= now) {
+			this.lastTick += TICK_MS;
+			this.tick(this.lastTick);
+		}
+	}
+
+	tick(at) {
+		for (const job of this.jobs.values()) {
+			if (job.status !== 'Processing') continue;
+			job.ticksLeft--;
+			if (job.ticksLeft > 0) continue;
+			const failure = this.failures.get(job.exportId);
+			if (failure !== undefined) {
+				this.setStatus(job, 'Failed', at);
+				job.errorMsg = failure;
+				job.finishedAt = at;
+			} else {
+				this.complete(job, at);
+			}
+		}
+		if (this.stuck) return;
+		const queued = [...this.jobs.values()].filter((j) => j.status === 'Queued').sort((a, b) => a.queuedAt - b.queuedAt);
+		for (const job of queued) {
+			if (this.countIn('Processing') >= MAX_PROCESSING) break;
+			this.setStatus(job, 'Processing', at);
+			job.startedAt = at;
+			job.ticksLeft = this.processingTicksFor(job);
+			if (this.failures.has('*next*')) {
+				this.failures.set(job.exportId, this.failures.get('*next*'));
+				this.failures.delete('*next*');
+			}
+		}
+		this.maxProcessing = Math.max(this.maxProcessing, this.countIn('Processing'));
+	}
+
+	processingTicksFor(job) {
+		const ticks = this.options.processingTicks;
+		return Math.max(1, typeof ticks === 'function' ? ticks(job) : (ticks ?? 1));
+	}
+
+	countIn(...statuses) {
+		let n = 0;
+		for (const job of this.jobs.values()) if (statuses.includes(job.status)) n++;
+		return n;
+	}
+
+	setStatus(job, status, at) {
+		this.transitions.push({ exportId: job.exportId, from: job.status, to: status, at });
+		job.status = status;
+	}
+
+	complete(job, at) {
+		const leads = this.select(job.spec.filter);
+		const file = renderExportFile({
+			leads,
+			fields: job.spec.fields,
+			columnHeaderNames: job.spec.columnHeaderNames,
+			format: job.format,
+			ssvDelimiter: this.options.ssvDelimiter,
+		});
+		job.file = file;
+		job.numberOfRecords = leads.length;
+		job.fileSize = file.length;
+		job.fileChecksum = `sha256:${createHash('sha256').update(file).digest('hex')}`;
+		job.finishedAt = at;
+		this.setStatus(job, 'Completed', at);
+	}
+
+	select(filter) {
+		const [type, value] = Object.entries(filter)[0];
+		if (type === 'createdAt' || type === 'updatedAt') {
+			const start = Date.parse(value.startAt);
+			const end = Date.parse(value.endAt);
+			return this.leads.filter((lead) => lead[type] >= start && lead[type] <= end);
+		}
+		const list = this.findList(type, value);
+		return this.leads.filter((lead) => list.member(lead));
+	}
+
+	findList(type, value) {
+		const pool = type.startsWith('static') ? this.lists.staticLists : this.lists.smartLists;
+		const byId = type.endsWith('Id');
+		const list = pool.find((l) => (byId ? l.id === Number(value) : l.name === value));
+		if (!list) throw new MarketoError(1003, `${byId ? 'List id' : 'List name'} '${value}' not found`);
+		return list;
+	}
+
+	exportedBytesToday() {
+		const since = chicagoMidnightBefore(this.clock.now());
+		let bytes = 0;
+		for (const job of this.jobs.values()) {
+			if (job.status === 'Completed' && job.finishedAt >= since) bytes += job.fileSize;
+		}
+		return bytes + (this.options.quotaUsedBytes ?? 0);
+	}
+
+	checkQuota() {
+		if (this.exportedBytesToday() >= this.options.dailyQuotaBytes) {
+			throw new MarketoError(1029, 'Export daily quota 500MB exceeded.');
+		}
+	}
+
+	create(body) {
+		this.sync();
+		const { fields, format = 'CSV', columnHeaderNames, filter } = body ?? {};
+		if (!Array.isArray(fields) || fields.length === 0) throw new MarketoError(1003, 'fields cannot be empty');
+		for (const field of fields) {
+			if (!FIELD_NAMES.includes(field)) throw new MarketoError(1003, `Invalid field name: ${field}`);
+		}
+		if (!['CSV', 'TSV', 'SSV'].includes(format)) throw new MarketoError(1003, `Invalid format: ${format}`);
+		this.validateFilter(filter);
+		this.checkQuota();
+		const now = this.clock.now();
+		const job = {
+			exportId: randomUUID(),
+			format,
+			status: 'Created',
+			createdAt: now,
+			spec: { fields, columnHeaderNames: columnHeaderNames ?? {}, filter },
+		};
+		this.jobs.set(job.exportId, job);
+		this.transitions.push({ exportId: job.exportId, from: null, to: 'Created', at: now });
+		return job;
+	}
+
+	validateFilter(filter) {
+		const entries = filter && typeof filter === 'object' ? Object.entries(filter) : [];
+		if (entries.length !== 1) throw new MarketoError(1003, 'Exactly one filter type is required');
+		const [type, value] = entries[0];
+		if (type === 'createdAt' || type === 'updatedAt') {
+			if (type === 'updatedAt' && this.options.updatedAtUnsupported) {
+				throw new MarketoError(1035, 'Unsupported filter type for target subscription: updatedAt');
+			}
+			const start = Date.parse(value?.startAt);
+			const end = Date.parse(value?.endAt);
+			if (Number.isNaN(start) || Number.isNaN(end)) throw new MarketoError(1003, 'Invalid date in filter');
+			if (/\.\d+/.test(value.startAt) || /\.\d+/.test(value.endAt)) {
+				throw new MarketoError(1003, 'Dates must not carry milliseconds');
+			}
+			if (end < start) throw new MarketoError(1003, 'endAt is before startAt');
+			if (end - start > MAX_RANGE_MS) throw new MarketoError(1003, 'Date range exceeds 31 days');
+			return;
+		}
+		if (['staticListId', 'staticListName', 'smartListId', 'smartListName'].includes(type)) {
+			this.findList(type, value);
+			return;
+		}
+		throw new MarketoError(1003, `Invalid filter type: ${type}`);
+	}
+
+	get(exportId) {
+		this.sync();
+		const job = this.jobs.get(exportId);
+		if (!job) throw new MarketoError(1003, `Export Id ${exportId} not found`);
+		return job;
+	}
+
+	enqueue(exportId) {
+		const job = this.get(exportId);
+		if (job.status === 'Queued' || job.status === 'Processing') throw new MarketoError(1029, 'Job already queued');
+		if (job.status !== 'Created') throw new MarketoError(1003, `Job is ${job.status}, cannot be enqueued`);
+		if (this.countIn('Queued', 'Processing') >= MAX_QUEUED) throw new MarketoError(1029, 'Too many jobs (10) in queue');
+		this.checkQuota();
+		job.queuedAt = this.clock.now();
+		this.setStatus(job, 'Queued', job.queuedAt);
+		return job;
+	}
+
+	cancel(exportId) {
+		const job = this.get(exportId);
+		if (!['Created', 'Queued', 'Processing'].includes(job.status)) {
+			throw new MarketoError(1003, `Job is ${job.status}, cannot be cancelled`);
+		}
+		this.setStatus(job, 'Cancelled', this.clock.now());
+		return job;
+	}
+
+	list({ statuses = [], since = this.clock.now() - SEVEN_DAYS } = {}) {
+		this.sync();
+		return [...this.jobs.values()]
+			.filter((job) => job.createdAt >= since)
+			.filter((job) => statuses.length === 0 || statuses.includes(job.status))
+			.sort((a, b) => a.createdAt - b.createdAt);
+	}
+
+	/** The job as the status endpoint shows it. */
+	static view(job) {
+		const view = {
+			exportId: job.exportId,
+			format: job.format,
+			status: job.status,
+			createdAt: iso(job.createdAt),
+			queuedAt: iso(job.queuedAt),
+			startedAt: iso(job.startedAt),
+			finishedAt: iso(job.finishedAt),
+		};
+		if (job.status === 'Completed') {
+			view.numberOfRecords = job.numberOfRecords;
+			view.fileSize = job.fileSize;
+			view.fileChecksum = job.fileChecksum;
+		}
+		if (job.errorMsg) view.errorMsg = job.errorMsg;
+		for (const key of Object.keys(view)) if (view[key] === undefined) delete view[key];
+		return view;
+	}
+}

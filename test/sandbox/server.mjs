@@ -1,0 +1,312 @@
+import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+
+import { chicagoMidnightBefore, VirtualClock } from './clock.mjs';
+import { defaultLists, generateLeads, LEAD_FIELDS } from './dataset.mjs';
+import { JobStore, MarketoError } from './jobs.mjs';
+
+const TOKEN_LIFETIME_S = 3600;
+
+/**
+ * A Marketo simulator on 127.0.0.1: the identity endpoint, the Bulk Lead
+ * Extract endpoints, describe and the list assets, with Marketo's quirks
+ * (errors inside HTTP 200, 606/615/607 limits, 1029's three meanings, Range
+ * downloads, sha256 checksums) and fault injection for tests.
+ */
+export async function startSandbox(options = {}) {
+	const clock = options.clock ?? new VirtualClock({ speed: options.speed ?? 1 });
+	const leads =
+		options.leads ??
+		generateLeads({
+			seed: options.seed ?? 42,
+			count: options.leadCount ?? 2000,
+			start: options.datasetStart ?? '2026-01-01T00:00:00Z',
+			end: options.datasetEnd ?? '2026-11-01T00:00:00Z',
+			updatedUntil: options.datasetUpdatedUntil ?? '2026-11-15T00:00:00Z',
+		});
+	const lists = options.lists ?? defaultLists(options);
+	const settings = {
+		clientId: options.clientId ?? 'sandbox-client-id',
+		clientSecret: options.clientSecret ?? 'sandbox-client-secret-do-not-log',
+		rateLimit: options.rateLimit ?? { calls: 100, windowMs: 20_000 },
+		concurrentLimit: options.concurrentLimit ?? 10,
+		dailyCallQuota: options.dailyCallQuota ?? 50_000,
+		dailyQuotaBytes: options.dailyQuotaBytes ?? 500 * 1024 * 1024,
+		processingTicks: options.processingTicks ?? 1,
+		ssvDelimiter: options.ssvDelimiter ?? ' ',
+		updatedAtUnsupported: options.updatedAtUnsupported ?? false,
+		quotaUsedBytes: 0,
+	};
+	const jobs = new JobStore({ clock, leads, lists, options: settings });
+	const tokens = new Map();
+	const faults = [];
+	const log = [];
+	const callTimes = [];
+	const calls = { day: chicagoMidnightBefore(clock.now()), count: 0 };
+	let inFlight = 0;
+
+	function issueToken() {
+		const now = clock.now();
+		for (const [token, info] of tokens) {
+			if (info.expiresAt > now) return { token, expiresIn: Math.floor((info.expiresAt - now) / 1000) };
+		}
+		const token = `${randomUUID()}:sb`;
+		tokens.set(token, { expiresAt: now + TOKEN_LIFETIME_S * 1000 });
+		return { token, expiresIn: TOKEN_LIFETIME_S };
+	}
+
+	/** The first armed fault matching this request, counted down. */
+	function takeFault(req, url) {
+		for (const fault of faults) {
+			if (fault.remaining <= 0) continue;
+			if (fault.method && fault.method !== req.method) continue;
+			if (fault.path && !(fault.path instanceof RegExp ? fault.path.test(url.pathname) : url.pathname.includes(fault.path))) continue;
+			fault.seen++;
+			if (fault.seen < (fault.nth ?? 1)) continue;
+			fault.remaining--;
+			return fault;
+		}
+		return undefined;
+	}
+
+	async function handle(req, res) {
+		const url = new URL(req.url, 'http://sandbox');
+		const entry = {
+			method: req.method,
+			path: url.pathname,
+			query: Object.fromEntries(url.searchParams),
+			range: req.headers.range,
+			authorization: req.headers.authorization ? 'Bearer' : undefined,
+			at: clock.now(),
+		};
+		log.push(entry);
+		const body = await readBody(req);
+		const reply = (status, payload, headers = {}) => {
+			entry.status = status;
+			const text = typeof payload === 'string' ? payload : JSON.stringify(payload);
+			res.writeHead(status, { 'Content-Type': typeof payload === 'string' ? 'text/plain' : 'application/json;charset=UTF-8', ...headers });
+			res.end(text);
+		};
+		const envelope = (result, extra = {}) => {
+			entry.status = 200;
+			entry.success = true;
+			reply(200, { requestId: requestId(), result, success: true, ...extra });
+		};
+		const fail = (code, message) => {
+			entry.errorCode = String(code);
+			reply(200, { requestId: requestId(), success: false, errors: [{ code: String(code), message }] });
+		};
+
+		if (url.pathname === '/identity/oauth/token') {
+			entry.kind = 'token';
+			const params = new URLSearchParams(url.search);
+			if (req.method === 'POST' && body.length > 0) {
+				for (const [k, v] of new URLSearchParams(body.toString('utf8'))) params.set(k, v);
+			}
+			if (params.get('grant_type') !== 'client_credentials') {
+				return reply(400, { error: 'unsupported_grant_type', error_description: 'grant_type must be client_credentials' });
+			}
+			if (params.get('client_id') !== settings.clientId || params.get('client_secret') !== settings.clientSecret) {
+				return reply(401, { error: 'invalid_client', error_description: 'Bad client credentials' });
+			}
+			const { token, expiresIn } = issueToken();
+			return reply(200, { access_token: token, token_type: 'bearer', expires_in: expiresIn, scope: 'api@sandbox.example' });
+		}
+
+		const fault = takeFault(req, url);
+		if (fault?.expireToken) for (const info of tokens.values()) info.expiresAt = clock.now() - 1;
+		if (fault?.envelopeError) {
+			entry.fault = 'envelopeError';
+			return fail(fault.envelopeError.code, fault.envelopeError.message);
+		}
+		if (fault?.status) {
+			entry.fault = 'status';
+			return reply(fault.status, fault.body ?? 'Service Unavailable');
+		}
+		if (fault?.destroy) {
+			entry.fault = 'destroy';
+			return req.socket.destroy();
+		}
+
+		const auth = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '');
+		if (!auth) return fail(600, 'Access token not specified');
+		const token = tokens.get(auth[1]);
+		if (!token) return fail(601, 'Access token invalid');
+		if (token.expiresAt <= clock.now()) return fail(602, 'Access token expired');
+
+		// Limits apply to authenticated API calls; identity calls are free.
+		const now = clock.now();
+		const day = chicagoMidnightBefore(now);
+		if (day !== calls.day) Object.assign(calls, { day, count: 0 });
+		if (calls.count >= settings.dailyCallQuota) return fail(607, 'Daily quota reached');
+		while (callTimes.length > 0 && callTimes[0] <= now - settings.rateLimit.windowMs) callTimes.shift();
+		if (callTimes.length >= settings.rateLimit.calls) return fail(606, 'Max rate limit \'100\' exceeded with in \'20\' secs');
+		if (inFlight > settings.concurrentLimit) return fail(615, 'Concurrent access limit reached');
+		callTimes.push(now);
+		calls.count++;
+
+		try {
+			return await route(req, res, url, body, { entry, reply, envelope, fail, fault });
+		} catch (error) {
+			if (error instanceof MarketoError) return fail(error.code, error.message);
+			entry.status = 500;
+			return reply(500, String(error?.stack ?? error));
+		}
+	}
+
+	async function route(req, res, url, body, { entry, reply, envelope, fail, fault }) {
+		const path = url.pathname;
+		const json = () => {
+			try {
+				return JSON.parse(body.toString('utf8') || '{}');
+			} catch {
+				throw new MarketoError(609, 'Invalid JSON');
+			}
+		};
+		if (req.method === 'GET' && path === '/rest/v1/leads/describe.json') return envelope(LEAD_FIELDS);
+		const listMatch = /^\/rest\/asset\/v1\/(staticLists|smartLists)\.json$/.exec(path);
+		if (req.method === 'GET' && listMatch) {
+			const pool = listMatch[1] === 'staticLists' ? lists.staticLists : lists.smartLists;
+			const offset = Number(url.searchParams.get('offset') ?? 0);
+			const maxReturn = Math.min(200, Number(url.searchParams.get('maxReturn') ?? 20));
+			const page = pool.slice(offset, offset + maxReturn).map(({ id, name }) => ({ id, name }));
+			if (page.length === 0) return envelope(undefined, { warnings: ['No assets found for the given search criteria.'] });
+			return envelope(page);
+		}
+		if (req.method === 'POST' && path === '/bulk/v1/leads/export/create.json') {
+			return envelope([JobStore.view(jobs.create(json()))]);
+		}
+		if (req.method === 'GET' && path === '/bulk/v1/leads/export.json') {
+			const statuses = (url.searchParams.get('status') ?? '').split(',').filter(Boolean);
+			const batchSize = Math.min(300, Number(url.searchParams.get('batchSize') ?? 300));
+			const offset = Number(Buffer.from(url.searchParams.get('nextPageToken') ?? '', 'base64').toString() || 0);
+			const all = jobs.list({ statuses });
+			const page = all.slice(offset, offset + batchSize).map(JobStore.view);
+			const extra = offset + batchSize < all.length ? { nextPageToken: Buffer.from(String(offset + batchSize)).toString('base64') } : {};
+			return envelope(page, extra);
+		}
+		const jobMatch = /^\/bulk\/v1\/leads\/export\/([^/]+)\/(enqueue|status|file|cancel)\.json$/.exec(path);
+		if (jobMatch) {
+			const [, exportId, action] = jobMatch;
+			if (action === 'enqueue' && req.method === 'POST') return envelope([JobStore.view(jobs.enqueue(exportId))]);
+			if (action === 'status' && req.method === 'GET') return envelope([JobStore.view(jobs.get(exportId))]);
+			if (action === 'cancel' && req.method === 'POST') return envelope([JobStore.view(jobs.cancel(exportId))]);
+			if (action === 'file' && req.method === 'GET') return serveFile(req, res, exportId, { entry, reply, fault });
+		}
+		return reply(404, `No route for ${req.method} ${path}`);
+	}
+
+	function serveFile(req, res, exportId, { entry, reply, fault }) {
+		jobs.sync();
+		const job = jobs.jobs.get(exportId);
+		if (!job || job.status !== 'Completed' || fault?.fileNotReady) {
+			return reply(404, `File for export ${exportId} not found`);
+		}
+		let file = job.file;
+		if (fault?.corrupt) {
+			file = Buffer.from(file);
+			file[Math.floor(file.length / 2)] ^= 0x20;
+			entry.fault = 'corrupt';
+		}
+		const size = file.length;
+		let start = 0;
+		let end = size - 1;
+		let status = 200;
+		const headers = { 'Content-Type': contentTypeFor(job.format), 'Accept-Ranges': 'bytes' };
+		if (req.headers.range) {
+			const match = /^bytes=(\d*)-(\d*)$/.exec(req.headers.range.trim());
+			if (!match || (match[1] === '' && match[2] === '')) return reply(416, 'Invalid range', { 'Content-Range': `bytes */${size}` });
+			if (match[1] === '') {
+				start = Math.max(0, size - Number(match[2]));
+			} else {
+				start = Number(match[1]);
+				if (match[2] !== '') end = Math.min(end, Number(match[2]));
+			}
+			if (start >= size || start > end) return reply(416, 'Requested range not satisfiable', { 'Content-Range': `bytes */${size}` });
+			status = 206;
+			headers['Content-Range'] = `bytes ${start}-${end}/${size}`;
+		}
+		const slice = file.subarray(start, end + 1);
+		headers['Content-Length'] = String(slice.length);
+		entry.status = status;
+		entry.bytes = slice.length;
+		res.writeHead(status, headers);
+		if (fault?.dropAfterBytes !== undefined) {
+			entry.fault = 'dropped';
+			entry.bytes = Math.min(fault.dropAfterBytes, slice.length);
+			res.write(slice.subarray(0, fault.dropAfterBytes), () => res.socket?.destroy());
+			return;
+		}
+		res.end(slice);
+	}
+
+	const server = createServer((req, res) => {
+		inFlight++;
+		res.on('close', () => inFlight--);
+		handle(req, res).catch((error) => {
+			if (!res.headersSent) res.writeHead(500);
+			res.end(String(error));
+		});
+	});
+	await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+	const { port } = server.address();
+	const url = `http://127.0.0.1:${port}`;
+
+	return {
+		url,
+		/** What a user would paste into the credential: the REST endpoint. */
+		restEndpoint: `${url}/rest`,
+		clientId: settings.clientId,
+		clientSecret: settings.clientSecret,
+		clock,
+		jobs,
+		leads,
+		lists,
+		settings,
+		log,
+		/** Arms a fault: { method?, path?, nth?, times?, envelopeError?, status?, body?, destroy?, expireToken?, dropAfterBytes?, corrupt?, fileNotReady? } */
+		addFault(fault) {
+			const armed = { ...fault, seen: 0, remaining: fault.times ?? 1 };
+			faults.push(armed);
+			return armed;
+		},
+		clearFaults() {
+			faults.length = 0;
+		},
+		expireTokens() {
+			for (const info of tokens.values()) info.expiresAt = clock.now() - 1;
+		},
+		/** API calls (not identity) in the log, optionally filtered by path fragment. */
+		apiCalls(fragment = '') {
+			return log.filter((e) => e.kind !== 'token' && e.path.includes(fragment));
+		},
+		tokenRequests() {
+			return log.filter((e) => e.kind === 'token');
+		},
+		async stop() {
+			server.closeAllConnections?.();
+			await new Promise((resolve) => server.close(resolve));
+		},
+	};
+}
+
+function contentTypeFor(format) {
+	if (format === 'TSV') return 'text/tab-separated-values;charset=UTF-8';
+	if (format === 'SSV') return 'text/plain;charset=UTF-8';
+	return 'text/csv;charset=UTF-8';
+}
+
+let requestCounter = 0;
+function requestId() {
+	requestCounter++;
+	return `${requestCounter.toString(16)}#${Date.now().toString(16)}`;
+}
+
+function readBody(req) {
+	return new Promise((resolve, reject) => {
+		const chunks = [];
+		req.on('data', (c) => chunks.push(c));
+		req.on('end', () => resolve(Buffer.concat(chunks)));
+		req.on('error', reject);
+	});
+}

@@ -1,0 +1,238 @@
+/**
+ * Runs workflows through n8n-core's real execution engine (WorkflowExecute) in
+ * this process, with this package's built node and credential, the way n8n's
+ * own NodeTestHarness does, plus the OAuth2 parts it lacks: credential
+ * defaults evaluated as n8n evaluates them, the parent type `oAuth2Api`, and a
+ * token store so n8n's client-credentials fetch and refresh run for real.
+ */
+import { mkdtempSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+// n8n-core reads its settings folder and encryption key when it loads: keep them out of ~/.n8n.
+process.env.N8N_USER_FOLDER ??= mkdtempSync(join(tmpdir(), 'n8n-user-'));
+process.env.N8N_ENCRYPTION_KEY ??= 'test-encryption-key';
+process.env.N8N_LOG_LEVEL ??= 'silent';
+
+const require = createRequire(import.meta.url);
+const { Expression, ICredentialsHelper, Workflow } = require('n8n-workflow');
+const core = require('n8n-core');
+// n8n-core carries its own @n8n/di; its services live in that container.
+const { Container } = createRequire(require.resolve('n8n-core'))('@n8n/di');
+
+const { MarketoBulkLeadExtract } = require('../../dist/nodes/MarketoBulkLeadExtract/MarketoBulkLeadExtract.node.js');
+const { MarketoOAuth2Api } = require('../../dist/credentials/MarketoOAuth2Api.credentials.js');
+
+export const NODE_TYPE = 'n8n-nodes-marketo-bulk-extract.marketoBulkLeadExtract';
+export const CREDENTIAL_TYPE = 'marketoOAuth2Api';
+
+/** A start node that emits the items given in its `items` parameter. */
+class ItemsSource {
+	description = {
+		displayName: 'Items',
+		name: 'items',
+		group: ['input'],
+		version: 1,
+		description: 'Emits fixed items',
+		defaults: { name: 'Items' },
+		inputs: ['main'],
+		outputs: ['main'],
+		properties: [{ displayName: 'Items', name: 'items', type: 'json', default: '[{}]' }],
+	};
+
+	async execute() {
+		const raw = this.getNodeParameter('items', 0);
+		const items = typeof raw === 'string' ? JSON.parse(raw) : raw;
+		return [items.map((json) => ({ json }))];
+	}
+}
+
+const nodeTypeInstances = {
+	[NODE_TYPE]: new MarketoBulkLeadExtract(),
+	'test.items': new ItemsSource(),
+};
+
+const nodeTypes = {
+	getByName: (type) => nodeTypeInstances[type],
+	getByNameAndVersion: (type) => nodeTypeInstances[type],
+	getKnownTypes: () => ({}),
+};
+
+const credentialType = new MarketoOAuth2Api();
+
+/** Fills hidden credential fields from their defaults, evaluating `={{ }}` with `$self` like n8n. */
+function withDefaults(data) {
+	const full = { ...data };
+	for (const property of credentialType.properties) {
+		if (full[property.name] !== undefined) continue;
+		const value = property.default;
+		full[property.name] =
+			typeof value === 'string' && value.startsWith('=')
+				? Expression.resolveWithoutWorkflow(value.slice(1), { $self: full })
+				: value;
+	}
+	return full;
+}
+
+/** Credential storage shared by all runs of one store: tokens n8n fetches are kept here. */
+export class CredentialStore extends ICredentialsHelper {
+	constructor() {
+		super();
+		this.byId = new Map();
+		this.tokenUpdates = 0;
+	}
+
+	set(id, data) {
+		this.byId.set(id, { ...data });
+	}
+
+	get(id) {
+		return this.byId.get(id);
+	}
+
+	getParentTypes(name) {
+		return name === CREDENTIAL_TYPE ? ['oAuth2Api'] : [];
+	}
+
+	isCredentialUsableByNode() {
+		return true;
+	}
+
+	async authenticate(_credentials, _type, requestOptions) {
+		return requestOptions;
+	}
+
+	async preAuthentication() {
+		return undefined;
+	}
+
+	async runPreAuthentication() {
+		return undefined;
+	}
+
+	async getCredentials() {
+		throw new Error('not used');
+	}
+
+	async getDecrypted(_additionalData, nodeCredentials) {
+		const data = this.byId.get(nodeCredentials.id);
+		if (!data) throw new Error(`No credential with id ${nodeCredentials.id}`);
+		return withDefaults(data);
+	}
+
+	async updateCredentials(nodeCredentials, _type, data) {
+		this.byId.set(nodeCredentials.id, { ...data });
+	}
+
+	async updateCredentialsOauthTokenData(nodeCredentials, _type, data) {
+		this.tokenUpdates++;
+		const stored = this.byId.get(nodeCredentials.id);
+		this.byId.set(nodeCredentials.id, { ...stored, oauthTokenData: data.oauthTokenData });
+	}
+
+	getCredentialsProperties() {
+		return credentialType.properties;
+	}
+}
+
+let binaryDataReady;
+/** n8n's binary data service in filesystem mode (streams go to disk), as a self-hosted n8n runs it. */
+async function initBinaryData() {
+	binaryDataReady ??= (async () => {
+		const folder = mkdtempSync(join(tmpdir(), 'n8n-binary-'));
+		const config = Container.get(core.BinaryDataConfig);
+		config.mode = 'filesystem';
+		config.availableModes = ['filesystem'];
+		config.localStoragePath = folder;
+		config.signingSecret = 'test-signing-secret';
+		const service = Container.get(core.BinaryDataService);
+		await service.init();
+		return service;
+	})();
+	return await binaryDataReady;
+}
+
+/** Reads a binary entry of an output item back as a Buffer. */
+export async function readBinary(binary) {
+	const service = await initBinaryData();
+	return await service.getAsBuffer(binary);
+}
+
+/**
+ * Runs `nodes` (Items → …) and resolves with the finished run. `credentials`
+ * is the CredentialStore to use (create one per sandbox to share tokens across
+ * runs). `abortAfterMs` cancels the execution like a user pressing Stop.
+ */
+export async function runWorkflow({ nodes, connections, credentials, mode = 'manual', staticData, abortAfterMs }) {
+	await initBinaryData();
+	const workflow = new Workflow({
+		id: 'wf-test',
+		name: 'test',
+		nodes,
+		connections,
+		nodeTypes,
+		active: false,
+		staticData,
+		settings: {},
+	});
+	const hooks = new core.ExecutionLifecycleHooks(mode, 'exec-1', { id: 'wf-test', name: 'test', nodes, connections });
+	let finished;
+	const done = new Promise((resolve) => {
+		finished = resolve;
+	});
+	hooks.addHandler('workflowExecuteAfter', (run) => finished(run));
+
+	const additionalData = {
+		hooks,
+		credentialsHelper: credentials,
+		executionId: 'exec-1',
+		restApiUrl: 'http://localhost:5678/rest',
+		instanceBaseUrl: 'http://localhost:5678/',
+		formWaitingBaseUrl: 'http://localhost:5678/form-waiting',
+		webhookBaseUrl: 'http://localhost:5678/webhook',
+		webhookWaitingBaseUrl: 'http://localhost:5678/webhook-waiting',
+		webhookTestBaseUrl: 'http://localhost:5678/webhook-test',
+		currentNodeParameters: undefined,
+		executionTimeoutTimestamp: undefined,
+		userId: 'user-1',
+		variables: {},
+		logAiEvent: () => {},
+		startRunnerTask: async () => {
+			throw new Error('task runner not available in tests');
+		},
+	};
+
+	const start = workflow.getNode(nodes[0].name);
+	const runExecutionData = {
+		startData: {},
+		resultData: { runData: {} },
+		executionData: {
+			contactData: {},
+			metadata: {},
+			contextData: {},
+			waitingExecution: {},
+			waitingExecutionSource: null,
+			nodeExecutionStack: [{ node: start, data: { main: [[{ json: {} }]] }, source: null }],
+		},
+	};
+	const execute = new core.WorkflowExecute(additionalData, mode, runExecutionData);
+	const promise = execute.processRunExecutionData(workflow);
+	if (abortAfterMs !== undefined) setTimeout(() => promise.cancel(), abortAfterMs);
+	await promise.catch(() => undefined);
+	const run = await done;
+	return { run, workflow };
+}
+
+/** Output items of a node (first run, first output), or throws with the node's error. */
+export function outputOf(run, nodeName) {
+	const task = run.data.resultData.runData[nodeName]?.[0];
+	if (!task) throw new Error(`Node "${nodeName}" did not run: ${run.data.resultData.error?.message ?? 'no error'}`);
+	if (task.error) throw task.error;
+	return task.data?.main?.[0] ?? [];
+}
+
+/** The node's error, or undefined. */
+export function errorOf(run, nodeName) {
+	return run.data.resultData.runData[nodeName]?.[0]?.error ?? run.data.resultData.error;
+}

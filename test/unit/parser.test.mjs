@@ -1,0 +1,162 @@
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { describe, it } from 'node:test';
+
+import { parse } from 'csv-parse/sync';
+
+import { seededRandom } from '../sandbox/random.mjs';
+
+const require = createRequire(import.meta.url);
+const { LeadFileReader, MalformedFileError } = require('../../dist/nodes/MarketoBulkLeadExtract/csv/leadFileReader.js');
+
+const DELIMITER = { CSV: ',', TSV: '\t', SSV: ' ' };
+
+/** Feeds `bytes` to a reader in chunks cut at the given sizes (cycled); returns every record. */
+function parseInChunks(bytes, format, sizes = [bytes.length || 1]) {
+	const reader = new LeadFileReader(format);
+	const records = [];
+	let offset = 0;
+	for (let i = 0; offset < bytes.length; i++) {
+		const size = Math.max(1, sizes[i % sizes.length]);
+		records.push(...reader.push(bytes.subarray(offset, offset + size)));
+		offset += size;
+	}
+	records.push(...reader.end());
+	return records;
+}
+
+/** The oracle: csv-parse, with Marketo's `null` mapped the way the node maps it. */
+function oracle(text, delimiter) {
+	const rows = parse(text, {
+		delimiter,
+		record_delimiter: ['\r\n', '\n'],
+		relax_column_count: false,
+		skip_empty_lines: true,
+		bom: true,
+		cast: (value, context) => (value === 'null' && !context.quoting ? null : value),
+	});
+	const [header, ...data] = rows;
+	return data.map((row) => Object.fromEntries(header.map((name, i) => [name, row[i]])));
+}
+
+const PIECES = ['a', 'Zoë', '東京', '🚀', '𝄞', 'null', ' ', ',', ';', '\t', '"', '""', '\n', '\r\n', '\r', '\u2028', '\u2029', 'x y', '42', '-3.5', 'true'];
+
+function randomValue(random, delimiter) {
+	const roll = random();
+	if (roll < 0.1) return { text: 'null', value: null };
+	if (roll < 0.15) return { text: '"null"', value: 'null' };
+	if (roll < 0.2) return { text: '', value: '' };
+	let value = '';
+	const length = 1 + Math.floor(random() * 6);
+	for (let i = 0; i < length; i++) value += PIECES[Math.floor(random() * PIECES.length)];
+	const mustQuote = value.includes(delimiter) || /["\r\n]/.test(value) || value === 'null';
+	if (mustQuote || random() < 0.2) return { text: `"${value.replace(/"/g, '""')}"`, value };
+	return { text: value, value };
+}
+
+/** A random document: header, rows of hazards, LF or CRLF row ends, optional BOM and final newline. */
+function randomDocument(random, format) {
+	const delimiter = DELIMITER[format];
+	const width = 1 + Math.floor(random() * 5);
+	const header = Array.from({ length: width }, (_, i) => `col${i}`);
+	const rows = Array.from({ length: Math.floor(random() * 8) }, () =>
+		Array.from({ length: width }, () => randomValue(random, delimiter)),
+	);
+	// A single empty unquoted value would be a blank line, which carries no record.
+	if (width === 1) for (const row of rows) if (row[0].text === '') row[0] = { text: 'null', value: null };
+	const newline = random() < 0.5 ? '\n' : '\r\n';
+	const bom = random() < 0.1 ? '\uFEFF' : '';
+	const lines = [header.join(delimiter), ...rows.map((row) => row.map((c) => c.text).join(delimiter))];
+	const text = bom + lines.join(newline) + (random() < 0.7 ? newline : '');
+	const expected = rows.map((row) => Object.fromEntries(header.map((name, i) => [name, row[i].value])));
+	return { text, expected, delimiter };
+}
+
+describe('LeadFileReader', () => {
+	it('agrees with csv-parse on 3,000 generated documents, whatever the chunking', () => {
+		const random = seededRandom(20261128);
+		let mismatches = 0;
+		for (let n = 0; n < 3000; n++) {
+			const format = ['CSV', 'TSV', 'CSV'][n % 3];
+			const { text, expected, delimiter } = randomDocument(random, format);
+			const bytes = Buffer.from(text, 'utf8');
+			const fromOracle = oracle(text, delimiter);
+			assert.deepEqual(fromOracle, expected, `the generator and csv-parse disagree on document ${n}`);
+			const chunkings = [[bytes.length || 1], [1], [2, 3, 5], [Math.max(1, Math.floor(random() * 17))]];
+			for (const sizes of chunkings) {
+				try {
+					assert.deepEqual(parseInChunks(bytes, format, sizes), fromOracle);
+				} catch (error) {
+					mismatches++;
+					if (mismatches <= 3) console.error(`document ${n} chunks ${sizes}:`, JSON.stringify(text), error.message);
+				}
+			}
+		}
+		assert.equal(mismatches, 0);
+	});
+
+	it('joins a 4-byte UTF-8 character split across chunks', () => {
+		const bytes = Buffer.from('name\n"𝄞 clef"\n', 'utf8');
+		const clef = bytes.indexOf(0xf0);
+		for (let cut = clef + 1; cut <= clef + 3; cut++) {
+			const records = parseInChunks(bytes, 'CSV', [cut, bytes.length]);
+			assert.deepEqual(records, [{ name: '𝄞 clef' }]);
+		}
+	});
+
+	it('keeps quoted line breaks, the delimiter and doubled quotes inside values', () => {
+		const text = 'id,notes\n1,"line one\nline two"\n2,"a, b"\n3,"say ""hi"""\n4,"crlf\r\ninside"\n';
+		assert.deepEqual(parseInChunks(Buffer.from(text), 'CSV', [7]), [
+			{ id: '1', notes: 'line one\nline two' },
+			{ id: '2', notes: 'a, b' },
+			{ id: '3', notes: 'say "hi"' },
+			{ id: '4', notes: 'crlf\r\ninside' },
+		]);
+	});
+
+	it('maps unquoted null to null and keeps a quoted "null" as text', () => {
+		const records = parseInChunks(Buffer.from('a,b\nnull,"null"\n'), 'CSV');
+		assert.deepEqual(records, [{ a: null, b: 'null' }]);
+	});
+
+	it('drops NUL bytes and the BOM, keeps U+2028 and stray CR as data', () => {
+		const text = '\uFEFFa,b\nx\0y,東京\u2028大阪\nstray\rcr,z\r\n';
+		assert.deepEqual(parseInChunks(Buffer.from(text), 'CSV', [3]), [
+			{ a: 'xy', b: '東京\u2028大阪' },
+			{ a: 'stray\rcr', b: 'z' },
+		]);
+	});
+
+	it('yields nothing for a header-only file or an empty file', () => {
+		assert.deepEqual(parseInChunks(Buffer.from('id,email\n'), 'CSV'), []);
+		assert.deepEqual(parseInChunks(Buffer.from(''), 'CSV'), []);
+	});
+
+	it('tells SSV with semicolons from SSV with spaces by the header', () => {
+		const semicolons = 'id;"First Name";notes\n1;Ada;"a b; c"\n';
+		assert.deepEqual(parseInChunks(Buffer.from(semicolons), 'SSV', [4]), [
+			{ id: '1', 'First Name': 'Ada', notes: 'a b; c' },
+		]);
+		const spaces = 'id "First Name" notes\n1 Ada "a b; c"\n';
+		assert.deepEqual(parseInChunks(Buffer.from(spaces), 'SSV', [4]), [
+			{ id: '1', 'First Name': 'Ada', notes: 'a b; c' },
+		]);
+	});
+
+	it('rejects a row whose width differs from the header, naming the row', () => {
+		const text = 'id,email\n1,a@x.com\n2,b@x.com,extra\n';
+		assert.throws(() => parseInChunks(Buffer.from(text), 'CSV'), (error) => {
+			assert.ok(error instanceof MalformedFileError);
+			assert.match(error.message, /Row 3 has 3 values but the header has 2 columns/);
+			return true;
+		});
+	});
+
+	it('rejects a file cut inside a quoted value', () => {
+		assert.throws(() => parseInChunks(Buffer.from('id,notes\n1,"never closed\n'), 'CSV'), /never closed/);
+	});
+
+	it('rejects text after a closing quote', () => {
+		assert.throws(() => parseInChunks(Buffer.from('a,b\n"x"y,1\n'), 'CSV'), /follows a closing quote/);
+	});
+});
