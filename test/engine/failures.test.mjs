@@ -74,6 +74,25 @@ describe('Marketo failures, seen through n8n’s engine', () => {
 		assert.equal(sandbox.apiCalls('/create.json').length, createsBefore + 1);
 	});
 
+	it('615 (too many calls in flight) is retried even for Create Job: Marketo refused it before acting', async () => {
+		const { sandbox } = fixture;
+		const createsBefore = sandbox.apiCalls('/create.json').length;
+		sandbox.addFault({ path: '/create.json', envelopeError: { code: '615', message: 'Concurrent access limit reached' } });
+		const { items } = await fixture.run({ operation: 'createJob', fields: ['id'], filterType: 'staticListId', staticListId: { mode: 'id', value: '1001' } });
+		assert.equal(items()[0].json.status, 'Created');
+		assert.deepEqual(sandbox.apiCalls('/create.json').slice(createsBefore).map((c) => c.errorCode ?? 'ok'), ['615', 'ok']);
+	});
+
+	it('607 (daily API quota) fails at once, saying when it resets', async () => {
+		const { sandbox } = fixture;
+		sandbox.addFault({ path: '/export.json', envelopeError: { code: '607', message: 'Daily quota reached' } });
+		const callsBefore = sandbox.apiCalls('/export.json').length;
+		const { error } = await fixture.run({ operation: 'listJobs' });
+		assert.match(error().message, /Marketo error 607 .*Daily quota reached/);
+		assert.match(error().description, /daily API call quota is spent; it resets at .* America\/Chicago/);
+		assert.equal(sandbox.apiCalls('/export.json').length, callsBefore + 1);
+	});
+
 	it('a full queue (1029) is told apart from the daily quota (1029)', async () => {
 		const { sandbox } = fixture;
 		const ids = [];

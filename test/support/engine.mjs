@@ -159,6 +159,28 @@ export async function readBinary(binary) {
 	return await service.getAsBuffer(binary);
 }
 
+function additionalDataFor(credentials, hooks) {
+	return {
+		hooks,
+		credentialsHelper: credentials,
+		executionId: 'exec-1',
+		restApiUrl: 'http://localhost:5678/rest',
+		instanceBaseUrl: 'http://localhost:5678/',
+		formWaitingBaseUrl: 'http://localhost:5678/form-waiting',
+		webhookBaseUrl: 'http://localhost:5678/webhook',
+		webhookWaitingBaseUrl: 'http://localhost:5678/webhook-waiting',
+		webhookTestBaseUrl: 'http://localhost:5678/webhook-test',
+		currentNodeParameters: undefined,
+		executionTimeoutTimestamp: undefined,
+		userId: 'user-1',
+		variables: {},
+		logAiEvent: () => {},
+		startRunnerTask: async () => {
+			throw new Error('task runner not available in tests');
+		},
+	};
+}
+
 /**
  * Runs `nodes` (Items → …) and resolves with the finished run. `credentials`
  * is the CredentialStore to use (create one per sandbox to share tokens across
@@ -183,25 +205,7 @@ export async function runWorkflow({ nodes, connections, credentials, mode = 'man
 	});
 	hooks.addHandler('workflowExecuteAfter', (run) => finished(run));
 
-	const additionalData = {
-		hooks,
-		credentialsHelper: credentials,
-		executionId: 'exec-1',
-		restApiUrl: 'http://localhost:5678/rest',
-		instanceBaseUrl: 'http://localhost:5678/',
-		formWaitingBaseUrl: 'http://localhost:5678/form-waiting',
-		webhookBaseUrl: 'http://localhost:5678/webhook',
-		webhookWaitingBaseUrl: 'http://localhost:5678/webhook-waiting',
-		webhookTestBaseUrl: 'http://localhost:5678/webhook-test',
-		currentNodeParameters: undefined,
-		executionTimeoutTimestamp: undefined,
-		userId: 'user-1',
-		variables: {},
-		logAiEvent: () => {},
-		startRunnerTask: async () => {
-			throw new Error('task runner not available in tests');
-		},
-	};
+	const additionalData = additionalDataFor(credentials, hooks);
 
 	const start = workflow.getNode(nodes[0].name);
 	const runExecutionData = {
@@ -235,4 +239,15 @@ export function outputOf(run, nodeName) {
 /** The node's error, or undefined. */
 export function errorOf(run, nodeName) {
 	return run.data.resultData.runData[nodeName]?.[0]?.error ?? run.data.resultData.error;
+}
+
+/**
+ * Calls one of the node's editor methods (loadOptions or listSearch) the way the
+ * editor does, through n8n-core's LoadOptionsContext.
+ */
+export async function callEditorMethod({ nodes, connections, credentials, kind, method, args = [] }) {
+	const workflow = new Workflow({ id: 'wf-test', name: 'test', nodes, connections, nodeTypes, active: false, settings: {} });
+	const node = workflow.getNode(nodes.at(-1).name);
+	const context = new core.LoadOptionsContext(workflow, node, additionalDataFor(credentials, undefined), 'parameters');
+	return await nodeTypeInstances[node.type].methods[kind][method].call(context, ...args);
 }
