@@ -1,0 +1,23 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { readExportId } from '../../helpers/validation';
+import type { MarketoClient } from '../../transport';
+import type { ExportJob } from '../../transport/leadExportApi';
+import { exportIdProperty, forOperations } from '../common.descriptions';
+
+/** An operation that takes an Export ID, makes one call and outputs the job. */
+export function singleJobOperation(
+	operation: string,
+	call: (client: MarketoClient, exportId: string) => Promise<ExportJob>,
+): {
+	description: INodeProperties[];
+	execute: (this: IExecuteFunctions, client: MarketoClient, itemIndex: number) => Promise<INodeExecutionData[]>;
+} {
+	return {
+		description: forOperations([operation], [exportIdProperty]),
+		async execute(this: IExecuteFunctions, client: MarketoClient, itemIndex: number) {
+			const exportId = readExportId(this, itemIndex);
+			return [{ json: await call(client, exportId) }];
+		},
+	};
+}
