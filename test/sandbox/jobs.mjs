@@ -39,6 +39,8 @@ export class JobStore {
 		this.failures = new Map();
 		/** While true, queued jobs are not started (a stuck queue). */
 		this.stuck = false;
+		/** Called after a job's file is built, e.g. to change leads between two windows. */
+		this.onComplete = undefined;
 	}
 
 	/** Applies every tick that has passed on the virtual clock. */
@@ -70,11 +72,11 @@ export class JobStore {
 			if (this.countIn('Processing') >= MAX_PROCESSING) break;
 			this.setStatus(job, 'Processing', at);
 			job.startedAt = at;
-			job.ticksLeft = this.processingTicksFor(job);
 			if (this.failures.has('*next*')) {
 				this.failures.set(job.exportId, this.failures.get('*next*'));
 				this.failures.delete('*next*');
 			}
+			job.ticksLeft = this.processingTicksFor(job);
 		}
 		this.maxProcessing = Math.max(this.maxProcessing, this.countIn('Processing'));
 	}
@@ -110,6 +112,7 @@ export class JobStore {
 		job.fileChecksum = `sha256:${createHash('sha256').update(file).digest('hex')}`;
 		job.finishedAt = at;
 		this.setStatus(job, 'Completed', at);
+		this.onComplete?.(job);
 	}
 
 	select(filter) {

@@ -55,10 +55,15 @@ export async function startSandbox(options = {}) {
 		return { token, expiresIn: TOKEN_LIFETIME_S };
 	}
 
-	/** The first armed fault matching this request, counted down. */
-	function takeFault(req, url) {
+	/**
+	 * The first armed fault matching this request, counted down. Token faults act
+	 * before authentication (they expire the token the request carries); all
+	 * others only on requests that pass it, so a refused token does not use them up.
+	 */
+	function takeFault(req, url, phase) {
 		for (const fault of faults) {
 			if (fault.remaining <= 0) continue;
+			if (Boolean(fault.expireToken) !== (phase === 'token')) continue;
 			if (fault.method && fault.method !== req.method) continue;
 			if (fault.path && !(fault.path instanceof RegExp ? fault.path.test(url.pathname) : url.pathname.includes(fault.path))) continue;
 			fault.seen++;
@@ -113,8 +118,15 @@ export async function startSandbox(options = {}) {
 			return reply(200, { access_token: token, token_type: 'bearer', expires_in: expiresIn, scope: 'api@sandbox.example' });
 		}
 
-		const fault = takeFault(req, url);
-		if (fault?.expireToken) for (const info of tokens.values()) info.expiresAt = clock.now() - 1;
+		if (takeFault(req, url, 'token')) for (const info of tokens.values()) info.expiresAt = clock.now() - 1;
+
+		const auth = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '');
+		if (!auth) return fail(600, 'Access token not specified');
+		const token = tokens.get(auth[1]);
+		if (!token) return fail(601, 'Access token invalid');
+		if (token.expiresAt <= clock.now()) return fail(602, 'Access token expired');
+
+		const fault = takeFault(req, url, 'request');
 		if (fault?.envelopeError) {
 			entry.fault = 'envelopeError';
 			return fail(fault.envelopeError.code, fault.envelopeError.message);
@@ -127,12 +139,6 @@ export async function startSandbox(options = {}) {
 			entry.fault = 'destroy';
 			return req.socket.destroy();
 		}
-
-		const auth = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '');
-		if (!auth) return fail(600, 'Access token not specified');
-		const token = tokens.get(auth[1]);
-		if (!token) return fail(601, 'Access token invalid');
-		if (token.expiresAt <= clock.now()) return fail(602, 'Access token expired');
 
 		// Limits apply to authenticated API calls; identity calls are free.
 		const now = clock.now();

@@ -45,8 +45,8 @@ function listLocator(
 	};
 }
 
-/** What to export and which leads: the body of Create Export Lead Job. */
-export const jobDefinitionProperties: INodeProperties[] = [
+/** Which fields, in which format: part of the body of Create Export Lead Job. */
+export const fieldsAndFormatProperties: INodeProperties[] = [
 	{
 		displayName: 'Field Names or IDs',
 		name: 'fields',
@@ -70,7 +70,10 @@ export const jobDefinitionProperties: INodeProperties[] = [
 		],
 		description: 'File format Marketo writes; the node parses all three',
 	},
-	{
+];
+
+/** Which leads: Marketo takes exactly one filter per job. */
+export const filterTypeProperty: INodeProperties = {
 		displayName: 'Filter',
 		name: 'filterType',
 		type: 'options',
@@ -89,7 +92,10 @@ export const jobDefinitionProperties: INodeProperties[] = [
 			},
 		],
 		description: 'Which leads to export; Marketo takes exactly one filter per job',
-	},
+};
+
+/** The range of the createdAt / updatedAt filters. */
+export const dateRangeProperties: INodeProperties[] = [
 	{
 		displayName: 'Start At',
 		name: 'startAt',
@@ -109,11 +115,17 @@ export const jobDefinitionProperties: INodeProperties[] = [
 		displayOptions: { show: { filterType: ['createdAt', 'updatedAt'] } },
 		description: 'End of the range, inclusive',
 	},
+];
+
+/** The list of the static and smart list filters. */
+export const listProperties: INodeProperties[] = [
 	listLocator('staticListId', 'Static List', 'searchStaticLists', true),
 	listLocator('staticListName', 'Static List', 'searchStaticListNames', false),
 	listLocator('smartListId', 'Smart List', 'searchSmartLists', true),
 	listLocator('smartListName', 'Smart List', 'searchSmartListNames', false),
-	{
+];
+
+export const columnHeaderNamesProperty: INodeProperties = {
 		displayName: 'Column Header Names',
 		name: 'columnHeaderNames',
 		type: 'fixedCollection',
@@ -145,20 +157,23 @@ export const jobDefinitionProperties: INodeProperties[] = [
 				],
 			},
 		],
-	},
-];
+	};
 
-/** Shows `properties` only for the given operations of the lead export resource. */
-export function forOperations(operations: string[], properties: INodeProperties[]): INodeProperties[] {
+/** Adds conditions to the properties' `displayOptions.show`. */
+export function showWhen(
+	show: Record<string, Array<string | number | boolean>>,
+	properties: INodeProperties[],
+): INodeProperties[] {
 	return properties.map((property) => ({
 		...property,
 		displayOptions: {
 			...property.displayOptions,
-			show: {
-				...property.displayOptions?.show,
-				resource: ['leadExport'],
-				operation: operations,
-			},
+			show: { ...property.displayOptions?.show, ...show },
 		},
 	}));
+}
+
+/** Shows `properties` only for the given operations of the lead export resource. */
+export function forOperations(operations: string[], properties: INodeProperties[]): INodeProperties[] {
+	return showWhen({ resource: ['leadExport'], operation: operations }, properties);
 }

@@ -49,6 +49,7 @@ export async function* streamExportFile(
 	file: ExportFileInfo,
 	range: ByteRange | undefined,
 	progress: DownloadProgress = { bytes: 0, resumes: 0 },
+	notReadyDelayMs: number = DOWNLOAD_TIMING.notReadyDelayMs,
 ): AsyncGenerator<Buffer> {
 	const path = `/bulk/v1/leads/export/${file.exportId}/file.json`;
 	const start = range?.start ?? 0;
@@ -72,7 +73,7 @@ export async function* streamExportFile(
 					'The job reported Completed, but its file never became available. Run Get Job File later; files are kept for 7 days.',
 				);
 			}
-			await client.wait(DOWNLOAD_TIMING.notReadyDelayMs);
+			await client.wait(notReadyDelayMs);
 			continue;
 		}
 		if (response.statusCode === 416) {

@@ -28,11 +28,13 @@ export async function downloadVerified<T>(
 	client: MarketoClient,
 	file: ExportFileInfo,
 	consume: (chunks: AsyncIterable<Buffer>, progress: DownloadProgress) => Promise<T>,
+	/** How long to wait before asking again for a Completed job's file that answers 404. */
+	notReadyDelayMs?: number,
 ): Promise<VerifiedDownload<T>> {
 	for (let attempt = 1; ; attempt++) {
 		const verifier = new FileVerifier(file);
 		const progress: DownloadProgress = { bytes: 0, resumes: 0 };
-		const source = streamExportFile(client, file, undefined, progress);
+		const source = streamExportFile(client, file, undefined, progress, notReadyDelayMs);
 		const tapped = hashAsTheyPass(source, verifier);
 		let result: T | undefined;
 		let parseError: MalformedFileError | undefined;

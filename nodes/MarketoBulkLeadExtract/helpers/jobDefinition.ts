@@ -33,6 +33,8 @@ export interface LeadExportDefinition {
 export interface ReadDefinitionOptions {
 	/** Create Job refuses ranges Marketo would refuse; Extract Leads splits them. */
 	limitRangeToMarketoMaximum: boolean;
+	/** A range computed by the caller ("since last run") instead of Start At / End At. */
+	range?: { start: DateTime; end: DateTime };
 }
 
 export function readLeadExportDefinition(
@@ -49,7 +51,7 @@ export function readLeadExportDefinition(
 	if (columnHeaderNames) definition.columnHeaderNames = columnHeaderNames;
 
 	if (DATE_FILTERS.includes(filterType)) {
-		definition.range = readRange(ctx, itemIndex, options);
+		definition.range = options.range ?? readRange(ctx, itemIndex, options);
 	} else {
 		definition.list = readList(ctx, itemIndex, filterType);
 	}

@@ -3,16 +3,35 @@ import type { INodeProperties } from 'n8n-workflow';
 import * as cancelJob from './cancelJob.operation';
 import * as createJob from './createJob.operation';
 import * as enqueueJob from './enqueueJob.operation';
+import * as extractLeads from './extractLeads.operation';
 import * as getJobFile from './getJobFile.operation';
 import * as getJobStatus from './getJobStatus.operation';
 import * as listJobs from './listJobs.operation';
-import { forOperations, jobDefinitionProperties } from '../common.descriptions';
+import {
+	columnHeaderNamesProperty,
+	dateRangeProperties,
+	fieldsAndFormatProperties,
+	filterTypeProperty,
+	forOperations,
+	listProperties,
+} from '../common.descriptions';
 
-export const operations = { createJob, enqueueJob, getJobStatus, getJobFile, cancelJob, listJobs };
+export const operations = {
+	extractLeads,
+	createJob,
+	enqueueJob,
+	getJobStatus,
+	getJobFile,
+	cancelJob,
+	listJobs,
+};
 
 export type LeadExportOperation = keyof typeof operations;
 
-/** Operation values are stored in users' workflows: never rename one. */
+/**
+ * Operation values are stored in users' workflows: never rename one. The
+ * default is stored nowhere (n8n omits default values), so it never changes.
+ */
 export const description: INodeProperties[] = [
 	{
 		displayName: 'Operation',
@@ -40,6 +59,13 @@ export const description: INodeProperties[] = [
 				description: 'Put a created export job in Marketo’s export queue',
 			},
 			{
+				name: 'Extract Leads',
+				value: 'extractLeads',
+				action: 'Extract leads',
+				description:
+					'Create the export, wait for Marketo, download and parse the file: one item per lead',
+			},
+			{
 				name: 'Get Job File',
 				value: 'getJobFile',
 				action: 'Get the file of an export job',
@@ -58,9 +84,16 @@ export const description: INodeProperties[] = [
 				description: 'List the export jobs of the last 7 days',
 			},
 		],
-		default: 'createJob',
+		default: 'extractLeads',
 	},
-	...forOperations(['createJob'], jobDefinitionProperties),
+	...extractLeads.description,
+	...forOperations(['createJob'], [
+		...fieldsAndFormatProperties,
+		filterTypeProperty,
+		...dateRangeProperties,
+		...listProperties,
+		columnHeaderNamesProperty,
+	]),
 	...enqueueJob.description,
 	...getJobStatus.description,
 	...getJobFile.description,

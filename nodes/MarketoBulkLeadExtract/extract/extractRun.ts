@@ -1,0 +1,253 @@
+import type { IBinaryData, IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { LeadFileReader, type LeadRecord } from '../csv/leadFileReader';
+import { createJobBody, type ExportFormat, type LeadExportDefinition } from '../helpers/jobDefinition';
+import type { MarketoClient } from '../transport';
+import { describeLeadFields, type LeadField } from '../transport/leadDatabaseApi';
+import type { ExportJob } from '../transport/leadExportApi';
+import { asNodeError } from '../transport/nodeErrors';
+import { LeadDeduplicator } from './deduplicator';
+import { readableFromChunks, type DownloadProgress } from './download';
+import { fileNameFor, mimeTypeFor } from './exportFile';
+import { JobScheduler, type ExtractTask } from './jobScheduler';
+import { typedRecordConverter } from './typedValues';
+import { downloadVerified } from './verifiedDownload';
+import { describeWindow, splitIntoWindows } from './windows';
+
+export type OutputMode = 'items' | 'binary' | 'both';
+
+export interface ExtractSettings {
+	output: OutputMode;
+	binaryPropertyName: string;
+	typedValues: boolean;
+	concurrency: number;
+	maxItems: number;
+	maxWaitMs: number;
+	pollIntervalMs: number;
+	itemIndex: number;
+}
+
+export interface ExtractSource {
+	definition?: LeadExportDefinition;
+	adoptExportId?: string;
+}
+
+export interface ExtractStats {
+	jobs: number;
+	records: number;
+	bytes: number;
+	duplicatesRemoved: number;
+	resumes: number;
+	refetches: number;
+}
+
+export interface ExtractRun {
+	items: INodeExecutionData[];
+	stats: ExtractStats;
+}
+
+interface WindowResult {
+	records?: LeadRecord[];
+	fileItem?: INodeExecutionData;
+}
+
+/** Builds the extract's tasks: one per 31-day window of a date range, or one job. */
+function tasksFor(source: ExtractSource): ExtractTask[] {
+	if (source.adoptExportId) {
+		return [{ index: 0, label: `export ${source.adoptExportId}`, exportId: source.adoptExportId, enqueued: false }];
+	}
+	const definition = source.definition!;
+	if (!definition.range) {
+		const label = `${definition.filterType} ${String(definition.list)}`;
+		return [{ index: 0, label, body: createJobBody(definition), enqueued: false }];
+	}
+	const windows = splitIntoWindows(definition.range.start, definition.range.end);
+	return windows.map((window, index) => ({
+		index,
+		label: `window ${index + 1}/${windows.length} (${describeWindow(window)})`,
+		body: createJobBody(definition, window),
+		enqueued: false,
+	}));
+}
+
+/**
+ * One Extract Leads run for one input item. What happens to Marketo's jobs on
+ * every way out: success leaves them Completed; a failure cancels the jobs
+ * still queued or processing and says so; a cancelled execution cannot call
+ * Marketo any more, so it names the jobs that keep running.
+ */
+export async function runExtract(
+	ctx: IExecuteFunctions,
+	client: MarketoClient,
+	source: ExtractSource,
+	settings: ExtractSettings,
+): Promise<ExtractRun> {
+	const startedAt = Date.now();
+	const tasks = tasksFor(source);
+	const results = new Map<number, WindowResult>();
+	const stats: ExtractStats = { jobs: 0, records: 0, bytes: 0, duplicatesRemoved: 0, resumes: 0, refetches: 0 };
+	const log = (message: string) => ctx.logger.info(`Marketo Extract Leads: ${message}`);
+	const scheduler = new JobScheduler(
+		client,
+		{ concurrency: settings.concurrency, pollIntervalMs: settings.pollIntervalMs, deadline: startedAt + settings.maxWaitMs },
+		log,
+	);
+	const wantsItems = settings.output !== 'binary';
+	let fields: LeadField[] | undefined;
+	let exportedRecords = 0;
+
+	const download = async (task: ExtractTask, job: ExportJob): Promise<void> => {
+		stats.jobs++;
+		exportedRecords += job.numberOfRecords ?? 0;
+		if (wantsItems && exportedRecords > settings.maxItems) {
+			throw new NodeOperationError(
+				ctx.getNode(),
+				`The export holds more than ${settings.maxItems} leads (Max Items); ${exportedRecords} so far.`,
+				{ description: 'Use Output: Files, which streams the files to n8n’s binary store instead of holding every lead as an item, or export a shorter range, or raise Max Items if n8n has the memory.' },
+			);
+		}
+		if (wantsItems && settings.typedValues && fields === undefined) fields = await describeLeadFields(client);
+		const format = (job.format ?? 'CSV') as ExportFormat;
+		const file = { exportId: job.exportId, fileSize: job.fileSize, fileChecksum: job.fileChecksum };
+		log(`${task.label}: downloading ${job.fileSize ?? '?'} bytes, ${job.numberOfRecords ?? '?'} records`);
+
+		const verified = await downloadVerified(
+			client,
+			file,
+			async (chunks, progress) => await consumeFile(ctx, chunks, progress, format, job.exportId, settings.output),
+			settings.pollIntervalMs,
+		);
+		const { records, binary } = verified.result;
+		stats.bytes += verified.bytes;
+		stats.resumes += verified.resumes;
+		if (verified.refetched) stats.refetches++;
+		const result: WindowResult = {};
+		if (records) {
+			stats.records += records.length;
+			result.records = records;
+		}
+		if (binary) {
+			const json: IDataObject = { ...job };
+			if (source.definition?.range && task.body) json.filter = task.body.filter as IDataObject;
+			result.fileItem = { json, binary: { [settings.binaryPropertyName]: binary } };
+		}
+		results.set(task.index, result);
+		log(`${task.label}: done`);
+	};
+
+	try {
+		await scheduler.run(tasks, download);
+	} catch (error) {
+		throw await explainFailure(ctx, client, scheduler, tasks, results, error);
+	}
+
+	const items: INodeExecutionData[] = [];
+	if (wantsItems) {
+		const columnHeaderNames = source.definition?.columnHeaderNames ?? {};
+		const deduplicator = new LeadDeduplicator(columnHeaderNames.id ?? 'id');
+		let convert: ((record: LeadRecord) => IDataObject) | undefined;
+		for (const task of tasks) {
+			const records = results.get(task.index)?.records ?? [];
+			if (records.length > 0 && settings.typedValues && fields && !convert) {
+				convert = typedRecordConverter(Object.keys(records[0]), fields, columnHeaderNames);
+			}
+			for (const record of records) deduplicator.add(record);
+		}
+		stats.duplicatesRemoved = deduplicator.removed;
+		for (const record of deduplicator.all()) items.push({ json: convert ? convert(record) : record });
+	}
+	for (const task of tasks) {
+		const fileItem = results.get(task.index)?.fileItem;
+		if (fileItem) items.push(fileItem);
+	}
+
+	ctx.addExecutionHints({
+		message: summary(tasks.length, stats, client, Date.now() - startedAt),
+		type: 'info',
+		location: 'outputPane',
+	});
+	return { items, stats };
+}
+
+/** Parses and/or stores one copy of a file, as the output mode asks. */
+async function consumeFile(
+	ctx: IExecuteFunctions,
+	chunks: AsyncIterable<Buffer>,
+	progress: DownloadProgress,
+	format: ExportFormat,
+	exportId: string,
+	output: OutputMode,
+): Promise<{ records?: LeadRecord[]; binary?: IBinaryData }> {
+	const reader = output === 'binary' ? undefined : new LeadFileReader(format);
+	const records: LeadRecord[] = [];
+	async function* parsed(): AsyncGenerator<Buffer> {
+		for await (const chunk of chunks) {
+			if (reader) for (const record of reader.push(chunk)) records.push(record);
+			yield chunk;
+		}
+		if (reader) for (const record of reader.end()) records.push(record);
+	}
+	if (output === 'items') {
+		for await (const chunk of parsed()) void chunk;
+		return { records };
+	}
+	const readable = await readableFromChunks(parsed()[Symbol.asyncIterator](), progress);
+	const binary = await ctx.helpers.prepareBinaryData(readable as Buffer, fileNameFor(exportId, format), mimeTypeFor(format));
+	return { records: reader ? records : undefined, binary };
+}
+
+async function explainFailure(
+	ctx: IExecuteFunctions,
+	client: MarketoClient,
+	scheduler: JobScheduler,
+	tasks: ExtractTask[],
+	results: Map<number, WindowResult>,
+	error: unknown,
+): Promise<Error> {
+	const nodeError = asNodeError(ctx.getNode(), error);
+	const finished = tasks.filter((task) => results.has(task.index));
+	const waiting = scheduler.completedNotDownloaded;
+	const unfinished = tasks.filter((task) => !results.has(task.index) && !waiting.includes(task));
+	const parts: string[] = [];
+	if (client.cancelSignal?.aborted) {
+		nodeError.message = 'The execution was cancelled while Marketo was exporting.';
+		const running = scheduler.inFlight.filter((task) => task.exportId);
+		parts.push(
+			running.length > 0
+				? `These Marketo export jobs keep running (a cancelled execution can no longer call Marketo): ${running.map((t) => `${t.exportId} (${t.label})`).join(', ')}. Cancel them with the Cancel Job operation if they are not needed.`
+				: 'No Marketo export job was left running.',
+		);
+	} else {
+		const outcomes = await scheduler.cancelInFlight();
+		if (outcomes.length > 0) parts.push(`Export jobs still in Marketo's queue: ${outcomes.join('; ')}.`);
+	}
+	if (tasks.length > 1 || finished.length > 0) {
+		const records = finished.reduce((sum, task) => sum + (results.get(task.index)?.records?.length ?? 0), 0);
+		parts.push(
+			`Downloaded before the failure: ${finished.length} of ${tasks.length} jobs${records ? ` (${records} leads)` : ''}; nothing was output.`,
+		);
+		if (waiting.length > 0) {
+			parts.push(
+				`Completed in Marketo but not downloaded (files are kept 7 days; adopt them with Job: Adopt an Existing Job): ${waiting.map((task) => `${task.label}, export ${task.exportId}`).join('; ')}.`,
+			);
+		}
+		if (unfinished.length > 0) parts.push(`Not exported: ${unfinished.map((task) => task.label).join(', ')}.`);
+	}
+	nodeError.description = [nodeError.description, ...parts].filter(Boolean).join(' ');
+	return nodeError;
+}
+
+function summary(jobCount: number, stats: ExtractStats, client: MarketoClient, durationMs: number): string {
+	const parts = [
+		`${jobCount} ${jobCount === 1 ? 'job' : 'jobs'}`,
+		`${stats.records} leads`,
+		`${stats.bytes} bytes`,
+		`${client.usage.calls} API calls`,
+	];
+	if (stats.duplicatesRemoved > 0) parts.push(`${stats.duplicatesRemoved} duplicates removed`);
+	if (stats.resumes > 0) parts.push(`${stats.resumes} downloads resumed`);
+	if (stats.refetches > 0) parts.push(`${stats.refetches} files fetched again after a checksum mismatch`);
+	parts.push(`${(durationMs / 1000).toFixed(1)} s`);
+	return `Marketo Extract Leads: ${parts.join(', ')}.`;
+}

@@ -1,0 +1,35 @@
+import { DateTime } from 'luxon';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+
+/**
+ * "Since last run": the end of the last successful extract's range (its
+ * high-watermark) kept in the node's static data, one per date filter.
+ * n8n saves static data only for executions of an active workflow (trigger
+ * runs), not for manual test runs: a manual run always starts from the first
+ * run's start date and moves nothing.
+ */
+const STATE_KEY = 'sinceLastRun';
+
+function state(ctx: IExecuteFunctions): IDataObject {
+	const staticData = ctx.getWorkflowStaticData('node');
+	staticData[STATE_KEY] ??= {};
+	return staticData[STATE_KEY] as IDataObject;
+}
+
+export function readHighWatermark(ctx: IExecuteFunctions, filterType: string): DateTime | undefined {
+	const saved = (state(ctx)[filterType] as IDataObject | undefined)?.highWatermark;
+	if (typeof saved !== 'string') return undefined;
+	const parsed = DateTime.fromISO(saved, { zone: 'utc' });
+	return parsed.isValid ? parsed : undefined;
+}
+
+export function saveHighWatermark(ctx: IExecuteFunctions, filterType: string, end: DateTime): void {
+	state(ctx)[filterType] = {
+		highWatermark: end.toUTC().toISO({ suppressMilliseconds: true }),
+		savedAt: DateTime.utc().toISO({ suppressMilliseconds: true }),
+	};
+}
+
+export function forgetHighWatermark(ctx: IExecuteFunctions, filterType: string): void {
+	delete state(ctx)[filterType];
+}

@@ -1,0 +1,191 @@
+import type { IDataObject } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import type { MarketoClient } from '../transport';
+import {
+	cancelExportJob,
+	createExportJob,
+	enqueueExportJob,
+	getExportJobStatus,
+	type ExportJob,
+	type JobStatus,
+} from '../transport/leadExportApi';
+import { MarketoApiError } from '../transport/marketoErrors';
+import { asNodeError } from '../transport/nodeErrors';
+
+/** One export job of an extract: a date window, a list, or an adopted job. */
+export interface ExtractTask {
+	/** Position in the extract; output keeps this order. */
+	index: number;
+	/** For messages: "window 2/4 (2026-02-01T00:00:00Z – …)". */
+	label: string;
+	/** The create body; absent when adopting an existing job. */
+	body?: IDataObject;
+	exportId?: string;
+	/** Last status seen. */
+	status?: JobStatus;
+	/** False while Marketo's queue was full at enqueue; enqueue is tried again at each poll. */
+	enqueued: boolean;
+}
+
+export interface SchedulerOptions {
+	/** Jobs of this extract in Marketo's queue at once (Marketo processes at most 2 per subscription). */
+	concurrency: number;
+	pollIntervalMs: number;
+	/** Epoch ms after which the extract gives up waiting. */
+	deadline: number;
+}
+
+/**
+ * Runs the tasks' export jobs through Marketo: creates and enqueues up to
+ * `concurrency` at a time, polls their status at the polling interval, and
+ * hands each Completed job to `onCompleted` (the download). When a job
+ * completes, the next task's job is created and enqueued before the download
+ * starts, so Marketo processes it meanwhile. Jobs still in flight when
+ * something fails are left in `inFlight` for the caller to cancel.
+ */
+export class JobScheduler {
+	readonly inFlight: ExtractTask[] = [];
+
+	readonly done: ExtractTask[] = [];
+
+	/** Completed jobs whose download had not started when the run stopped. */
+	private readonly ready: Array<[ExtractTask, ExportJob]> = [];
+
+	get completedNotDownloaded(): ExtractTask[] {
+		return this.ready.map(([task]) => task);
+	}
+
+	constructor(
+		private readonly client: MarketoClient,
+		private readonly options: SchedulerOptions,
+		private readonly log: (message: string) => void,
+	) {}
+
+	async run(tasks: ExtractTask[], onCompleted: (task: ExtractTask, job: ExportJob) => Promise<void>): Promise<void> {
+		const pending = [...tasks];
+		const ready = this.ready;
+		for (;;) {
+			while (this.inFlight.length < this.options.concurrency && pending.length > 0) {
+				const task = pending.shift()!;
+				// In flight from the start, so a job whose enqueue fails is still cancelled on the way out.
+				this.inFlight.push(task);
+				const job = await this.start(task);
+				if (job?.status === 'Completed') {
+					this.inFlight.splice(this.inFlight.indexOf(task), 1);
+					ready.push([task, job]);
+				}
+			}
+			const next = ready.shift();
+			if (next) {
+				await onCompleted(...next);
+				this.done.push(next[0]);
+				continue;
+			}
+			if (this.inFlight.length === 0) return;
+			await this.waitForNextPoll();
+			for (const task of [...this.inFlight]) {
+				const job = await this.poll(task);
+				if (job?.status === 'Completed') {
+					this.inFlight.splice(this.inFlight.indexOf(task), 1);
+					ready.push([task, job]);
+				}
+			}
+		}
+	}
+
+	/** Creates (or adopts) the task's job and enqueues it; returns the job when it is already Completed. */
+	private async start(task: ExtractTask): Promise<ExportJob | undefined> {
+		let job: ExportJob;
+		if (task.exportId) {
+			job = await getExportJobStatus(this.client, task.exportId);
+			this.observe(task, job);
+			this.refuseEnded(task, job);
+			if (job.status !== 'Created') {
+				task.enqueued = true;
+				return job;
+			}
+		} else {
+			job = await createExportJob(this.client, task.body!);
+			task.exportId = job.exportId;
+			this.observe(task, job);
+		}
+		await this.tryEnqueue(task);
+		return undefined;
+	}
+
+	private async tryEnqueue(task: ExtractTask): Promise<void> {
+		try {
+			const job = await enqueueExportJob(this.client, task.exportId!);
+			task.enqueued = true;
+			this.observe(task, job);
+		} catch (error) {
+			if (!(error instanceof MarketoApiError && error.kind === 'queueFull')) {
+				throw asNodeError(this.client.node, error);
+			}
+			task.enqueued = false;
+			this.log(`${task.label}: Marketo's export queue is full (10 jobs); enqueue will be tried again`);
+		}
+	}
+
+	private async poll(task: ExtractTask): Promise<ExportJob | undefined> {
+		if (!task.enqueued) {
+			await this.tryEnqueue(task);
+			return undefined;
+		}
+		const job = await getExportJobStatus(this.client, task.exportId!);
+		this.observe(task, job);
+		this.refuseEnded(task, job);
+		if (job.status === 'Created') task.enqueued = false;
+		return job;
+	}
+
+	private refuseEnded(task: ExtractTask, job: ExportJob): void {
+		if (job.status === 'Failed') {
+			throw new NodeOperationError(
+				this.client.node,
+				`Marketo export job ${job.exportId} (${task.label}) failed: ${job.errorMsg ?? 'Marketo gave no reason'}`,
+				{ description: 'Marketo could not build the file. Run the extract again; if it fails again, check the fields and filter.' },
+			);
+		}
+		if (job.status === 'Cancelled') {
+			throw new NodeOperationError(
+				this.client.node,
+				`Marketo export job ${job.exportId} (${task.label}) was cancelled outside this execution.`,
+				{ description: 'Someone or something cancelled the job (another workflow, or Cancel Job). Run the extract again.' },
+			);
+		}
+	}
+
+	private observe(task: ExtractTask, job: ExportJob): void {
+		if (task.status !== job.status) {
+			this.log(`${task.label}: export ${job.exportId} is ${job.status}`);
+			task.status = job.status;
+		}
+	}
+
+	private async waitForNextPoll(): Promise<void> {
+		const remaining = this.options.deadline - Date.now();
+		if (remaining <= 0) {
+			throw new NodeOperationError(this.client.node, 'Marketo did not finish the export within the maximum wait.', {
+				description: 'Raise Max Wait (Minutes), or export a shorter range. Marketo processes at most two export jobs at a time per subscription, shared with every other integration.',
+			});
+		}
+		await this.client.wait(Math.min(this.options.pollIntervalMs, remaining));
+	}
+
+	/** Cancels the jobs still in flight; returns what happened to each, for the error message. */
+	async cancelInFlight(): Promise<string[]> {
+		const outcomes: string[] = [];
+		for (const task of this.inFlight) {
+			if (!task.exportId) continue;
+			try {
+				await cancelExportJob(this.client, task.exportId);
+				outcomes.push(`${task.exportId} (${task.label}) cancelled`);
+			} catch (error) {
+				outcomes.push(`${task.exportId} (${task.label}) could not be cancelled: ${(error as Error).message}`);
+			}
+		}
+		return outcomes;
+	}
+}
