@@ -1,9 +1,9 @@
 /**
  * `npm run demo`: a Marketo export from start to finish, with no Marketo
  * account and no n8n install. The sandbox plays Marketo on 127.0.0.1 (its
- * clock running 60× faster so the 60-second status ticks pass quickly); the
- * node runs inside n8n-core's real execution engine: Create Job → Enqueue Job
- * → Get Job Status until Completed → Get Job File, one item per lead.
+ * clock runs 60× faster, so Marketo's 60-second status ticks pass in one
+ * second); the node runs inside n8n-core's real execution engine and
+ * extracts six months of leads: six 31-day export jobs, two at a time.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,60 +13,67 @@ import { CredentialStore, outputOf, runWorkflow } from '../test/support/engine.m
 import { CREDENTIAL_ID, MARKETO_NODE, marketoWorkflow } from '../test/support/workflows.mjs';
 
 const SPEED = 60;
-const FIELDS = ['id', 'email', 'firstName', 'lastName', 'company', 'title', 'leadScore', 'unsubscribed', 'notes', 'createdAt', 'updatedAt'];
+const FIELDS = ['id', 'email', 'firstName', 'lastName', 'company', 'title', 'leadScore', 'annualRevenue', 'unsubscribed', 'notes', 'createdAt', 'updatedAt'];
+const RANGE = { startAt: '2026-01-01T00:00:00Z', endAt: '2026-06-30T23:59:59Z' };
 const started = Date.now();
 const say = (text) => process.stdout.write(`[${((Date.now() - started) / 1000).toFixed(1).padStart(5)} s] ${text}\n`);
 
-const sandbox = await startSandbox({ leadCount: 30_000, speed: SPEED, processingTicks: 2 });
+const sandbox = await startSandbox({ leadCount: 40_000, speed: SPEED, processingTicks: 2 });
 say(`Marketo sandbox on ${sandbox.url}: ${sandbox.leads.length} leads created Jan–Oct 2026 (clock ×${SPEED})`);
+say(`Extract Leads: created ${RANGE.startAt} – ${RANGE.endAt}, through n8n's execution engine`);
 const credentials = new CredentialStore();
 credentials.set(CREDENTIAL_ID, { baseUrl: sandbox.restEndpoint, clientId: sandbox.clientId, clientSecret: sandbox.clientSecret });
 
-async function step(parameters) {
-	const { nodes, connections } = marketoWorkflow({ parameters });
-	const { run } = await runWorkflow({ nodes, connections, credentials });
-	return outputOf(run, MARKETO_NODE);
-}
+// Marketo's side of the story, as it happens: every job state change the sandbox records.
+let shown = 0;
+const window = new Map();
+const progress = setInterval(() => {
+	for (const { exportId, to } of sandbox.jobs.transitions.slice(shown)) {
+		const job = sandbox.jobs.jobs.get(exportId);
+		if (!window.has(exportId)) window.set(exportId, window.size + 1);
+		const range = job.spec.filter.createdAt;
+		const extra = to === 'Completed' ? `, ${job.numberOfRecords} leads, ${job.fileSize} bytes` : '';
+		say(`  job ${window.get(exportId)} (${range.startAt.slice(0, 10)} – ${range.endAt.slice(0, 10)}) ${to}${extra}`);
+	}
+	shown = sandbox.jobs.transitions.length;
+}, 100);
 
 try {
-	const [created] = await step({
-		operation: 'createJob',
-		fields: FIELDS,
-		format: 'CSV',
-		filterType: 'createdAt',
-		startAt: '2026-03-01T00:00:00Z',
-		endAt: '2026-03-31T23:59:59Z',
+	const { nodes, connections } = marketoWorkflow({
+		parameters: {
+			operation: 'extractLeads',
+			fields: FIELDS,
+			format: 'CSV',
+			filterType: 'createdAt',
+			...RANGE,
+			options: { pollIntervalSeconds: 1 },
+		},
 	});
-	const { exportId } = created.json;
-	say(`Create Job: export ${exportId} is ${created.json.status} (leads created in March 2026)`);
-	say(`Enqueue Job: ${(await step({ operation: 'enqueueJob', exportId }))[0].json.status}`);
+	const { run } = await runWorkflow({ nodes, connections, credentials });
+	const leads = outputOf(run, MARKETO_NODE);
+	clearInterval(progress);
 
-	let status;
-	for (;;) {
-		[status] = await step({ operation: 'getJobStatus', exportId });
-		say(`Get Job Status: ${status.json.status}`);
-		if (!['Created', 'Queued', 'Processing'].includes(status.json.status)) break;
-		await new Promise((resolve) => setTimeout(resolve, 60_000 / SPEED));
-	}
-	if (status.json.status !== 'Completed') throw new Error(`the job ended ${status.json.status}`);
-
-	const leads = await step({ operation: 'getJobFile', exportId });
 	const outDir = join(process.cwd(), 'out');
 	mkdirSync(outDir, { recursive: true });
 	const outFile = join(outDir, 'demo-leads.json');
 	writeFileSync(outFile, JSON.stringify(leads.map((item) => item.json), null, 2));
+	const expected = sandbox.leads.filter((l) => l.createdAt >= Date.parse(RANGE.startAt) && l.createdAt <= Date.parse(RANGE.endAt)).length;
 	const multiLine = leads.filter((item) => typeof item.json.notes === 'string' && /[\r\n]/.test(item.json.notes)).length;
+	const jobs = [...sandbox.jobs.jobs.values()];
+	const hint = run.data.resultData.runData[MARKETO_NODE][0].hints?.[0]?.message ?? '';
 
-	say(`Get Job File: ${leads.length} leads parsed (Marketo reported ${status.json.numberOfRecords})`);
 	console.log(`
 Summary
-  export job      ${exportId}
-  leads           ${leads.length} (${multiLine} with line breaks inside a value)
-  file            ${status.json.fileSize} bytes, ${status.json.fileChecksum} (verified)
-  API calls       ${sandbox.apiCalls().length} (+ ${sandbox.tokenRequests().length} token request)
+  jobs (windows)  ${jobs.length}, at most ${sandbox.jobs.maxProcessing} processing at once
+  leads           ${leads.length} items (the sandbox holds ${expected} leads created in the range)
+                  ${multiLine} with line breaks inside a quoted value
+  bytes           ${jobs.reduce((sum, job) => sum + (job.fileSize ?? 0), 0)}, every file checked against its sha256
+  API calls       ${sandbox.apiCalls().length} (+ ${sandbox.tokenRequests().length} token requests)
   time            ${((Date.now() - started) / 1000).toFixed(1)} s
+  node's hint     ${hint}
   output          ${outFile}
 First lead: ${JSON.stringify(leads[0]?.json)}`);
 } finally {
+	clearInterval(progress);
 	await sandbox.stop();
 }

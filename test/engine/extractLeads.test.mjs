@@ -223,6 +223,34 @@ describe('Extract Leads in n8n’s engine', () => {
 		assert.match(error().description, new RegExp(`${jobs[1].exportId} \\(window 2/3 .*\\) cancelled`));
 	});
 
+	it('a job cancelled by someone else fails the extract saying so', async () => {
+		const { sandbox } = fixture;
+		sandbox.jobs.stuck = true;
+		const jobsBefore = sandbox.jobs.jobs.size;
+		const cancelSoon = setInterval(() => {
+			const job = [...sandbox.jobs.jobs.values()][jobsBefore];
+			if (job?.status === 'Queued') sandbox.jobs.cancel(job.exportId);
+		}, 20);
+		try {
+			const { error } = await fixture.run(extract({ startAt: '2026-02-01T00:00:00Z', endAt: '2026-02-02T00:00:00Z' }));
+			assert.match(error().message, /was cancelled outside this execution/);
+		} finally {
+			clearInterval(cancelSoon);
+			sandbox.jobs.stuck = false;
+		}
+	});
+
+	it('Max Items stops before downloading an export larger than it, pointing to Files output', async () => {
+		const { sandbox } = fixture;
+		const filesBefore = sandbox.apiCalls('/file.json').length;
+		const { error } = await fixture.run(extract({ startAt: '2026-01-01T00:00:00Z', endAt: '2026-01-20T00:00:00Z', options: { maxItems: 10 } }));
+		assert.match(error().message, /The export holds more than 10 leads \(Max Items\)/);
+		assert.match(error().description, /Use Output: Files/);
+		assert.equal(sandbox.apiCalls('/file.json').length, filesBefore);
+		const files = await fixture.run(extract({ startAt: '2026-01-01T00:00:00Z', endAt: '2026-01-20T00:00:00Z', output: 'binary', options: { maxItems: 10 } }));
+		assert.equal(files.items().length, 1);
+	});
+
 	it('gives up after Max Wait, cancels the job and says so', async () => {
 		const { sandbox } = fixture;
 		sandbox.jobs.stuck = true;
@@ -249,8 +277,8 @@ describe('Extract Leads in n8n’s engine', () => {
 			assert.ok(Date.now() - started < 5000, 'stopped promptly');
 			const job = [...sandbox.jobs.jobs.values()].at(-1);
 			assert.equal(job.status, 'Queued');
-			const failure = error();
-			if (failure) assert.match(`${failure.message} ${failure.description}`, new RegExp(job.exportId));
+			assert.equal(error().message, 'The execution was cancelled while Marketo was exporting.');
+			assert.match(error().description, new RegExp(`${job.exportId} \\(window 1/1 .*\\)\\. Cancel them with the Cancel Job operation`));
 		} finally {
 			sandbox.jobs.stuck = false;
 		}

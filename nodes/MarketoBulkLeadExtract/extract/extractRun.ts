@@ -213,11 +213,13 @@ async function explainFailure(
 	if (client.cancelSignal?.aborted) {
 		nodeError.message = 'The execution was cancelled while Marketo was exporting.';
 		const running = scheduler.inFlight.filter((task) => task.exportId);
-		parts.push(
+		const consequence =
 			running.length > 0
 				? `These Marketo export jobs keep running (a cancelled execution can no longer call Marketo): ${running.map((t) => `${t.exportId} (${t.label})`).join(', ')}. Cancel them with the Cancel Job operation if they are not needed.`
-				: 'No Marketo export job was left running.',
-		);
+				: 'No Marketo export job was left running.';
+		// After a cancel the editor may not show the node's error: the log keeps the job IDs.
+		ctx.logger.warn(`Marketo Extract Leads: execution cancelled. ${consequence}`);
+		parts.push(consequence);
 	} else {
 		const outcomes = await scheduler.cancelInFlight();
 		if (outcomes.length > 0) parts.push(`Export jobs still in Marketo's queue: ${outcomes.join('; ')}.`);
