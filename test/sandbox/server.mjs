@@ -254,7 +254,7 @@ export async function startSandbox(options = {}) {
 			res.end(String(error));
 		});
 	});
-	await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+	await new Promise((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
 	const { port } = server.address();
 	const url = `http://127.0.0.1:${port}`;
 

@@ -1,0 +1,95 @@
+/**
+ * A real n8n (2.41.1 on Node 24, from .cache/e2e) with this package installed
+ * from the tarball `npm pack` makes, in a throw-away user folder, driven
+ * through its CLI: import:credentials, import:workflow, execute.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { installN8n, n8nBin, node24Bin } from '../../scripts/e2e/installN8n.mjs';
+
+const repo = join(import.meta.dirname, '..', '..');
+const pkg = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8'));
+
+/** Packs the built package and unpacks it where n8n loads community packages. */
+function installPackage(userFolder) {
+	const packDir = mkdtempSync(join(tmpdir(), 'n8n-pack-'));
+	const output = execFileSync('npm', ['pack', '--json', '--pack-destination', packDir], { cwd: repo, encoding: 'utf8' });
+	const [{ filename }] = JSON.parse(output);
+	const target = join(userFolder, '.n8n', 'nodes', 'node_modules', pkg.name);
+	mkdirSync(target, { recursive: true });
+	execFileSync('tar', ['-xzf', join(packDir, filename), '-C', target, '--strip-components=1']);
+	rmSync(packDir, { recursive: true, force: true });
+}
+
+export async function startN8n() {
+	installN8n();
+	const userFolder = mkdtempSync(join(tmpdir(), 'n8n-e2e-'));
+	installPackage(userFolder);
+	const env = {
+		...process.env,
+		PATH: `${node24Bin}:${process.env.PATH}`,
+		N8N_USER_FOLDER: userFolder,
+		N8N_ENCRYPTION_KEY: 'e2e-encryption-key',
+		N8N_DIAGNOSTICS_ENABLED: 'false',
+		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+		N8N_LOG_LEVEL: 'info',
+		GENERIC_TIMEZONE: 'UTC',
+	};
+
+	function n8n(args) {
+		return new Promise((resolve, reject) => {
+			const child = spawn(n8nBin, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+			let stdout = '';
+			let stderr = '';
+			child.stdout.on('data', (chunk) => (stdout += chunk));
+			child.stderr.on('data', (chunk) => (stderr += chunk));
+			child.on('error', reject);
+			child.on('close', (code) => resolve({ code, stdout, stderr }));
+		});
+	}
+
+	async function importJson(command, value) {
+		const file = join(userFolder, `${command.replace(':', '-')}-${Date.now()}.json`);
+		writeFileSync(file, JSON.stringify(value));
+		const result = await n8n([command, `--input=${file}`]);
+		if (result.code !== 0 || /error/i.test(result.stderr)) {
+			throw new Error(`n8n ${command} failed (${result.code}): ${result.stdout}\n${result.stderr}`);
+		}
+	}
+
+	return {
+		userFolder,
+		importCredentials: (credentials) => importJson('import:credentials', credentials),
+		importWorkflow: (workflow) => importJson('import:workflow', workflow),
+		/**
+		 * Runs a workflow; resolves with { run, log }: the run data n8n printed (a
+		 * successful run) or undefined, and everything else it printed.
+		 */
+		async execute(workflowId) {
+			const { code, stdout, stderr } = await n8n(['execute', `--id=${workflowId}`, '--rawOutput']);
+			const start = stdout.search(/^\{$/m);
+			const run = code === 0 && start !== -1 ? JSON.parse(stdout.slice(start)) : undefined;
+			return { run, code, log: `${start === -1 ? stdout : stdout.slice(0, start)}\n${stderr}` };
+		},
+		/** The bytes of a binary entry n8n stored on disk (filesystem mode), found by its id under the user folder. */
+		readBinary(binary) {
+			if (binary.data !== 'filesystem-v2') return Buffer.from(binary.data, 'base64');
+			const name = binary.id.split('/').at(-1);
+			const found = execFileSync('find', [userFolder, '-type', 'f', '-name', name], { encoding: 'utf8' }).trim().split('\n')[0];
+			if (!found) throw new Error(`binary ${binary.id} not found under ${userFolder}`);
+			return readFileSync(found);
+		},
+		cleanup: () => rmSync(userFolder, { recursive: true, force: true }),
+	};
+}
+
+/** Output items of a node in a run printed by `n8n execute`. */
+export function nodeOutput(run, nodeName, output = 0) {
+	const task = run.data.resultData.runData[nodeName]?.at(-1);
+	if (!task) throw new Error(`"${nodeName}" did not run`);
+	if (task.error) throw new Error(`"${nodeName}" failed: ${task.error.message}`);
+	return task.data.main[output] ?? [];
+}

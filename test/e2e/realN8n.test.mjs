@@ -1,0 +1,132 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+
+import { startSandbox } from '../sandbox/server.mjs';
+import { nodeOutput, startN8n } from './n8nCli.mjs';
+
+const examples = join(import.meta.dirname, '..', '..', 'examples');
+const example = (name) => JSON.parse(readFileSync(join(examples, name), 'utf8'));
+const FAST = { pollIntervalSeconds: 0.05, maxWaitMinutes: 2 };
+
+/** An example workflow, imported under a fixed id, its Marketo nodes set up for the sandbox. */
+function prepare(workflow, id, adjust = () => {}) {
+	workflow.id = id;
+	for (const node of workflow.nodes) {
+		if (node.type.endsWith('.marketoBulkLeadExtract') && node.parameters.operation === 'extractLeads') {
+			node.parameters.options = { ...node.parameters.options, ...FAST };
+		}
+	}
+	adjust(workflow);
+	return workflow;
+}
+
+/** n8n execute starts at a Manual Trigger: swap a Schedule Trigger for one, keeping its name. */
+function manualStart(workflow) {
+	const trigger = workflow.nodes.find((node) => node.type === 'n8n-nodes-base.scheduleTrigger');
+	if (trigger) Object.assign(trigger, { type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, parameters: {} });
+}
+
+describe('the packed package in a real n8n 2.41.1', { timeout: 20 * 60_000 }, () => {
+	let n8n;
+	let sandbox;
+
+	before(async () => {
+		sandbox = await startSandbox({ speed: 1200, leadCount: 3000 });
+		n8n = await startN8n();
+		await n8n.importCredentials([
+			{
+				id: 'marketo-credential',
+				name: 'Marketo sandbox',
+				type: 'marketoOAuth2Api',
+				data: { baseUrl: sandbox.restEndpoint, clientId: sandbox.clientId, clientSecret: sandbox.clientSecret },
+			},
+		]);
+	});
+	after(async () => {
+		n8n?.cleanup();
+		await sandbox?.stop();
+	});
+
+	it('Extract Leads over several windows emits every lead, and Convert to File makes the CSV', async () => {
+		const workflow = prepare(example('manual-extract-to-csv.json'), 'e2eQuarterCsv');
+		await n8n.importWorkflow(workflow);
+		const jobsBefore = sandbox.jobs.jobs.size;
+		const { run, log } = await n8n.execute('e2eQuarterCsv');
+		assert.ok(run, log);
+		const leads = nodeOutput(run, 'Leads created in Q1');
+		// GENERIC_TIMEZONE is UTC: the example's dates without offset are UTC.
+		const expected = sandbox.leads.filter((l) => l.createdAt >= Date.parse('2026-01-01T00:00:00Z') && l.createdAt <= Date.parse('2026-03-31T23:59:59Z'));
+		assert.equal(leads.length, expected.length);
+		assert.deepEqual(new Set(leads.map((item) => item.json.id)), new Set(expected.map((lead) => lead.id)));
+		assert.equal(sandbox.jobs.jobs.size - jobsBefore, 3, 'three 31-day windows');
+		const csv = nodeOutput(run, 'Convert to CSV');
+		assert.equal(csv.length, 1);
+		assert.equal(csv[0].binary.data.fileName, 'marketo-leads-q1.csv');
+		assert.match(log, /Marketo Extract Leads: window 3\/3 .*: done/);
+		assert.ok(!log.includes(sandbox.clientSecret), 'the client secret is not logged');
+	});
+
+	it('the step-by-step example with n8n’s Wait node ends with Get Job File as binary data', async () => {
+		const workflow = prepare(example('step-by-step-with-wait.json'), 'e2eStepByStep', (wf) => {
+			wf.nodes.find((n) => n.name === 'Wait a minute').parameters.amount = 1;
+			Object.assign(wf.nodes.find((n) => n.name === 'Get Job File').parameters, { output: 'binary' });
+		});
+		await n8n.importWorkflow(workflow);
+		const { run, log } = await n8n.execute('e2eStepByStep');
+		assert.ok(run, log);
+		const [file] = nodeOutput(run, 'Get Job File');
+		const job = sandbox.jobs.jobs.get(file.json.exportId);
+		assert.equal(file.binary.data.fileName, `${job.exportId}.csv`);
+		assert.equal(file.binary.data.mimeType, 'text/csv');
+		assert.equal(file.binary.data.data, 'filesystem-v2', 'n8n streamed the file to its binary store on disk');
+		assert.ok(n8n.readBinary(file.binary.data).equals(job.file), 'the stored file is Marketo’s, byte for byte');
+	});
+
+	it('the scheduled example runs incrementally: the second run starts one second after the first ended', async () => {
+		const workflow = prepare(example('scheduled-incremental-extract.json'), 'e2eIncremental', manualStart);
+		await n8n.importWorkflow(workflow);
+		const windowsOf = async () => {
+			const before = sandbox.jobs.jobs.size;
+			const { run, log } = await n8n.execute('e2eIncremental');
+			assert.ok(run, log);
+			const filters = [...sandbox.jobs.jobs.values()].slice(before).map((job) => job.spec.filter.updatedAt);
+			return { startAt: filters[0].startAt, endAt: filters.at(-1).endAt, leads: nodeOutput(run, 'Leads updated since last run') };
+		};
+		const first = await windowsOf();
+		assert.equal(first.startAt, '2026-01-01T00:00:00Z');
+		assert.ok(first.leads.length > 0);
+		const second = await windowsOf();
+		assert.equal(Date.parse(second.startAt) - Date.parse(first.endAt), 1000);
+		assert.equal(second.leads.length, 0, 'nothing was updated in between');
+	});
+
+	it('a failure is handled by Continue On Fail: an error item, and the workflow goes on', async () => {
+		const workflow = {
+			id: 'e2eContinueOnFail',
+			name: 'continue on fail',
+			nodes: [
+				{ id: 'a1', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+				{
+					id: 'a2',
+					name: 'Status of an unknown job',
+					type: 'n8n-nodes-marketo-bulk-extract.marketoBulkLeadExtract',
+					typeVersion: 1,
+					position: [200, 0],
+					parameters: { operation: 'getJobStatus', exportId: '11111111-2222-4333-8444-555555555555' },
+					credentials: { marketoOAuth2Api: { id: 'marketo-credential', name: 'Marketo sandbox' } },
+					onError: 'continueRegularOutput',
+				},
+			],
+			connections: { Start: { main: [[{ node: 'Status of an unknown job', type: 'main', index: 0 }]] } },
+			settings: { executionOrder: 'v1' },
+		};
+		await n8n.importWorkflow(workflow);
+		const { run, log } = await n8n.execute('e2eContinueOnFail');
+		assert.ok(run, log);
+		const [item] = nodeOutput(run, 'Status of an unknown job');
+		assert.match(item.json.error, /Marketo error 1003 while trying to get the status of export job 11111111-2222-4333-8444-555555555555/);
+		assert.equal(item.json.marketoCode, '1003');
+	});
+});
