@@ -106,10 +106,11 @@ export class JobStore {
 			format: job.format,
 			ssvDelimiter: this.options.ssvDelimiter,
 		});
-		job.file = file;
+		// Marketo files of zero records are at most a header; 'missing' plays one with no file at all.
+		job.file = leads.length === 0 && this.options.emptyExport === 'missing' ? Buffer.alloc(0) : file;
 		job.numberOfRecords = leads.length;
-		job.fileSize = file.length;
-		job.fileChecksum = `sha256:${createHash('sha256').update(file).digest('hex')}`;
+		job.fileSize = job.file.length;
+		job.fileChecksum = `sha256:${createHash('sha256').update(job.file).digest('hex')}`;
 		job.finishedAt = at;
 		this.setStatus(job, 'Completed', at);
 		this.onComplete?.(job);

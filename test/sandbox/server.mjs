@@ -35,6 +35,7 @@ export async function startSandbox(options = {}) {
 		processingTicks: options.processingTicks ?? 1,
 		ssvDelimiter: options.ssvDelimiter ?? ' ',
 		updatedAtUnsupported: options.updatedAtUnsupported ?? false,
+		emptyExport: options.emptyExport ?? 'header',
 		quotaUsedBytes: 0,
 	};
 	const jobs = new JobStore({ clock, leads, lists, options: settings });
@@ -205,7 +206,8 @@ export async function startSandbox(options = {}) {
 	function serveFile(req, res, exportId, { entry, reply, fault }) {
 		jobs.sync();
 		const job = jobs.jobs.get(exportId);
-		if (!job || job.status !== 'Completed' || fault?.fileNotReady) {
+		const missing = job?.file?.length === 0 && settings.emptyExport === 'missing';
+		if (!job || job.status !== 'Completed' || fault?.fileNotReady || missing) {
 			return reply(404, `File for export ${exportId} not found`);
 		}
 		let file = job.file;

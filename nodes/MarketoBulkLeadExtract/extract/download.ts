@@ -12,6 +12,14 @@ export interface ExportFileInfo {
 	fileSize?: number;
 	/** `fileChecksum` from the status: `sha256:<hex>`. */
 	fileChecksum?: string;
+	/** `numberOfRecords` from the status: a job with none may have no file at all. */
+	numberOfRecords?: number;
+}
+
+/** How long a Completed job's file may answer 404 before the download gives up. */
+export interface NotReadyPolicy {
+	delayMs: number;
+	giveUpMs: number;
 }
 
 export interface ByteRange {
@@ -49,8 +57,10 @@ export async function* streamExportFile(
 	file: ExportFileInfo,
 	range: ByteRange | undefined,
 	progress: DownloadProgress = { bytes: 0, resumes: 0 },
-	notReadyDelayMs: number = DOWNLOAD_TIMING.notReadyDelayMs,
+	notReady: NotReadyPolicy = { delayMs: DOWNLOAD_TIMING.notReadyDelayMs, giveUpMs: DOWNLOAD_TIMING.notReadyGiveUpMs },
 ): AsyncGenerator<Buffer> {
+	// An export of no leads may come with an empty file: nothing to fetch.
+	if (file.fileSize === 0 && range === undefined) return;
 	const path = `/bulk/v1/leads/export/${file.exportId}/file.json`;
 	const start = range?.start ?? 0;
 	const end = range?.end;
@@ -65,15 +75,17 @@ export async function* streamExportFile(
 
 		if (response.statusCode === 404) {
 			const text = await readSmallBody(response.body);
+			// A job of zero records has nothing to serve: its missing file is the empty export.
+			if (file.numberOfRecords === 0 && progress.bytes === 0 && range === undefined) return;
 			notReadySince ??= Date.now();
-			if (Date.now() - notReadySince >= DOWNLOAD_TIMING.notReadyGiveUpMs) {
+			if (Date.now() - notReadySince >= notReady.giveUpMs) {
 				throw downloadError(
 					client,
-					`Marketo answered 404 for the file of export ${file.exportId} for ${Math.round(DOWNLOAD_TIMING.notReadyGiveUpMs / 60_000)} minutes: ${text.trim().slice(0, 200)}`,
-					'The job reported Completed, but its file never became available. Run Get Job File later; files are kept for 7 days.',
+					`Marketo answered 404 for the file of export ${file.exportId} for ${Math.round(notReady.giveUpMs / 1000)} seconds: ${text.trim().slice(0, 200)}`,
+					'The job reported Completed, but its file did not become available. Run Get Job File later; files are kept for 7 days.',
 				);
 			}
-			await client.wait(notReadyDelayMs);
+			await client.wait(notReady.delayMs);
 			continue;
 		}
 		if (response.statusCode === 416) {
@@ -160,6 +172,8 @@ export async function readableFromChunks(
 	progress: DownloadProgress,
 ): Promise<unknown> {
 	const first = await chunks.next();
+	// An empty export never opened a stream; n8n stores an empty Buffer as well.
+	if (first.done && progress.streamClass === undefined) return Buffer.alloc(0);
 	const streamClass = progress.streamClass as { from?: (source: AsyncIterable<Buffer>) => unknown };
 	if (typeof streamClass?.from !== 'function') {
 		throw new Error('No HTTP response stream has been seen to build the binary stream from.');

@@ -8,7 +8,7 @@ import { describeLeadFields, type LeadField } from '../transport/leadDatabaseApi
 import type { ExportJob } from '../transport/leadExportApi';
 import { asNodeError } from '../transport/nodeErrors';
 import { LeadDeduplicator } from './deduplicator';
-import { readableFromChunks, type DownloadProgress } from './download';
+import { DOWNLOAD_TIMING, readableFromChunks, type DownloadProgress } from './download';
 import { fileNameFor, mimeTypeFor } from './exportFile';
 import { JobScheduler, type ExtractTask } from './jobScheduler';
 import { typedRecordConverter } from './typedValues';
@@ -109,14 +109,19 @@ export async function runExtract(
 		}
 		if (wantsItems && settings.typedValues && fields === undefined) fields = await describeLeadFields(client);
 		const format = (job.format ?? 'CSV') as ExportFormat;
-		const file = { exportId: job.exportId, fileSize: job.fileSize, fileChecksum: job.fileChecksum };
+		const file = {
+			exportId: job.exportId,
+			fileSize: job.fileSize,
+			fileChecksum: job.fileChecksum,
+			numberOfRecords: job.numberOfRecords,
+		};
 		log(`${task.label}: downloading ${job.fileSize ?? '?'} bytes, ${job.numberOfRecords ?? '?'} records`);
 
 		const verified = await downloadVerified(
 			client,
 			file,
 			async (chunks, progress) => await consumeFile(ctx, chunks, progress, format, job.exportId, settings.output),
-			settings.pollIntervalMs,
+			{ delayMs: settings.pollIntervalMs, giveUpMs: DOWNLOAD_TIMING.notReadyGiveUpMs },
 		);
 		const { records, binary } = verified.result;
 		stats.bytes += verified.bytes;

@@ -7,6 +7,7 @@ import {
 	streamExportFile,
 	type DownloadProgress,
 	type ExportFileInfo,
+	type NotReadyPolicy,
 } from './download';
 
 export interface VerifiedDownload<T> {
@@ -28,13 +29,13 @@ export async function downloadVerified<T>(
 	client: MarketoClient,
 	file: ExportFileInfo,
 	consume: (chunks: AsyncIterable<Buffer>, progress: DownloadProgress) => Promise<T>,
-	/** How long to wait before asking again for a Completed job's file that answers 404. */
-	notReadyDelayMs?: number,
+	/** How long to keep asking for a Completed job's file that answers 404. */
+	notReady?: NotReadyPolicy,
 ): Promise<VerifiedDownload<T>> {
 	for (let attempt = 1; ; attempt++) {
 		const verifier = new FileVerifier(file);
 		const progress: DownloadProgress = { bytes: 0, resumes: 0 };
-		const source = streamExportFile(client, file, undefined, progress, notReadyDelayMs);
+		const source = streamExportFile(client, file, undefined, progress, notReady);
 		const tapped = hashAsTheyPass(source, verifier);
 		let result: T | undefined;
 		let parseError: MalformedFileError | undefined;

@@ -85,16 +85,28 @@ export async function execute(
 
 	const job = requireCompleted(client, await getExportJobStatus(client, exportId));
 	const format = (job.format ?? 'CSV') as ExportFormat;
-	const file = { exportId, fileSize: job.fileSize, fileChecksum: job.fileChecksum };
+	const file = {
+		exportId,
+		fileSize: job.fileSize,
+		fileChecksum: job.fileChecksum,
+		numberOfRecords: job.numberOfRecords,
+	};
+	// A single step should not block for long: ask again for a missing file for up to a minute.
+	const notReady = { delayMs: 10_000, giveUpMs: 60_000 };
 
 	if (output === 'items') {
-		const { result: records } = await downloadVerified(client, file, async (chunks) => {
-			const reader = new LeadFileReader(format);
-			const all: LeadRecord[] = [];
-			for await (const chunk of chunks) for (const record of reader.push(chunk)) all.push(record);
-			for (const record of reader.end()) all.push(record);
-			return all;
-		});
+		const { result: records } = await downloadVerified(
+			client,
+			file,
+			async (chunks) => {
+				const reader = new LeadFileReader(format);
+				const all: LeadRecord[] = [];
+				for await (const chunk of chunks) for (const record of reader.push(chunk)) all.push(record);
+				for (const record of reader.end()) all.push(record);
+				return all;
+			},
+			notReady,
+		);
 		if (typeof job.numberOfRecords === 'number' && job.numberOfRecords !== records.length) {
 			this.addExecutionHints({
 				message: `Export ${exportId}: Marketo reported ${job.numberOfRecords} records, the file held ${records.length}.`,
@@ -117,10 +129,10 @@ export async function execute(
 	let bytes: number;
 	if (range) {
 		const progress: DownloadProgress = { bytes: 0, resumes: 0 };
-		binary = await store(streamExportFile(client, file, range, progress), progress);
+		binary = await store(streamExportFile(client, file, range, progress, notReady), progress);
 		bytes = progress.bytes;
 	} else {
-		const download = await downloadVerified(client, file, store);
+		const download = await downloadVerified(client, file, store, notReady);
 		binary = download.result;
 		bytes = download.bytes;
 	}
