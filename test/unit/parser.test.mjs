@@ -152,6 +152,12 @@ describe('LeadFileReader', () => {
 		});
 	});
 
+	it('rejects a row with too few values, quoted or not', () => {
+		assert.throws(() => parseInChunks(Buffer.from('id,email,notes\n1,a@x.com,n\n2,b@x.com\n'), 'CSV'), /Row 3 has 2 values but the header has 3 columns/);
+		assert.throws(() => parseInChunks(Buffer.from('id,email,notes\n1,"a@x.com"\n'), 'CSV'), /Row 2 has 2 values but the header has 3 columns/);
+		assert.throws(() => parseInChunks(Buffer.from('id,email\n1,"a",3\n'), 'CSV'), /Row 2 has 3 values but the header has 2 columns/);
+	});
+
 	it('rejects a file cut inside a quoted value', () => {
 		assert.throws(() => parseInChunks(Buffer.from('id,notes\n1,"never closed\n'), 'CSV'), /never closed/);
 	});

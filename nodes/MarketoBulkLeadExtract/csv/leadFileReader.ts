@@ -1,7 +1,13 @@
 import type { ExportFormat } from '../helpers/jobDefinition';
-import { MalformedFileError, RowTokenizer, type Cell, type DelimiterSpec } from './rowTokenizer';
+import {
+	MalformedFileError,
+	RowTokenizer,
+	type Cell,
+	type DelimiterSpec,
+	type LeadRecord,
+} from './rowTokenizer';
 
-export type LeadRecord = Record<string, Cell>;
+export type { LeadRecord };
 
 const DELIMITERS: Record<ExportFormat, DelimiterSpec> = { CSV: ',', TSV: '\t', SSV: 'ssv' };
 
@@ -17,57 +23,36 @@ export class LeadFileReader {
 
 	private readonly tokenizer: RowTokenizer;
 
-	private header: string[] | undefined;
-
 	/** Data rows turned into records so far. */
 	recordCount = 0;
 
 	constructor(format: ExportFormat) {
-		this.tokenizer = new RowTokenizer(DELIMITERS[format]);
+		this.tokenizer = new RowTokenizer(DELIMITERS[format], validateHeader);
 	}
 
 	/** The column names, once the header row has been read. */
 	get columns(): readonly string[] | undefined {
-		return this.header;
+		return this.tokenizer.header;
 	}
 
 	push(bytes: Uint8Array): LeadRecord[] {
-		return this.toRecords(this.tokenizer.push(this.decoder.decode(bytes, { stream: true })));
+		return this.counted(this.tokenizer.push(this.decoder.decode(bytes, { stream: true })));
 	}
 
 	end(): LeadRecord[] {
 		const tail = this.decoder.decode();
-		const rows = tail ? this.tokenizer.push(tail) : [];
-		rows.push(...this.tokenizer.end());
-		return this.toRecords(rows);
+		const records = tail ? this.tokenizer.push(tail) : [];
+		for (const record of this.tokenizer.end()) records.push(record);
+		return this.counted(records);
 	}
 
-	private toRecords(rows: Cell[][]): LeadRecord[] {
-		const records: LeadRecord[] = [];
-		let start = 0;
-		if (this.header === undefined && rows.length > 0) {
-			this.header = validateHeader(rows[0]);
-			start = 1;
-		}
-		const header = this.header;
-		if (header === undefined) return records;
-		const width = header.length;
-		for (let r = start; r < rows.length; r++) {
-			const row = rows[r];
-			if (row.length !== width) {
-				throw new MalformedFileError(
-					`Row ${this.recordCount + 2} has ${row.length} values but the header has ${width} columns (${describeRow(row)}). The file is damaged or was split wrongly.`,
-				);
-			}
-			const record: LeadRecord = {};
-			for (let c = 0; c < width; c++) record[header[c]] = row[c];
-			records.push(record);
-			this.recordCount++;
-		}
+	private counted(records: LeadRecord[]): LeadRecord[] {
+		this.recordCount += records.length;
 		return records;
 	}
 }
 
+/** Column names from the header row; two columns of one name would overwrite each other. */
 function validateHeader(row: Cell[]): string[] {
 	const names = row.map((cell) => cell ?? 'null');
 	const seen = new Set<string>();
@@ -80,14 +65,6 @@ function validateHeader(row: Cell[]): string[] {
 		seen.add(name);
 	}
 	return names;
-}
-
-function describeRow(row: Cell[]): string {
-	const preview = row
-		.slice(0, 3)
-		.map((cell) => JSON.stringify(cell === null ? null : cell.slice(0, 40)))
-		.join(', ');
-	return `starting ${preview}${row.length > 3 ? ', …' : ''}`;
 }
 
 /** Parses a whole file given as chunks; for callers that want every record. */

@@ -15,6 +15,9 @@
 
 export type Cell = string | null;
 
+/** A data row keyed by the header's column names. */
+export type LeadRecord = Record<string, Cell>;
+
 export class MalformedFileError extends Error {}
 
 const QUOTE = 0x22;
@@ -59,11 +62,33 @@ export class RowTokenizer {
 	/** Rows completed so far, counting the header as row 1; used in error messages. */
 	rowNumber = 0;
 
-	private out: Cell[][] = [];
+	private out: LeadRecord[] = [];
 
-	constructor(delimiter: DelimiterSpec) {
+	/** Column names, from the header row through `acceptHeader`. */
+	private columns: string[] | undefined;
+
+	/**
+	 * An object with every column, all null. Each record starts as a copy: V8
+	 * copies it with its shape and room for every property at once, far cheaper
+	 * than growing `{}` key by key.
+	 */
+	private template: LeadRecord = {};
+
+	/**
+	 * @param acceptHeader receives the header row and returns the column names
+	 * (it may refuse the header by throwing).
+	 */
+	constructor(
+		delimiter: DelimiterSpec,
+		private readonly acceptHeader: (cells: Cell[]) => string[],
+	) {
 		this.delimiter = delimiter === 'ssv' ? -1 : delimiter.charCodeAt(0);
 		if (delimiter !== 'ssv') this.delimiterText = delimiter;
+	}
+
+	/** The column names, once the header row has been read. */
+	get header(): readonly string[] | undefined {
+		return this.columns;
 	}
 
 	/** The delimiter in use, once known. */
@@ -71,8 +96,8 @@ export class RowTokenizer {
 		return this.delimiter === -1 ? undefined : this.delimiterText;
 	}
 
-	/** Tokenizes a chunk; returns the rows it completed. */
-	push(text: string): Cell[][] {
+	/** Tokenizes a chunk; returns the records it completed. */
+	push(text: string): LeadRecord[] {
 		if (this.firstChunk && text.length > 0) {
 			this.firstChunk = false;
 			if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
@@ -90,8 +115,8 @@ export class RowTokenizer {
 		return this.take();
 	}
 
-	/** Ends the input; returns the last row, if any. Throws if a quoted value never closed. */
-	end(): Cell[][] {
+	/** Ends the input; returns the last record, if any. Throws if a quoted value never closed. */
+	end(): LeadRecord[] {
 		if (this.delimiter === -1) {
 			this.setDelimiter(detectSsvDelimiter(this.undecided));
 			const text = this.undecided;
@@ -102,16 +127,16 @@ export class RowTokenizer {
 			// The last row had no line break; a final CR is its terminator.
 			const last = this.carry.charCodeAt(this.carry.length - 1) === CR ? this.carry.slice(0, -1) : this.carry;
 			this.carry = '';
-			this.emitSplit(last);
+			this.emitLine(last, 0, last.length);
 		}
 		if (this.inSlowRow) this.endSlowRow();
 		return this.take();
 	}
 
-	private take(): Cell[][] {
-		const rows = this.out;
+	private take(): LeadRecord[] {
+		const records = this.out;
 		this.out = [];
-		return rows;
+		return records;
 	}
 
 	private setDelimiter(code: number): void {
@@ -136,6 +161,12 @@ export class RowTokenizer {
 			if (quote !== -1 && quote < i) quote = text.indexOf('"', i);
 			const lf = text.indexOf('\n', i);
 			if (quote !== -1 && (lf === -1 || quote < lf)) {
+				const parsed = this.parseQuotedRow(text, i);
+				if (parsed !== -1) {
+					i = parsed;
+					continue;
+				}
+				// The row runs past this chunk: the state machine carries it over.
 				this.inSlowRow = true;
 				const next = this.scanRow(text, i);
 				if (next === -1) return;
@@ -148,18 +179,113 @@ export class RowTokenizer {
 				return;
 			}
 			const end = lf > i && text.charCodeAt(lf - 1) === CR ? lf - 1 : lf;
-			this.emitSplit(text.slice(i, end));
+			this.emitLine(text, i, end);
 			i = lf + 1;
 		}
 	}
 
-	/** A row without quotes: split at the delimiter, `null` → null. */
-	private emitSplit(line: string): void {
-		if (line === '') return;
-		const cells: Cell[] = line.split(this.delimiterText);
-		for (let k = 0; k < cells.length; k++) if (cells[k] === 'null') cells[k] = null;
+	/**
+	 * A row with quotes that lies whole in `text`, field by field with indexOf.
+	 * Returns the index past the row's line break and emits the row, or -1 if
+	 * `text` ends inside the row (nothing emitted; the state machine takes it).
+	 */
+	private parseQuotedRow(text: string, start: number): number {
+		const n = text.length;
+		const d = this.delimiterText;
+		const cells = new RowBuilder(this);
+		let i = start;
+		let lf = text.indexOf('\n', i);
+		for (;;) {
+			if (i < n && text.charCodeAt(i) === QUOTE) {
+				let value = '';
+				let from = i + 1;
+				let close: number;
+				for (;;) {
+					close = text.indexOf('"', from);
+					if (close === -1 || close + 1 === n) return -1;
+					if (text.charCodeAt(close + 1) !== QUOTE) break;
+					value += text.slice(from, close + 1);
+					from = close + 2;
+				}
+				cells.add(value + text.slice(from, close));
+				i = close + 1;
+				const next = text.charCodeAt(i);
+				if (next === this.delimiter) {
+					i++;
+					continue;
+				}
+				if (next === LF) return cells.emit(i + 1);
+				if (next === CR) {
+					if (i + 1 === n) return -1;
+					if (text.charCodeAt(i + 1) === LF) return cells.emit(i + 2);
+				}
+				this.unexpectedAfterQuote(text[i]);
+			}
+			// An unquoted value: up to the next delimiter or line feed (a CR just before it is the CRLF).
+			if (lf !== -1 && lf < i) lf = text.indexOf('\n', i);
+			if (lf === -1) return -1;
+			const delimiterAt = text.indexOf(d, i);
+			if (delimiterAt !== -1 && delimiterAt < lf) {
+				const value = text.slice(i, delimiterAt);
+				cells.add(value === 'null' ? null : value);
+				i = delimiterAt + 1;
+				continue;
+			}
+			const end = lf > i && text.charCodeAt(lf - 1) === CR ? lf - 1 : lf;
+			const value = text.slice(i, end);
+			cells.add(value === 'null' ? null : value);
+			return cells.emit(lf + 1);
+		}
+	}
+
+	/**
+	 * A row without quotes, text[start, end): each value cut at the next
+	 * delimiter straight into the record, `null` → null. A blank line is skipped.
+	 */
+	private emitLine(text: string, start: number, end: number): void {
+		if (end === start) return;
+		const columns = this.columns;
+		if (columns === undefined) {
+			this.emitRow(splitCells(text.slice(start, end), this.delimiterText));
+			return;
+		}
+		const d = this.delimiterText;
+		const width = columns.length;
+		const record: LeadRecord = { ...this.template };
+		let p = start;
+		for (let c = 0; c < width; c++) {
+			let cut = text.indexOf(d, p);
+			if (cut === -1 || cut > end) cut = end;
+			// Too few values ends the line early; too many leaves a delimiter in the last one.
+			if ((cut === end) !== (c === width - 1)) this.wrongWidth(splitCells(text.slice(start, end), d));
+			const value = text.slice(p, cut);
+			record[columns[c]] = value === 'null' ? null : value;
+			p = cut + 1;
+		}
 		this.rowNumber++;
-		this.out.push(cells);
+		this.out.push(record);
+	}
+
+	/** A row as cells (the header, or a row from the state machine). */
+	emitRow(cells: Cell[]): void {
+		if (this.columns === undefined) {
+			this.columns = this.acceptHeader(cells);
+			for (const name of this.columns) this.template[name] = null;
+			this.rowNumber++;
+			return;
+		}
+		const columns = this.columns;
+		if (cells.length !== columns.length) this.wrongWidth(cells);
+		const record: LeadRecord = { ...this.template };
+		for (let c = 0; c < columns.length; c++) record[columns[c]] = cells[c];
+		this.rowNumber++;
+		this.out.push(record);
+	}
+
+	private wrongWidth(cells: Cell[]): never {
+		throw new MalformedFileError(
+			`Row ${this.rowNumber + 1} has ${cells.length} values but the header has ${this.columns!.length} columns (${describeRow(cells)}). The file is damaged or was split wrongly.`,
+		);
 	}
 
 	/**
@@ -320,8 +446,7 @@ export class RowTokenizer {
 		this.row = [];
 		// A blank line (one empty unquoted cell) carries no record: Marketo writes empty values as null.
 		if (row.length === 1 && row[0] === '') return;
-		this.rowNumber++;
-		this.out.push(row);
+		this.emitRow(row);
 	}
 
 	private unexpectedAfterQuote(character: string): never {
@@ -356,4 +481,36 @@ export function detectSsvDelimiter(header: string): number {
 		else if (c === 0x3b && !inQuotes) return 0x3b;
 	}
 	return 0x20;
+}
+
+/** Cells of a line without quotes, `null` → null. */
+function splitCells(line: string, delimiter: string): Cell[] {
+	const cells: Cell[] = line.split(delimiter);
+	for (let k = 0; k < cells.length; k++) if (cells[k] === 'null') cells[k] = null;
+	return cells;
+}
+
+function describeRow(row: Cell[]): string {
+	const preview = row
+		.slice(0, 3)
+		.map((cell) => JSON.stringify(cell === null ? null : cell.slice(0, 40)))
+		.join(', ');
+	return `starting ${preview}${row.length > 3 ? ', …' : ''}`;
+}
+
+/** Collects one row's cells for RowTokenizer.parseQuotedRow; emits them as a record. */
+class RowBuilder {
+	private readonly cells: Cell[] = [];
+
+	constructor(private readonly tokenizer: RowTokenizer) {}
+
+	add(value: Cell): void {
+		this.cells.push(value);
+	}
+
+	/** Emits the row; returns `next`, the index past its line break. */
+	emit(next: number): number {
+		this.tokenizer.emitRow(this.cells);
+		return next;
+	}
 }
