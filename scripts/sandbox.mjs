@@ -12,12 +12,22 @@ const { values } = parseArgs({
 		port: { type: 'string', default: '0' },
 		speed: { type: 'string', default: '60' },
 		leads: { type: 'string', default: '20000' },
+		start: { type: 'string', default: '2026-01-01T00:00:00Z' },
+		end: { type: 'string', default: '2026-11-01T00:00:00Z' },
+		ticks: { type: 'string', default: '1' },
+		repeat: { type: 'string', default: '1' },
 	},
 });
 const sandbox = await startSandbox({
 	port: Number(values.port),
 	speed: Number(values.speed),
 	leadCount: Number(values.leads),
+	datasetStart: values.start,
+	datasetEnd: values.end,
+	processingTicks: Number(values.ticks),
+	fileRepeat: Number(values.repeat),
+	// A standalone sandbox serves benchmarks and demos: each distinct file is built once.
+	cacheFiles: true,
 });
 process.stdout.write(
 	`${JSON.stringify({ url: sandbox.url, restEndpoint: sandbox.restEndpoint, clientId: sandbox.clientId, clientSecret: sandbox.clientSecret })}\n`,

@@ -36,6 +36,8 @@ export async function startSandbox(options = {}) {
 		ssvDelimiter: options.ssvDelimiter ?? ' ',
 		updatedAtUnsupported: options.updatedAtUnsupported ?? false,
 		emptyExport: options.emptyExport ?? 'header',
+		fileRepeat: options.fileRepeat ?? 1,
+		cacheFiles: options.cacheFiles ?? false,
 		quotaUsedBytes: 0,
 	};
 	const jobs = new JobStore({ clock, leads, lists, options: settings });

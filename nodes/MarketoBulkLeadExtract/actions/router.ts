@@ -27,7 +27,12 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			}
 			client ??= await MarketoClient.connect(this);
 			const results = await handler.execute.call(this, client, itemIndex);
-			for (const result of results) output.push({ ...result, pairedItem: { item: itemIndex } });
+			// Operations return fresh items: pair them in place (an extract may return millions).
+			const pairedItem = { item: itemIndex };
+			for (const result of results) {
+				result.pairedItem = pairedItem;
+				output.push(result);
+			}
 		} catch (error) {
 			if (this.continueOnFail()) {
 				output.push({ json: errorItem(error), pairedItem: { item: itemIndex } });

@@ -23,7 +23,7 @@ export class LeadDeduplicator {
 			this.records.push(record);
 			return;
 		}
-		const id = String(key);
+		const id = typeof key === 'string' ? key : String(key);
 		const position = this.positionById.get(id);
 		if (position === undefined) {
 			this.positionById.set(id, this.records.length);

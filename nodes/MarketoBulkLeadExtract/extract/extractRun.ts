@@ -150,17 +150,22 @@ export async function runExtract(
 	const items: INodeExecutionData[] = [];
 	if (wantsItems) {
 		const columnHeaderNames = source.definition?.columnHeaderNames ?? {};
-		const deduplicator = new LeadDeduplicator(columnHeaderNames.id ?? 'id');
-		let convert: ((record: LeadRecord) => IDataObject) | undefined;
-		for (const task of tasks) {
-			const records = results.get(task.index)?.records ?? [];
-			if (records.length > 0 && settings.typedValues && fields && !convert) {
-				convert = typedRecordConverter(Object.keys(records[0]), fields, columnHeaderNames);
-			}
-			for (const record of records) deduplicator.add(record);
+		const fileRecords = tasks.map((task) => results.get(task.index)?.records ?? []);
+		// A lead repeats only across windows: one file needs no de-duplication.
+		let records: LeadRecord[];
+		if (fileRecords.length > 1) {
+			const deduplicator = new LeadDeduplicator(columnHeaderNames.id ?? 'id');
+			for (const file of fileRecords) for (const record of file) deduplicator.add(record);
+			stats.duplicatesRemoved = deduplicator.removed;
+			records = deduplicator.all();
+		} else {
+			records = fileRecords[0] ?? [];
 		}
-		stats.duplicatesRemoved = deduplicator.removed;
-		for (const record of deduplicator.all()) items.push({ json: convert ? convert(record) : record });
+		const convert =
+			records.length > 0 && settings.typedValues && fields
+				? typedRecordConverter(Object.keys(records[0]), fields, columnHeaderNames)
+				: undefined;
+		for (const record of records) items.push({ json: convert ? convert(record) : record });
 	}
 	for (const task of tasks) {
 		const fileItem = results.get(task.index)?.fileItem;

@@ -6,10 +6,10 @@ import type { LeadField } from '../transport/leadDatabaseApi';
 type Converter = (text: string) => string | number | boolean;
 
 const toInteger: Converter = (text) => {
-	if (!/^-?\d+$/.test(text)) return text;
 	const value = Number(text);
-	// Beyond 2^53 a number would silently lose digits: keep the text.
-	return Number.isSafeInteger(value) ? value : text;
+	// Only text that is exactly the number's own spelling: "007", "+1", "1e3" and
+	// integers beyond 2^53 (which would lose digits) stay text.
+	return Number.isSafeInteger(value) && String(value) === text ? value : text;
 };
 
 const toDecimal: Converter = (text) => {

@@ -1,0 +1,104 @@
+/**
+ * One P2 scenario in a process of its own, so its peak RSS is its own:
+ *   items | items-raw | binary: Extract Leads through n8n's engine (output
+ *          items with values converted, items as Marketo's text, or files);
+ *   floor: the same export without n8n: a plain HTTP download of the file into
+ *          this package's parser, the records kept in an array.
+ * Prints one JSON line: { mode, ms, records, bytes, baselineRssMb, peakRssMb }.
+ */
+import { request } from 'node:http';
+import { createRequire } from 'node:module';
+import { parseArgs } from 'node:util';
+
+const { values } = parseArgs({
+	options: {
+		mode: { type: 'string' },
+		sandbox: { type: 'string' },
+		start: { type: 'string' },
+		end: { type: 'string' },
+	},
+});
+const sandbox = JSON.parse(values.sandbox);
+const range = { startAt: values.start, endAt: values.end };
+const FIELDS = ['id', 'email', 'firstName', 'lastName', 'company', 'title', 'leadScore', 'annualRevenue', 'unsubscribed', 'notes', 'createdAt', 'updatedAt'];
+
+const rssMb = () => process.memoryUsage().rss / 1024 / 1024;
+
+async function viaN8n(output, typedValues = true) {
+	const { CredentialStore, outputOf, runWorkflow } = await import('../test/support/engine.mjs');
+	const { CREDENTIAL_ID, MARKETO_NODE, marketoWorkflow } = await import('../test/support/workflows.mjs');
+	const credentials = new CredentialStore();
+	credentials.set(CREDENTIAL_ID, { baseUrl: sandbox.restEndpoint, clientId: sandbox.clientId, clientSecret: sandbox.clientSecret });
+	const { nodes, connections } = marketoWorkflow({
+		parameters: { operation: 'extractLeads', fields: FIELDS, filterType: 'createdAt', ...range, output, options: { pollIntervalSeconds: 0.01, maxItems: 50_000_000, typedValues } },
+	});
+	const baselineRssMb = rssMb();
+	const started = performance.now();
+	const { run } = await runWorkflow({ nodes, connections, credentials });
+	const ms = performance.now() - started;
+	const items = outputOf(run, MARKETO_NODE);
+	const bytes = output === 'binary' ? items.reduce((sum, item) => sum + item.binary.data.bytes, 0) : undefined;
+	return { ms, records: output === 'items' ? items.length : undefined, bytes, baselineRssMb };
+}
+
+async function json(method, path, body, token) {
+	const response = await fetch(sandbox.url + path, {
+		method,
+		headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+		body: body ? JSON.stringify(body) : undefined,
+	});
+	return await response.json();
+}
+
+async function floor() {
+	const require = createRequire(import.meta.url);
+	const { LeadFileReader } = require('../dist/nodes/MarketoBulkLeadExtract/csv/leadFileReader.js');
+	const newToken = async () => {
+		const response = await fetch(`${sandbox.url}/identity/oauth/token`, {
+			method: 'POST',
+			headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+			body: new URLSearchParams({ grant_type: 'client_credentials', client_id: sandbox.clientId, client_secret: sandbox.clientSecret }),
+		});
+		return (await response.json()).access_token;
+	};
+	let token = await newToken();
+	const created = await json('POST', '/bulk/v1/leads/export/create.json', { fields: FIELDS, format: 'CSV', filter: { createdAt: range } }, token);
+	const { exportId } = created.result[0];
+	await json('POST', `/bulk/v1/leads/export/${exportId}/enqueue.json`, undefined, token);
+	for (;;) {
+		const status = (await json('GET', `/bulk/v1/leads/export/${exportId}/status.json`, undefined, token)).result[0];
+		if (status?.status === 'Completed') break;
+		// The sandbox's clock runs fast: a token may expire while it builds a large file.
+		token = await newToken();
+		await new Promise((resolve) => setTimeout(resolve, 10));
+	}
+	token = await newToken();
+	const baselineRssMb = rssMb();
+	const started = performance.now();
+	const { records, bytes } = await new Promise((resolve, reject) => {
+		request(`${sandbox.url}/bulk/v1/leads/export/${exportId}/file.json`, { headers: { Authorization: `Bearer ${token}` } }, (response) => {
+			// The records are kept, as any caller of a parser keeps them.
+			const reader = new LeadFileReader('CSV');
+			const records = [];
+			let size = 0;
+			response.on('data', (chunk) => {
+				size += chunk.length;
+				for (const record of reader.push(chunk)) records.push(record);
+			});
+			response.on('end', () => {
+				for (const record of reader.end()) records.push(record);
+				resolve({ records: records.length, bytes: size });
+			});
+			response.on('error', reject);
+		})
+			.on('error', reject)
+			.end();
+	});
+	return { ms: performance.now() - started, records, bytes, baselineRssMb };
+}
+
+const result =
+	values.mode === 'floor' ? await floor() : values.mode === 'items-raw' ? await viaN8n('items', false) : await viaN8n(values.mode);
+const peakRssMb = process.resourceUsage().maxRSS / 1024;
+process.stdout.write(`${JSON.stringify({ mode: values.mode, ...result, ms: Math.round(result.ms), peakRssMb: Math.round(peakRssMb), baselineRssMb: Math.round(result.baselineRssMb) })}\n`);
+process.exit(0);

@@ -1,0 +1,40 @@
+/**
+ * `npm run bench`: every benchmark of BENCHMARKS.md in one run, printed as
+ * tables (and written to .cache/bench/results.json). Not part of the tests:
+ * numbers on a shared machine vary; compare the ratios.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+
+import { endToEnd } from './endToEnd.bench.mjs';
+import { apiEconomy, windowsInParallel } from './extract.bench.mjs';
+import { runParserBench } from './parser.bench.mjs';
+
+const results = {
+	date: new Date().toISOString(),
+	machine: `${cpus().length} × ${cpus()[0].model}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
+};
+console.log(results.machine);
+
+console.log('\nP1 parser (median of 5 interleaved rounds)');
+results.parser = runParserBench({ sizes: [10, 100], rounds: 5 });
+console.table(results.parser);
+
+console.log('\nP2 end to end (median of 3 interleaved rounds; each scenario in its own process)');
+results.endToEnd = await endToEnd({ rounds: 3 });
+console.table(results.endToEnd.timing);
+console.table(results.endToEnd.memory);
+
+console.log('\nP3 API calls per extract');
+results.apiEconomy = await apiEconomy();
+console.table(results.apiEconomy);
+
+console.log('\nP4 a year in 12 windows: 2 jobs at once against 1 (median of 3)');
+results.windows = await windowsInParallel({ rounds: 3 });
+console.table(results.windows);
+
+const dir = join(import.meta.dirname, '..', '.cache', 'bench');
+mkdirSync(dir, { recursive: true });
+writeFileSync(join(dir, 'results.json'), JSON.stringify(results, null, 2));
+process.exit(0);
