@@ -14,7 +14,7 @@ const RANGE = { start: '2026-01-01T00:00:00Z', end: '2026-01-30T00:00:00Z' };
 const root = join(import.meta.dirname, '..');
 
 async function startSandbox({ megabytes, repeat = 1 }) {
-	const child = spawn(process.execPath, ['--max-old-space-size=16000', join(root, 'scripts', 'sandbox.mjs'), '--speed', '1200', '--leads', String(leadsForSize(megabytes)), '--start', RANGE.start, '--end', RANGE.end, '--repeat', String(repeat)], { stdio: ['ignore', 'pipe', 'inherit'] });
+	const child = spawn(process.execPath, ['--max-old-space-size=16000', join(root, 'scripts', 'sandbox.mjs'), '--speed', '1200', '--leads', String(leadsForSize(megabytes)), '--start', RANGE.start, '--end', RANGE.end, '--repeat', String(repeat), '--quota-mb', '1000000'], { stdio: ['ignore', 'pipe', 'inherit'] });
 	const line = await new Promise((resolve, reject) => {
 		child.stdout.once('data', (data) => resolve(String(data).split('\n')[0]));
 		child.once('exit', (code) => reject(new Error(`sandbox exited ${code}`)));

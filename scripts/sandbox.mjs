@@ -1,6 +1,7 @@
 /**
  * Runs the Marketo sandbox on its own, for a real n8n to talk to.
- * `node scripts/sandbox.mjs [--port N] [--speed S] [--leads N]` prints one JSON
+ * `node scripts/sandbox.mjs [--port N] [--speed S] [--leads N] [--start ISO] [--end ISO]
+ * [--ticks N] [--repeat N] [--quota-mb N]` prints one JSON
  * line ({ url, restEndpoint, clientId, clientSecret }) and serves until stopped.
  */
 import { parseArgs } from 'node:util';
@@ -16,6 +17,7 @@ const { values } = parseArgs({
 		end: { type: 'string', default: '2026-11-01T00:00:00Z' },
 		ticks: { type: 'string', default: '1' },
 		repeat: { type: 'string', default: '1' },
+		'quota-mb': { type: 'string', default: '500' },
 	},
 });
 const sandbox = await startSandbox({
@@ -26,6 +28,7 @@ const sandbox = await startSandbox({
 	datasetEnd: values.end,
 	processingTicks: Number(values.ticks),
 	fileRepeat: Number(values.repeat),
+	dailyQuotaBytes: Number(values['quota-mb']) * 1024 * 1024,
 	// A standalone sandbox serves benchmarks and demos: each distinct file is built once.
 	cacheFiles: true,
 });

@@ -62,6 +62,8 @@ export async function startN8n() {
 
 	return {
 		userFolder,
+		env,
+		binary: n8nBin,
 		importCredentials: (credentials) => importJson('import:credentials', credentials),
 		importWorkflow: (workflow) => importJson('import:workflow', workflow),
 		/**
@@ -81,6 +83,34 @@ export async function startN8n() {
 			const found = execFileSync('find', [userFolder, '-type', 'f', '-name', name], { encoding: 'utf8' }).trim().split('\n')[0];
 			if (!found) throw new Error(`binary ${binary.id} not found under ${userFolder}`);
 			return readFileSync(found);
+		},
+		/** Starts `n8n start` on `port`; resolves once /healthz answers, with a stop(). */
+		async serve(port) {
+			const server = spawn(n8nBin, ['start'], {
+				env: { ...env, N8N_PORT: String(port), N8N_RUNNERS_BROKER_PORT: String(port + 1) },
+				stdio: ['ignore', 'pipe', 'pipe'],
+			});
+			let output = '';
+			server.stdout.on('data', (chunk) => (output += chunk));
+			server.stderr.on('data', (chunk) => (output += chunk));
+			const url = `http://localhost:${port}`;
+			const deadline = Date.now() + 120_000;
+			for (;;) {
+				if (server.exitCode !== null) throw new Error(`n8n start exited: ${output}`);
+				const ready = await fetch(`${url}/healthz`).then((r) => r.ok, () => false);
+				if (ready) break;
+				if (Date.now() > deadline) throw new Error(`n8n did not start within 2 minutes: ${output}`);
+				await new Promise((resolve) => setTimeout(resolve, 500));
+			}
+			return {
+				url,
+				output: () => output,
+				stop: () =>
+					new Promise((resolve) => {
+						server.once('exit', resolve);
+						server.kill('SIGTERM');
+					}),
+			};
 		},
 		cleanup: () => rmSync(userFolder, { recursive: true, force: true }),
 	};
