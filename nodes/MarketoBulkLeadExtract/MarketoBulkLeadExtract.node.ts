@@ -18,7 +18,8 @@ export class MarketoBulkLeadExtract implements INodeType {
 		icon: { light: 'file:marketo.svg', dark: 'file:marketo.dark.svg' },
 		group: ['input'],
 		version: 1,
-		subtitle: '={{ $parameter["operation"] }}',
+		subtitle:
+			'={{ {"extractLeads": "Extract leads", "createJob": "Create job", "enqueueJob": "Enqueue job", "getJobStatus": "Get job status", "getJobFile": "Get job file", "cancelJob": "Cancel job", "listJobs": "List jobs"}[$parameter["operation"]] }}',
 		description: 'Export leads from Marketo in bulk with the Bulk Lead Extract API',
 		defaults: { name: 'Marketo Bulk Lead Extract' },
 		usableAsTool: true,

@@ -84,7 +84,7 @@ export async function startN8n() {
 			if (!found) throw new Error(`binary ${binary.id} not found under ${userFolder}`);
 			return readFileSync(found);
 		},
-		/** Starts `n8n start` on `port`; resolves once /healthz answers, with a stop(). */
+		/** Starts `n8n start` on `port`; resolves once its REST API answers, with a stop(). */
 		async serve(port) {
 			const server = spawn(n8nBin, ['start'], {
 				env: { ...env, N8N_PORT: String(port), N8N_RUNNERS_BROKER_PORT: String(port + 1) },
@@ -97,7 +97,8 @@ export async function startN8n() {
 			const deadline = Date.now() + 120_000;
 			for (;;) {
 				if (server.exitCode !== null) throw new Error(`n8n start exited: ${output}`);
-				const ready = await fetch(`${url}/healthz`).then((r) => r.ok, () => false);
+				// /healthz answers before the REST routes exist; /rest/settings only once they do.
+				const ready = await fetch(`${url}/rest/settings`).then((r) => r.ok, () => false);
 				if (ready) break;
 				if (Date.now() > deadline) throw new Error(`n8n did not start within 2 minutes: ${output}`);
 				await new Promise((resolve) => setTimeout(resolve, 500));
