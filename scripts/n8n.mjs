@@ -15,14 +15,7 @@ const port = process.env.N8N_PORT ?? '5678';
 const sandbox = await startSandbox({ speed: 60, leadCount: 20_000, port: 0 });
 console.log(`Marketo sandbox: ${sandbox.restEndpoint} (clock ×60)`);
 const n8n = await startN8n();
-await n8n.importCredentials([
-	{
-		id: 'marketo-credential',
-		name: 'Marketo sandbox',
-		type: 'marketoOAuth2Api',
-		data: { baseUrl: sandbox.restEndpoint, clientId: sandbox.clientId, clientSecret: sandbox.clientSecret },
-	},
-]);
+await n8n.importSandboxCredential(sandbox);
 const examples = join(import.meta.dirname, '..', 'examples');
 for (const [index, file] of readdirSync(examples).filter((name) => name.endsWith('.json')).entries()) {
 	const workflow = JSON.parse(readFileSync(join(examples, file), 'utf8'));

@@ -50,14 +50,7 @@ describe('the node in the real n8n editor', { timeout: 10 * 60_000 }, () => {
 		mkdirSync(shots, { recursive: true });
 		sandbox = await startSandbox({ leadCount: 500 });
 		n8n = await startN8n();
-		await n8n.importCredentials([
-			{
-				id: 'marketo-credential',
-				name: 'Marketo sandbox',
-				type: 'marketoOAuth2Api',
-				data: { baseUrl: sandbox.restEndpoint, clientId: sandbox.clientId, clientSecret: sandbox.clientSecret },
-			},
-		]);
+		await n8n.importSandboxCredential(sandbox);
 		await n8n.importWorkflow(workflow);
 		server = await n8n.serve(PORT);
 		const setup = await fetch(`${server.url}/rest/owner/setup`, {

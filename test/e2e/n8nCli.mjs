@@ -65,6 +65,16 @@ export async function startN8n() {
 		env,
 		binary: n8nBin,
 		importCredentials: (credentials) => importJson('import:credentials', credentials),
+		/** The credential the examples use (id marketo-credential), pointing at `sandbox`. */
+		importSandboxCredential: (sandbox) =>
+			importJson('import:credentials', [
+				{
+					id: 'marketo-credential',
+					name: 'Marketo sandbox',
+					type: 'marketoOAuth2Api',
+					data: { baseUrl: sandbox.restEndpoint, clientId: sandbox.clientId, clientSecret: sandbox.clientSecret },
+				},
+			]),
 		importWorkflow: (workflow) => importJson('import:workflow', workflow),
 		/**
 		 * Runs a workflow; resolves with { run, log }: the run data n8n printed (a

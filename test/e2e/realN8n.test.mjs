@@ -35,14 +35,7 @@ describe('the packed package in a real n8n 2.41.1', { timeout: 20 * 60_000 }, ()
 	before(async () => {
 		sandbox = await startSandbox({ speed: 1200, leadCount: 3000 });
 		n8n = await startN8n();
-		await n8n.importCredentials([
-			{
-				id: 'marketo-credential',
-				name: 'Marketo sandbox',
-				type: 'marketoOAuth2Api',
-				data: { baseUrl: sandbox.restEndpoint, clientId: sandbox.clientId, clientSecret: sandbox.clientSecret },
-			},
-		]);
+		await n8n.importSandboxCredential(sandbox);
 	});
 	after(async () => {
 		n8n?.cleanup();

@@ -5,14 +5,6 @@ import { sandboxFixture } from '../support/sandboxFixture.mjs';
 
 const LIST_JOB = { fields: ['id', 'email', 'notes'], format: 'CSV', filter: { staticListId: 1001 } };
 
-function completedJob(sandbox, body = LIST_JOB) {
-	const job = sandbox.jobs.create(body);
-	sandbox.jobs.enqueue(job.exportId);
-	sandbox.clock.advance(120_000);
-	sandbox.jobs.sync();
-	return job;
-}
-
 /** Every string in an execution's output and error, to look for secrets. */
 function everythingShown(result) {
 	return JSON.stringify(result.run.data, (_key, value) => (value instanceof Error ? { message: value.message, description: value.description, stack: value.stack } : value));
@@ -40,7 +32,7 @@ describe('Marketo failures, seen through n8n’s engine', () => {
 
 	it('a token expiring during the file download is refreshed and the download completes', async () => {
 		const { sandbox } = fixture;
-		const job = completedJob(sandbox);
+		const job = sandbox.completedJob(LIST_JOB);
 		sandbox.addFault({ path: `${job.exportId}/file`, expireToken: true });
 		const { items } = await fixture.run({ operation: 'getJobFile', exportId: job.exportId });
 		assert.equal(items().length, job.numberOfRecords);
@@ -172,7 +164,7 @@ describe('Marketo failures, seen through n8n’s engine', () => {
 
 	it('a download dropped mid-file resumes with Range and yields the same leads', async () => {
 		const { sandbox } = fixture;
-		const job = completedJob(sandbox);
+		const job = sandbox.completedJob(LIST_JOB);
 		sandbox.addFault({ path: `${job.exportId}/file`, dropAfterBytes: Math.floor(job.fileSize / 3) });
 		const { items } = await fixture.run({ operation: 'getJobFile', exportId: job.exportId });
 		assert.equal(items().length, job.numberOfRecords);
@@ -184,7 +176,7 @@ describe('Marketo failures, seen through n8n’s engine', () => {
 
 	it('a file that fails its checksum is fetched once more; twice fails saying so', async () => {
 		const { sandbox } = fixture;
-		const job = completedJob(sandbox);
+		const job = sandbox.completedJob(LIST_JOB);
 		sandbox.addFault({ path: `${job.exportId}/file`, corrupt: true });
 		const healed = await fixture.run({ operation: 'getJobFile', exportId: job.exportId });
 		assert.equal(healed.items().length, job.numberOfRecords);

@@ -8,17 +8,6 @@ import { sandboxFixture } from '../support/sandboxFixture.mjs';
 const FIELDS = ['id', 'email', 'firstName', 'company', 'leadScore', 'unsubscribed', 'notes', 'createdAt'];
 const JANUARY = { filterType: 'createdAt', startAt: '2026-01-01T00:00:00Z', endAt: '2026-01-31T23:59:59Z' };
 
-/** A job made straight in the sandbox, moved on to Completed by stepping its clock. */
-function completedJob(sandbox, body) {
-	const job = sandbox.jobs.create(body);
-	sandbox.jobs.enqueue(job.exportId);
-	sandbox.clock.advance(60_000);
-	sandbox.clock.advance(60_000);
-	sandbox.jobs.sync();
-	assert.equal(job.status, 'Completed');
-	return job;
-}
-
 describe('single-endpoint operations in n8n’s engine', () => {
 	let fixture;
 	before(async () => {
@@ -111,7 +100,7 @@ describe('single-endpoint operations in n8n’s engine', () => {
 	});
 
 	it('Get Job File emits one item per lead, values exactly as in the file', async () => {
-		const job = completedJob(fixture.sandbox, {
+		const job = fixture.sandbox.completedJob({
 			fields: FIELDS,
 			format: 'CSV',
 			filter: { createdAt: { startAt: '2026-01-01T00:00:00Z', endAt: '2026-01-31T23:59:59Z' } },
@@ -128,7 +117,7 @@ describe('single-endpoint operations in n8n’s engine', () => {
 	it('Get Job File parses TSV and SSV with renamed headers', async () => {
 		for (const format of ['TSV', 'SSV']) {
 			const columnHeaderNames = { firstName: 'First Name', notes: 'Lead Notes' };
-			const job = completedJob(fixture.sandbox, { fields: FIELDS, format, columnHeaderNames, filter: { staticListId: 1002 } });
+			const job = fixture.sandbox.completedJob({ fields: FIELDS, format, columnHeaderNames, filter: { staticListId: 1002 } });
 			const { items } = await fixture.run({ operation: 'getJobFile', exportId: job.exportId });
 			const expected = fixture.sandbox.leads.filter((l) => l.id % 5 === 0).map((l) => expectedRecord(l, FIELDS, columnHeaderNames));
 			assert.deepEqual(items().map((i) => i.json), expected, format);
@@ -136,7 +125,7 @@ describe('single-endpoint operations in n8n’s engine', () => {
 	});
 
 	it('Get Job File as binary stores the file byte for byte, named and typed', async () => {
-		const job = completedJob(fixture.sandbox, { fields: FIELDS, format: 'TSV', filter: { staticListId: 1001 } });
+		const job = fixture.sandbox.completedJob({ fields: FIELDS, format: 'TSV', filter: { staticListId: 1001 } });
 		const { items } = await fixture.run({ operation: 'getJobFile', exportId: job.exportId, output: 'binary' });
 		const [item] = items();
 		assert.equal(item.binary.data.fileName, `${job.exportId}.tsv`);
@@ -146,7 +135,7 @@ describe('single-endpoint operations in n8n’s engine', () => {
 	});
 
 	it('Get Job File as binary honours a byte range', async () => {
-		const job = completedJob(fixture.sandbox, { fields: FIELDS, format: 'CSV', filter: { staticListId: 1001 } });
+		const job = fixture.sandbox.completedJob({ fields: FIELDS, format: 'CSV', filter: { staticListId: 1001 } });
 		const { items } = await fixture.run({
 			operation: 'getJobFile',
 			exportId: job.exportId,

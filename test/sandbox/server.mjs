@@ -283,6 +283,17 @@ export async function startSandbox(options = {}) {
 		clearFaults() {
 			faults.length = 0;
 		},
+		/** A job made, enqueued and moved on to Completed by stepping the clock, for tests of its file. */
+		completedJob(body) {
+			const job = jobs.create(body);
+			jobs.enqueue(job.exportId);
+			while (job.status === 'Queued' || job.status === 'Processing') {
+				clock.advance(60_000);
+				jobs.sync();
+			}
+			if (job.status !== 'Completed') throw new Error(`the job ended ${job.status}`);
+			return job;
+		},
 		expireTokens() {
 			for (const info of tokens.values()) info.expiresAt = clock.now() - 1;
 		},
