@@ -30,6 +30,18 @@ describe('Marketo failures, seen through n8n’s engine', () => {
 		assert.equal(sandbox.tokenRequests().length, tokensBefore + 1);
 	});
 
+	it('a token handed back in its last second is waited out and replaced', async () => {
+		const { sandbox } = fixture;
+		const job = sandbox.jobs.create(LIST_JOB);
+		await fixture.run({ operation: 'getJobStatus', exportId: job.exportId });
+		// The token has half a second left: asked now, Marketo returns it again (expires_in 0).
+		for (const info of sandbox.tokens.values()) info.expiresAt = sandbox.clock.now() + 500;
+		sandbox.addFault({ path: `${job.exportId}/status`, envelopeError: { code: '602', message: 'Access token expired' } });
+		const { items } = await fixture.run({ operation: 'getJobStatus', exportId: job.exportId });
+		assert.equal(items()[0].json.exportId, job.exportId);
+		assert.ok(sandbox.tokenRequests().length >= 3, 'the dying token was replaced by a fresh one');
+	});
+
 	it('a token expiring during the file download is refreshed and the download completes', async () => {
 		const { sandbox } = fixture;
 		const job = sandbox.completedJob(LIST_JOB);
@@ -97,6 +109,7 @@ describe('Marketo failures, seen through n8n’s engine', () => {
 		const full = await fixture.run({ operation: 'enqueueJob', exportId: extra.exportId });
 		assert.match(full.error().message, /Marketo error 1029 .*Too many jobs \(10\) in queue/);
 		assert.match(full.error().description, /queue holds 10 jobs/);
+		assert.match(full.error().description, new RegExp(`Export job ${extra.exportId} stays Created: enqueue it again later`));
 		assert.doesNotMatch(full.error().description, /quota/);
 		for (const id of ids) sandbox.jobs.cancel(id);
 

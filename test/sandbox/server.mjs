@@ -268,6 +268,8 @@ export async function startSandbox(options = {}) {
 		restEndpoint: `${url}/rest`,
 		clientId: settings.clientId,
 		clientSecret: settings.clientSecret,
+		/** Issued tokens: token → { expiresAt } (virtual ms). */
+		tokens,
 		clock,
 		jobs,
 		leads,

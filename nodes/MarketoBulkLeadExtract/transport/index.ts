@@ -117,7 +117,7 @@ export class MarketoClient {
 
 	/** Sends a JSON call; returns the envelope of a successful answer or throws a MarketoApiError. */
 	async request(call: MarketoCall): Promise<MarketoEnvelope> {
-		let tokenRefreshed = false;
+		let tokenRefreshes = 0;
 		let transientRetries = 0;
 		let rateLimitWaitedMs = 0;
 		for (;;) {
@@ -125,8 +125,8 @@ export class MarketoClient {
 			if (attempt.ok) return attempt.envelope;
 
 			const { kind } = attempt;
-			if (kind === 'token' && !tokenRefreshed) {
-				tokenRefreshed = true;
+			if (kind === 'token' && tokenRefreshes < TRANSPORT_TIMING.maxTokenRefreshes) {
+				tokenRefreshes++;
 				await this.refreshToken();
 				continue;
 			}
@@ -165,7 +165,7 @@ export class MarketoClient {
 	 * the download's business (extract/download.ts).
 	 */
 	async requestFile(path: string, range?: string): Promise<MarketoFileResponse> {
-		for (let tokenRefreshed = false; ; tokenRefreshed = true) {
+		for (let tokenRefreshes = 0; ; tokenRefreshes++) {
 			const response = await this.send({
 				method: 'GET',
 				url: this.instance.root + path,
@@ -185,7 +185,7 @@ export class MarketoClient {
 			const code = envelope ? firstErrorCode(envelope) : '401';
 			const message = envelope ? firstErrorMessage(envelope) : text.slice(0, 300);
 			const kind = classifyMarketoError(code, message);
-			if (kind === 'token' && !tokenRefreshed) {
+			if (kind === 'token' && tokenRefreshes < TRANSPORT_TIMING.maxTokenRefreshes) {
 				await this.refreshToken();
 				continue;
 			}
@@ -196,13 +196,23 @@ export class MarketoClient {
 		}
 	}
 
-	/** Asks n8n for a new token (n8n serialises refreshes per credential across workers). */
+	/**
+	 * Asks n8n for a new token (n8n serialises refreshes per credential across
+	 * workers). A token Marketo hands back with almost no life left is the old
+	 * one in its last moments: it is waited out and a fresh one fetched.
+	 */
 	async refreshToken(): Promise<void> {
-		this.usage.tokenRefreshes++;
-		try {
-			await this.ctx.helpers.refreshOAuth2Token.call(this.ctx, CREDENTIAL_TYPE);
-		} catch (error) {
-			throw this.tokenFailure(error);
+		for (let attempt = 1; ; attempt++) {
+			this.usage.tokenRefreshes++;
+			let token: IDataObject | undefined;
+			try {
+				token = (await this.ctx.helpers.refreshOAuth2Token.call(this.ctx, CREDENTIAL_TYPE)) as IDataObject;
+			} catch (error) {
+				throw this.tokenFailure(error);
+			}
+			const expiresIn = Number(token?.expires_in);
+			if (attempt >= 2 || !Number.isFinite(expiresIn) || expiresIn >= TRANSPORT_TIMING.minTokenLifetimeS) break;
+			await this.wait((expiresIn + 1) * 1000);
 		}
 		const credentials = await this.ctx.getCredentials(CREDENTIAL_TYPE);
 		this.secrets = secretsOf(credentials);

@@ -71,6 +71,9 @@ export async function enqueueExportJob(client: MarketoClient, exportId: string):
 		if (error instanceof MarketoApiError && error.kind === 'alreadyQueued') {
 			return await getExportJobStatus(client, exportId);
 		}
+		if (error instanceof MarketoApiError) {
+			error.description = `${error.description ?? ''} Export job ${exportId} stays Created: enqueue it again later.`.trim();
+		}
 		throw asNodeError(client.node, error);
 	}
 }

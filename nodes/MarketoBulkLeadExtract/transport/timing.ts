@@ -13,6 +13,14 @@ export const TRANSPORT_TIMING = {
 	backoffMaxMs: 30_000,
 	/** …for at most this many retries. */
 	maxTransientRetries: 5,
+	/**
+	 * Marketo hands out the same token while it lives: asked in its last moments it
+	 * returns that dying token. One with less than this left is waited out and
+	 * replaced before use.
+	 */
+	minTokenLifetimeS: 30,
+	/** Token refreshes one call may make (a second covers a token that died in flight). */
+	maxTokenRefreshes: 2,
 	/** One JSON call; Marketo's own timeout (604) is 30 s. */
 	requestTimeoutMs: 120_000,
 } as const;
