@@ -154,7 +154,7 @@ describe('Extract Leads in n8n’s engine', () => {
 
 	it('survives the token expiring while polling and while downloading', async () => {
 		const { sandbox } = fixture;
-		sandbox.addFault({ path: '/status.json', nth: 2, expireToken: true });
+		sandbox.addFault({ path: '/status.json', expireToken: true });
 		sandbox.addFault({ path: '/file.json', expireToken: true });
 		const { items } = await fixture.run(extract({ startAt: '2026-05-01T00:00:00Z', endAt: '2026-05-05T00:00:00Z' }));
 		assert.equal(items().length, inRange(sandbox.leads, 'createdAt', '2026-05-01T00:00:00Z', '2026-05-05T00:00:00Z').length);
