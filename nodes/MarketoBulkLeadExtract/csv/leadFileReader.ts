@@ -23,9 +23,6 @@ export class LeadFileReader {
 
 	private readonly tokenizer: RowTokenizer;
 
-	/** Data rows turned into records so far. */
-	recordCount = 0;
-
 	constructor(format: ExportFormat) {
 		this.tokenizer = new RowTokenizer(DELIMITERS[format], validateHeader);
 	}
@@ -36,18 +33,13 @@ export class LeadFileReader {
 	}
 
 	push(bytes: Uint8Array): LeadRecord[] {
-		return this.counted(this.tokenizer.push(this.decoder.decode(bytes, { stream: true })));
+		return this.tokenizer.push(this.decoder.decode(bytes, { stream: true }));
 	}
 
 	end(): LeadRecord[] {
 		const tail = this.decoder.decode();
 		const records = tail ? this.tokenizer.push(tail) : [];
 		for (const record of this.tokenizer.end()) records.push(record);
-		return this.counted(records);
-	}
-
-	private counted(records: LeadRecord[]): LeadRecord[] {
-		this.recordCount += records.length;
 		return records;
 	}
 }
@@ -65,20 +57,6 @@ function validateHeader(row: Cell[]): string[] {
 		seen.add(name);
 	}
 	return names;
-}
-
-/** Parses a whole file given as chunks; for callers that want every record. */
-export async function* readLeadRecords(
-	chunks: AsyncIterable<Uint8Array>,
-	format: ExportFormat,
-): AsyncGenerator<LeadRecord[]> {
-	const reader = new LeadFileReader(format);
-	for await (const chunk of chunks) {
-		const records = reader.push(chunk);
-		if (records.length > 0) yield records;
-	}
-	const last = reader.end();
-	if (last.length > 0) yield last;
 }
 
 export { MalformedFileError };

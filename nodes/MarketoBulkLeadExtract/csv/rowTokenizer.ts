@@ -91,11 +91,6 @@ export class RowTokenizer {
 		return this.columns;
 	}
 
-	/** The delimiter in use, once known. */
-	get delimiterChar(): string | undefined {
-		return this.delimiter === -1 ? undefined : this.delimiterText;
-	}
-
 	/** Tokenizes a chunk; returns the records it completed. */
 	push(text: string): LeadRecord[] {
 		if (this.firstChunk && text.length > 0) {

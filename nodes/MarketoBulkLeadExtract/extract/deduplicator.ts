@@ -34,10 +34,6 @@ export class LeadDeduplicator {
 		}
 	}
 
-	get size(): number {
-		return this.records.length;
-	}
-
 	all(): LeadRecord[] {
 		return this.records;
 	}

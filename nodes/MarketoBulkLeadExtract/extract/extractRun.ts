@@ -33,18 +33,13 @@ export interface ExtractSource {
 	adoptExportId?: string;
 }
 
-export interface ExtractStats {
+interface ExtractStats {
 	jobs: number;
 	records: number;
 	bytes: number;
 	duplicatesRemoved: number;
 	resumes: number;
 	refetches: number;
-}
-
-export interface ExtractRun {
-	items: INodeExecutionData[];
-	stats: ExtractStats;
 }
 
 interface WindowResult {
@@ -82,7 +77,7 @@ export async function runExtract(
 	client: MarketoClient,
 	source: ExtractSource,
 	settings: ExtractSettings,
-): Promise<ExtractRun> {
+): Promise<INodeExecutionData[]> {
 	const startedAt = Date.now();
 	const tasks = tasksFor(source);
 	const results = new Map<number, WindowResult>();
@@ -177,7 +172,7 @@ export async function runExtract(
 		type: 'info',
 		location: 'outputPane',
 	});
-	return { items, stats };
+	return items;
 }
 
 /** Parses and/or stores one copy of a file, as the output mode asks. */

@@ -47,8 +47,6 @@ export interface SchedulerOptions {
 export class JobScheduler {
 	readonly inFlight: ExtractTask[] = [];
 
-	readonly done: ExtractTask[] = [];
-
 	/** Completed jobs whose download had not started when the run stopped. */
 	private readonly ready: Array<[ExtractTask, ExportJob]> = [];
 
@@ -79,7 +77,6 @@ export class JobScheduler {
 			const next = ready.shift();
 			if (next) {
 				await onCompleted(...next);
-				this.done.push(next[0]);
 				continue;
 			}
 			if (this.inFlight.length === 0) return;

@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { type ExtractRun, runExtract, type ExtractSettings, type OutputMode } from '../../extract/extractRun';
+import { runExtract, type ExtractSettings, type OutputMode } from '../../extract/extractRun';
 import { forgetHighWatermark, readHighWatermark, saveHighWatermark } from '../../extract/incremental';
 import {
 	DATE_FILTERS,
@@ -185,8 +185,7 @@ export async function execute(
 
 	if (jobSource === 'existing') {
 		const exportId = readExportId(this, itemIndex);
-		const run = await runExtract(this, client, { adoptExportId: exportId }, settings);
-		return run.items;
+		return await runExtract(this, client, { adoptExportId: exportId }, settings);
 	}
 
 	const filterType = this.getNodeParameter('filterType', itemIndex) as FilterType;
@@ -196,7 +195,7 @@ export async function execute(
 
 	if (rangeMode === 'fixed') {
 		const definition = readLeadExportDefinition(this, itemIndex, { limitRangeToMarketoMaximum: false });
-		return (await runExtract(this, client, { definition }, settings)).items;
+		return await runExtract(this, client, { definition }, settings);
 	}
 
 	if (this.getInputData().length > 1) {
@@ -227,9 +226,9 @@ export async function execute(
 		limitRangeToMarketoMaximum: false,
 		range: { start, end },
 	});
-	const run: ExtractRun = await runExtract(this, client, { definition }, settings);
+	const items = await runExtract(this, client, { definition }, settings);
 	saveHighWatermark(this, filterType, end);
-	return run.items;
+	return items;
 }
 
 function readSettings(ctx: IExecuteFunctions, itemIndex: number, client: MarketoClient): ExtractSettings {
