@@ -82,9 +82,14 @@ export async function startN8n() {
 		 */
 		async execute(workflowId) {
 			const { code, stdout, stderr } = await n8n(['execute', `--id=${workflowId}`, '--rawOutput']);
+			// n8n prints the run as indented JSON among its log lines (before and after it):
+			// the run is the text from a line "{" to the next line "}" at column 0.
 			const start = stdout.search(/^\{$/m);
-			const run = code === 0 && start !== -1 ? JSON.parse(stdout.slice(start)) : undefined;
-			return { run, code, log: `${start === -1 ? stdout : stdout.slice(0, start)}\n${stderr}` };
+			const end = start === -1 ? -1 : stdout.slice(start).search(/^\}$/m);
+			const json = end === -1 ? undefined : stdout.slice(start, start + end + 1);
+			const run = code === 0 && json ? JSON.parse(json) : undefined;
+			const log = json ? stdout.replace(json, '') : stdout;
+			return { run, code, log: `${log}\n${stderr}` };
 		},
 		/** The bytes of a binary entry n8n stored on disk (filesystem mode), found by its id under the user folder. */
 		readBinary(binary) {
