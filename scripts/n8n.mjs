@@ -22,7 +22,10 @@ for (const [index, file] of readdirSync(examples).filter((name) => name.endsWith
 	await n8n.importWorkflow({ ...workflow, id: `example${index + 1}` });
 }
 console.log(`n8n data folder: ${n8n.userFolder}`);
-const server = spawn(n8n.binary, ['start'], { env: { ...n8n.env, N8N_PORT: port }, stdio: 'inherit' });
+const server = spawn(n8n.binary, ['start'], {
+	env: { ...n8n.env, N8N_PORT: port, N8N_RUNNERS_BROKER_PORT: String(Number(port) + 1) },
+	stdio: 'inherit',
+});
 const stop = async () => {
 	server.kill('SIGTERM');
 	await sandbox.stop();
