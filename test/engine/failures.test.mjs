@@ -97,6 +97,31 @@ describe('Marketo failures, seen through n8n’s engine', () => {
 		assert.equal(sandbox.apiCalls('/export.json').length, callsBefore + 1);
 	});
 
+	it('a connection dropped before the answer is retried for a read, not repeated for create', async () => {
+		const { sandbox } = fixture;
+		const job = sandbox.jobs.create(LIST_JOB);
+		sandbox.addFault({ path: `${job.exportId}/status`, destroy: true });
+		const read = await fixture.run({ operation: 'getJobStatus', exportId: job.exportId });
+		assert.equal(read.items()[0].json.exportId, job.exportId);
+		assert.deepEqual(sandbox.apiCalls(`${job.exportId}/status`).map((c) => c.fault ?? 'ok'), ['destroy', 'ok']);
+
+		const createsBefore = sandbox.apiCalls('/create.json').length;
+		sandbox.addFault({ path: '/create.json', destroy: true });
+		const created = await fixture.run({ operation: 'createJob', fields: ['id'], filterType: 'staticListId', staticListId: { mode: 'id', value: '1001' } });
+		assert.match(created.error().message, /The connection to Marketo failed while trying to create the export job/);
+		assert.match(created.error().description, /not repeated because Marketo may already have acted on it/);
+		assert.equal(sandbox.apiCalls('/create.json').length, createsBefore + 1);
+	});
+
+	it('a file request whose connection drops before any byte is resumed', async () => {
+		const { sandbox } = fixture;
+		const job = sandbox.completedJob(LIST_JOB);
+		sandbox.addFault({ path: `${job.exportId}/file`, destroy: true });
+		const { items } = await fixture.run({ operation: 'getJobFile', exportId: job.exportId });
+		assert.equal(items().length, job.numberOfRecords);
+		assert.deepEqual(sandbox.apiCalls(`${job.exportId}/file`).map((c) => c.fault ?? c.status), ['destroy', 200]);
+	});
+
 	it('a full queue (1029) is told apart from the daily quota (1029)', async () => {
 		const { sandbox } = fixture;
 		const ids = [];

@@ -2,7 +2,7 @@ import { createHash } from 'crypto';
 import { NodeApiError } from 'n8n-workflow';
 
 import { readSmallBody, type MarketoClient } from '../transport';
-import { classifyNetworkError, messagesOf } from '../transport/networkErrors';
+import { classifyNetworkError, MarketoConnectionError, messagesOf } from '../transport/networkErrors';
 import { asNodeError } from '../transport/nodeErrors';
 
 /** What the job's status said about its file; used to check what arrives. */
@@ -66,12 +66,35 @@ export async function* streamExportFile(
 	const end = range?.end;
 	let notReadySince: number | undefined;
 
+	/** A connection lost before or during the body: resume (bounded), or fail saying how far it got. */
+	const resumeOrFail = async (error: unknown): Promise<void> => {
+		if (client.cancelSignal?.aborted || classifyNetworkError(error) === 'aborted') {
+			throw asNodeError(client.node, error);
+		}
+		if (progress.resumes >= DOWNLOAD_TIMING.maxResumes) {
+			throw downloadError(
+				client,
+				`The download of export ${file.exportId} broke ${progress.resumes + 1} times; ${progress.bytes} bytes had arrived: ${client.redact(messagesOf(error)[0] ?? 'connection lost')}`,
+				'Run Get Job File again later; the file is kept for 7 days.',
+			);
+		}
+		progress.resumes++;
+		await client.wait(DOWNLOAD_TIMING.resumeDelayMs * progress.resumes);
+	};
+
 	for (;;) {
 		const from = start + progress.bytes;
 		if (end !== undefined && from > end) return;
 		const wantsRange = from > 0 || end !== undefined;
 		const header = wantsRange ? `bytes=${from}-${end ?? ''}` : undefined;
-		const response = await client.requestFile(path, header);
+		let response;
+		try {
+			response = await client.requestFile(path, header);
+		} catch (error) {
+			if (!(error instanceof MarketoConnectionError)) throw asNodeError(client.node, error);
+			await resumeOrFail(error);
+			continue;
+		}
 
 		if (response.statusCode === 404) {
 			const text = await readSmallBody(response.body);
@@ -144,17 +167,7 @@ export async function* streamExportFile(
 			}
 			return;
 		} catch (error) {
-			const failure = classifyNetworkError(error);
-			if (failure === 'aborted' || client.cancelSignal?.aborted) throw asNodeError(client.node, error);
-			if (progress.resumes >= DOWNLOAD_TIMING.maxResumes) {
-				throw downloadError(
-					client,
-					`The download of export ${file.exportId} broke ${progress.resumes + 1} times; ${progress.bytes} bytes had arrived: ${client.redact(messagesOf(error)[0] ?? 'connection lost')}`,
-					'Run Get Job File again later; the file is kept for 7 days.',
-				);
-			}
-			progress.resumes++;
-			await client.wait(DOWNLOAD_TIMING.resumeDelayMs * progress.resumes);
+			await resumeOrFail(error);
 		}
 	}
 }

@@ -10,7 +10,7 @@ import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 import { redactSecrets } from '../helpers/secrets';
 import { resolveInstance, type MarketoInstance } from './endpoints';
 import { classifyMarketoError, MarketoApiError, type MarketoErrorKind } from './marketoErrors';
-import { classifyNetworkError, messagesOf } from './networkErrors';
+import { classifyNetworkError, MarketoConnectionError, messagesOf } from './networkErrors';
 import { asNodeError } from './nodeErrors';
 import { backoffDelayMs, TRANSPORT_TIMING } from './timing';
 
@@ -229,9 +229,8 @@ export class MarketoClient {
 				json: true,
 			});
 		} catch (error) {
-			const failure = classifyNetworkError(error);
-			if (failure === 'interrupted' || failure === 'notSent') {
-				return { ok: false, kind: failure, error: this.networkError(error, call.action) };
+			if (error instanceof MarketoConnectionError) {
+				return { ok: false, kind: error.connectionFailure, error: this.networkError(error, call.action) };
 			}
 			throw asNodeError(this.node, error);
 		}
@@ -306,6 +305,9 @@ export class MarketoClient {
 					`Cannot resolve the Marketo host ${new URL(this.instance.root).hostname}.`,
 					{ description: 'Check the REST API Endpoint in the Marketo credential.' },
 				);
+			}
+			if (failure === 'interrupted' || failure === 'notSent') {
+				throw new MarketoConnectionError(this.node, failure, this.redact(messagesOf(error)[0] ?? 'connection failed'));
 			}
 			if (failure === undefined && messagesOf(error).some((m) => /access token/i.test(m))) {
 				throw this.tokenFailure(error);

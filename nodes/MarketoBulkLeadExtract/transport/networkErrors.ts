@@ -1,3 +1,6 @@
+import type { INode } from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
+
 /**
  * Errors thrown by n8n's HTTP helper before any response arrived. n8n wraps the
  * underlying error (axios / Node) in a NodeApiError; the system code sits on it
@@ -35,6 +38,21 @@ export function classifyNetworkError(error: unknown): NetworkFailure | undefined
 	if (/aborted|canceled|cancelled/i.test(text) && /abort|cancel/i.test(text)) return 'aborted';
 	if (/socket hang up|network error|premature close|terminated/i.test(text)) return 'interrupted';
 	return undefined;
+}
+
+/**
+ * A connection that broke or was never made, as the transport reports it: the
+ * message is cleaned of secrets and the classification kept, so callers can
+ * tell a retryable drop from a real error.
+ */
+export class MarketoConnectionError extends NodeApiError {
+	constructor(
+		node: INode,
+		readonly connectionFailure: 'interrupted' | 'notSent',
+		detail: string,
+	) {
+		super(node, { message: detail }, { message: `The connection to Marketo failed: ${detail}` });
+	}
 }
 
 function* chain(error: unknown): Generator<Record<string, unknown>> {
