@@ -306,9 +306,7 @@ export class MarketoClient {
 					{ description: 'Check the REST API Endpoint in the Marketo credential.' },
 				);
 			}
-			if (failure === 'interrupted' || failure === 'notSent') {
-				throw new MarketoConnectionError(this.node, failure, this.redact(messagesOf(error)[0] ?? 'connection failed'));
-			}
+			if (failure === 'interrupted' || failure === 'notSent') throw this.connectionFailure(failure, error);
 			if (failure === undefined && messagesOf(error).some((m) => /access token/i.test(m))) {
 				throw this.tokenFailure(error);
 			}
@@ -353,6 +351,10 @@ export class MarketoClient {
 				description: 'The node retried with backoff where that was safe.',
 			},
 		);
+	}
+
+	private connectionFailure(failure: 'interrupted' | 'notSent', error: unknown): MarketoConnectionError {
+		return new MarketoConnectionError(this.node, failure, this.redact(messagesOf(error)[0] ?? 'connection failed'));
 	}
 
 	private tokenFailure(error: unknown): NodeApiError {
