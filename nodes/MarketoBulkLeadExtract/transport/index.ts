@@ -341,8 +341,8 @@ export class MarketoClient {
 		);
 	}
 
-	private networkError(error: unknown, action: string): NodeApiError {
-		const detail = this.redact(messagesOf(error)[0] ?? 'connection failed');
+	private networkError(error: MarketoConnectionError, action: string): NodeApiError {
+		const { detail } = error;
 		return new NodeApiError(
 			this.node,
 			{ message: detail },

@@ -49,7 +49,8 @@ export class MarketoConnectionError extends NodeApiError {
 	constructor(
 		node: INode,
 		readonly connectionFailure: 'interrupted' | 'notSent',
-		detail: string,
+		/** What the network layer said, already cleaned of secrets. */
+		readonly detail: string,
 	) {
 		super(node, { message: detail }, { message: `The connection to Marketo failed: ${detail}` });
 	}
