@@ -1,8 +1,10 @@
 /**
  * P1: the package's streaming parser against csv-parse, papaparse and udsv on
- * the same Marketo-shaped files, and the floor (decode the bytes, split lines).
- * Every parser's records are checked equal to ours first; then rounds are
- * interleaved and the median of each is compared.
+ * the same Marketo-shaped files, at every width users export (12 columns to
+ * 200), and the floor (decode the bytes, split lines). Every parser's records
+ * are checked equal to ours first; then rounds are interleaved and the median
+ * of each is compared. Ours and udsv's streaming API are fed the same 64 KiB
+ * chunks, as a download arrives; the other libraries get the whole file.
  */
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
@@ -11,30 +13,43 @@ import { parse as csvParse } from 'csv-parse/sync';
 import Papa from 'papaparse';
 import { inferSchema, initParser } from 'udsv';
 
-import { benchFile, leadsForSize } from './data.mjs';
+import { benchFile } from './data.mjs';
 import { mb, median, timeIt } from './stats.mjs';
 
 const require = createRequire(import.meta.url);
 const { LeadFileReader } = require('../dist/nodes/MarketoBulkLeadExtract/csv/leadFileReader.js');
 
 const CHUNK = 64 * 1024;
+const OURS = 'this package (64 KiB chunks)';
+
+/** The file as a download delivers it. */
+function* chunksOf(bytes) {
+	for (let offset = 0; offset < bytes.length; offset += CHUNK) yield bytes.subarray(offset, offset + CHUNK);
+}
 
 export const PARSERS = {
-	'this package (streaming, 64 KiB chunks)': (bytes) => {
+	[OURS]: (bytes) => {
 		const reader = new LeadFileReader('CSV');
 		const records = [];
-		for (let offset = 0; offset < bytes.length; offset += CHUNK) {
-			for (const record of reader.push(bytes.subarray(offset, offset + CHUNK))) records.push(record);
-		}
-		for (const record of reader.end()) records.push(record);
-		return records;
+		for (const chunk of chunksOf(bytes)) reader.push(chunk, records);
+		return reader.end(records);
 	},
-	'csv-parse 6 (sync, columns)': (bytes) => csvParse(bytes, { columns: true, bom: true }),
-	'papaparse 5 (header)': (bytes) => Papa.parse(bytes.toString('utf8'), { header: true, skipEmptyLines: true }).data,
-	'udsv 0.7 (stringObjs)': (bytes) => {
+	'udsv 0.7 stringObjs (64 KiB chunks)': (bytes) => {
+		const decoder = new TextDecoder();
+		let parser;
+		for (const chunk of chunksOf(bytes)) {
+			const text = decoder.decode(chunk, { stream: true });
+			parser ??= initParser(inferSchema(text));
+			parser.chunk(text, parser.stringObjs);
+		}
+		return parser.end();
+	},
+	'udsv 0.7 stringObjs (whole file)': (bytes) => {
 		const text = bytes.toString('utf8');
 		return initParser(inferSchema(text)).stringObjs(text);
 	},
+	'csv-parse 6 (sync, columns)': (bytes) => csvParse(bytes, { columns: true, bom: true }),
+	'papaparse 5 (header)': (bytes) => Papa.parse(bytes.toString('utf8'), { header: true, skipEmptyLines: true }).data,
 	'floor: decode + split lines': (bytes) => bytes.toString('utf8').split('\n'),
 };
 
@@ -48,9 +63,9 @@ function asText(records) {
 }
 
 export function checkEqual(bytes) {
-	const ours = asText(PARSERS['this package (streaming, 64 KiB chunks)'](bytes));
+	const ours = asText(PARSERS[OURS](bytes));
 	for (const [name, parse] of Object.entries(PARSERS)) {
-		if (name.startsWith('floor') || name.startsWith('this package')) continue;
+		if (name.startsWith('floor') || name === OURS) continue;
 		const theirs = parse(bytes);
 		assert.equal(theirs.length, ours.length, `${name}: record count`);
 		assert.deepEqual(theirs, ours, `${name}: records differ from ours`);
@@ -58,26 +73,58 @@ export function checkEqual(bytes) {
 	return ours.length;
 }
 
-export function runParserBench({ sizes = [10, 100], rounds = 5 } = {}) {
+/** Heap bytes that the records of one file keep alive, per record and per field. */
+function retainedMemory(bytes, columns) {
+	globalThis.gc?.();
+	const before = process.memoryUsage().heapUsed;
+	const records = PARSERS[OURS](bytes);
+	globalThis.gc?.();
+	const retained = process.memoryUsage().heapUsed - before;
+	return { perRecord: retained / records.length, perField: retained / records.length / columns, records: records.length };
+}
+
+export function runParserBench({ megabytes = 50, widths = [12, 27, 50, 100, 200], rounds = 5 } = {}) {
 	const rows = [];
-	for (const size of sizes) {
-		const { bytes } = benchFile(size);
+	const memory = [];
+	let oursAt12;
+	for (const columns of widths) {
+		const { bytes } = benchFile(megabytes, columns);
 		const records = checkEqual(bytes);
 		const times = Object.fromEntries(Object.keys(PARSERS).map((name) => [name, []]));
 		for (let round = 0; round < rounds; round++) {
 			const order = round % 2 === 0 ? Object.keys(PARSERS) : Object.keys(PARSERS).reverse();
 			for (const name of order) times[name].push(timeIt(() => PARSERS[name](bytes)).ms);
 		}
-		const ours = median(times['this package (streaming, 64 KiB chunks)']);
+		const ours = median(times[OURS]);
+		const oursMbPerS = mb(bytes.length) / (ours / 1000);
+		oursAt12 ??= columns === 12 ? oursMbPerS : undefined;
 		for (const [name, samples] of Object.entries(times)) {
 			const ms = median(samples);
-			rows.push({ file: `${size} MB (${records} leads)`, parser: name, ms: Math.round(ms), mbPerS: Math.round(mb(bytes.length) / (ms / 1000)), vsOurs: (ms / ours).toFixed(2) });
+			rows.push({
+				columns,
+				file: `${Math.round(mb(bytes.length))} MB, ${records} leads`,
+				parser: name,
+				ms: Math.round(ms),
+				mbPerS: Math.round(mb(bytes.length) / (ms / 1000)),
+				'time vs ours': (ms / ours).toFixed(2),
+			});
 		}
+		const retained = retainedMemory(bytes, columns);
+		memory.push({
+			columns,
+			'ours MB/s vs 12 columns': oursAt12 ? (oursMbPerS / oursAt12).toFixed(2) : '',
+			'file bytes per record': Math.round(bytes.length / records),
+			'heap bytes per record': Math.round(retained.perRecord),
+			'heap bytes per field': retained.perField.toFixed(1),
+			'heap bytes per file byte': (retained.perRecord / (bytes.length / records)).toFixed(2),
+		});
 	}
-	return rows;
+	return { rows, memory };
 }
 
 if (process.argv[1] === import.meta.filename) {
-	console.table(runParserBench({ sizes: [Number(process.argv[2] ?? 10)], rounds: Number(process.argv[3] ?? 3) }));
-	console.log(`(${leadsForSize(1)} leads per MB)`);
+	const [megabytes = '50', widths = '12,27,50,100,200', rounds = '5'] = process.argv.slice(2);
+	const { rows, memory } = runParserBench({ megabytes: Number(megabytes), widths: widths.split(',').map(Number), rounds: Number(rounds) });
+	console.table(rows);
+	console.table(memory);
 }

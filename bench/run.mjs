@@ -17,9 +17,10 @@ const results = {
 };
 console.log(results.machine);
 
-console.log('\nP1 parser (median of 5 interleaved rounds)');
-results.parser = runParserBench({ sizes: [10, 100], rounds: 5 });
-console.table(results.parser);
+console.log('\nP1 parser by width, 50 MB files (median of 5 interleaved rounds)');
+results.parser = runParserBench({ megabytes: 50, widths: [12, 27, 50, 100, 200], rounds: 5 });
+console.table(results.parser.rows);
+console.table(results.parser.memory);
 
 console.log('\nP2 end to end (median of 3 interleaved rounds; each scenario in its own process)');
 results.endToEnd = await endToEnd({ rounds: 3 });

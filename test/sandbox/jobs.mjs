@@ -1,7 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 
 import { chicagoMidnightBefore, TICK_MS } from './clock.mjs';
-import { FIELD_NAMES } from './dataset.mjs';
 import { renderExportFile } from './exportFile.mjs';
 
 const MAX_PROCESSING = 2;
@@ -168,7 +167,7 @@ export class JobStore {
 		const { fields, format = 'CSV', columnHeaderNames, filter } = body ?? {};
 		if (!Array.isArray(fields) || fields.length === 0) throw new MarketoError(1003, 'fields cannot be empty');
 		for (const field of fields) {
-			if (!FIELD_NAMES.includes(field)) throw new MarketoError(1003, `Invalid field name: ${field}`);
+			if (!this.options.fieldNames.has(field)) throw new MarketoError(1003, `Invalid field name: ${field}`);
 		}
 		if (!['CSV', 'TSV', 'SSV'].includes(format)) throw new MarketoError(1003, `Invalid format: ${format}`);
 		this.validateFilter(filter);

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 
 import { chicagoMidnightBefore, VirtualClock } from './clock.mjs';
-import { defaultLists, generateLeads, LEAD_FIELDS } from './dataset.mjs';
+import { defaultLists, generateLeads, leadFieldsFor } from './dataset.mjs';
 import { JobStore, MarketoError } from './jobs.mjs';
 
 const TOKEN_LIFETIME_S = 3600;
@@ -15,6 +15,8 @@ const TOKEN_LIFETIME_S = 3600;
  */
 export async function startSandbox(options = {}) {
 	const clock = options.clock ?? new VirtualClock({ speed: options.speed ?? 1 });
+	// The standard lead fields, plus `customFields` custom ones for wide exports.
+	const leadFields = leadFieldsFor({ customFields: options.customFields ?? 0 });
 	const leads =
 		options.leads ??
 		generateLeads({
@@ -23,6 +25,7 @@ export async function startSandbox(options = {}) {
 			start: options.datasetStart ?? '2026-01-01T00:00:00Z',
 			end: options.datasetEnd ?? '2026-11-01T00:00:00Z',
 			updatedUntil: options.datasetUpdatedUntil ?? '2026-11-15T00:00:00Z',
+			fields: leadFields,
 		});
 	const lists = options.lists ?? defaultLists(options);
 	const settings = {
@@ -38,6 +41,7 @@ export async function startSandbox(options = {}) {
 		emptyExport: options.emptyExport ?? 'header',
 		fileRepeat: options.fileRepeat ?? 1,
 		cacheFiles: options.cacheFiles ?? false,
+		fieldNames: new Set(leadFields.map((field) => field.rest.name)),
 		quotaUsedBytes: 0,
 	};
 	const jobs = new JobStore({ clock, leads, lists, options: settings });
@@ -172,7 +176,7 @@ export async function startSandbox(options = {}) {
 				throw new MarketoError(609, 'Invalid JSON');
 			}
 		};
-		if (req.method === 'GET' && path === '/rest/v1/leads/describe.json') return envelope(LEAD_FIELDS);
+		if (req.method === 'GET' && path === '/rest/v1/leads/describe.json') return envelope(leadFields);
 		const listMatch = /^\/rest\/asset\/v1\/(staticLists|smartLists)\.json$/.exec(path);
 		if (req.method === 'GET' && listMatch) {
 			const pool = listMatch[1] === 'staticLists' ? lists.staticLists : lists.smartLists;
@@ -274,6 +278,7 @@ export async function startSandbox(options = {}) {
 		jobs,
 		leads,
 		lists,
+		leadFields,
 		settings,
 		log,
 		/** Arms a fault: { method?, path?, nth?, times?, envelopeError?, status?, body?, destroy?, expireToken?, dropAfterBytes?, corrupt?, fileNotReady? } */

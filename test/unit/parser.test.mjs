@@ -55,9 +55,9 @@ function randomValue(random, delimiter) {
 }
 
 /** A random document: header, rows of hazards, LF or CRLF row ends, optional BOM and final newline. */
-function randomDocument(random, format) {
+function randomDocument(random, format, widths = [1, 5]) {
 	const delimiter = DELIMITER[format];
-	const width = 1 + Math.floor(random() * 5);
+	const width = widths[0] + Math.floor(random() * (widths[1] - widths[0] + 1));
 	const header = Array.from({ length: width }, (_, i) => `col${i}`);
 	const rows = Array.from({ length: Math.floor(random() * 8) }, () =>
 		Array.from({ length: width }, () => randomValue(random, delimiter)),
@@ -93,6 +93,75 @@ describe('LeadFileReader', () => {
 			}
 		}
 		assert.equal(mismatches, 0);
+	});
+
+	it('agrees with csv-parse on 300 wide documents (20 to 250 columns), whatever the chunking', () => {
+		const random = seededRandom(20261129);
+		let mismatches = 0;
+		for (let n = 0; n < 300; n++) {
+			const format = ['CSV', 'TSV'][n % 2];
+			const { text, expected, delimiter } = randomDocument(random, format, [20, 250]);
+			const bytes = Buffer.from(text, 'utf8');
+			const fromOracle = oracle(text, delimiter);
+			assert.deepEqual(fromOracle, expected, `the generator and csv-parse disagree on document ${n}`);
+			// Rows of a few KB: whole, cut every few bytes, cut at sizes around a row, at 64 KiB.
+			const chunkings = [[bytes.length || 1], [7, 64, 1000], [1 + Math.floor(random() * 4096)], [65536]];
+			for (const sizes of chunkings) {
+				try {
+					assert.deepEqual(parseInChunks(bytes, format, sizes), fromOracle);
+				} catch (error) {
+					mismatches++;
+					if (mismatches <= 3) console.error(`wide document ${n} chunks ${sizes}:`, error.message.slice(0, 300));
+				}
+			}
+		}
+		assert.equal(mismatches, 0);
+	});
+
+	it('parses a row longer than any chunk, quoted or not, in whatever pieces it arrives', () => {
+		const long = 'x'.repeat(700_000);
+		const quotedLong = `${'line "one", '.repeat(40_000)}\nend`;
+		const text = `id,notes\n1,${long}\n2,"${quotedLong.replace(/"/g, '""')}"\n3,short\n`;
+		const expected = [
+			{ id: '1', notes: long },
+			{ id: '2', notes: quotedLong },
+			{ id: '3', notes: 'short' },
+		];
+		for (const sizes of [[4096], [65536], [1000, 70_000]]) {
+			assert.deepEqual(parseInChunks(Buffer.from(text), 'CSV', sizes), expected);
+		}
+		// A file that never breaks a line: one header, one value, megabytes long.
+		const oneLine = `notes\n${'y'.repeat(3_000_000)}`;
+		assert.equal(parseInChunks(Buffer.from(oneLine), 'CSV', [65536])[0].notes.length, 3_000_000);
+	});
+
+	it('keeps columns named like Object.prototype members as ordinary keys', () => {
+		const records = parseInChunks(Buffer.from('__proto__,constructor,toString,hasOwnProperty\n1,2,"3",4\n'), 'CSV', [5]);
+		assert.equal(records.length, 1);
+		const [record] = records;
+		assert.equal(Object.getPrototypeOf(record), Object.prototype);
+		assert.deepEqual(Object.keys(record), ['__proto__', 'constructor', 'toString', 'hasOwnProperty']);
+		assert.equal(Object.getOwnPropertyDescriptor(record, '__proto__').value, '1');
+		assert.equal(record.constructor, '2');
+		assert.equal(record.toString, '3');
+	});
+
+	it('names the row and the column of a malformed value, never the values themselves', () => {
+		const secretish = 'ada.lovelace@example.com';
+		const cases = [
+			[`id,email\n1,${secretish},extra\n`, /^Row 2 has 3 values but the header has 2 columns/],
+			[`id,email\n1,"${secretish}"x\n`, /^Row 2, column 2 \(email\): text follows a closing quote/],
+			[`id,email\n1,"${secretish}\n`, /^Row 2, column 2 \(email\): a quoted value is never closed/],
+		];
+		for (const [text, message] of cases) {
+			for (const sizes of [[text.length], [3]]) {
+				assert.throws(() => parseInChunks(Buffer.from(text), 'CSV', sizes), (error) => {
+					assert.match(error.message, message);
+					assert.ok(!error.message.includes('ada') && !error.message.includes('example'), error.message);
+					return true;
+				});
+			}
+		}
 	});
 
 	it('joins a 4-byte UTF-8 character split across chunks', () => {

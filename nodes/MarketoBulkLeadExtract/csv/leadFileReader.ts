@@ -15,7 +15,7 @@ const DELIMITERS: Record<ExportFormat, DelimiterSpec> = { CSV: ',', TSV: '\t', S
  * Turns the bytes of an export file, in chunks as they arrive, into records
  * keyed by the header row. UTF-8 is decoded with a streaming decoder, so a
  * character split between two chunks is joined, never mangled; the BOM, if
- * any, is dropped. A row whose width differs from the header's is an error
+ * any, is dropped, and so are NUL bytes. A row whose width differs from the header's is an error
  * naming the row: a silently shifted column would corrupt every value after it.
  */
 export class LeadFileReader {
@@ -32,15 +32,18 @@ export class LeadFileReader {
 		return this.tokenizer.header;
 	}
 
-	push(bytes: Uint8Array): LeadRecord[] {
-		return this.tokenizer.push(this.decoder.decode(bytes, { stream: true }));
+	/** Parses a chunk; appends the records it completed to `into` (a new array by default) and returns it. */
+	push(bytes: Uint8Array, into: LeadRecord[] = []): LeadRecord[] {
+		// Marketo files have been seen carrying NUL bytes; in UTF-8 a 0 byte is only ever NUL.
+		const clean = bytes.indexOf(0) === -1 ? bytes : bytes.filter((byte) => byte !== 0);
+		return this.tokenizer.push(this.decoder.decode(clean, { stream: true }), into);
 	}
 
-	end(): LeadRecord[] {
+	/** Ends the file; appends its last records to `into` and returns it. */
+	end(into: LeadRecord[] = []): LeadRecord[] {
 		const tail = this.decoder.decode();
-		const records = tail ? this.tokenizer.push(tail) : [];
-		for (const record of this.tokenizer.end()) records.push(record);
-		return records;
+		if (tail) this.tokenizer.push(tail, into);
+		return this.tokenizer.end(into);
 	}
 }
 

@@ -6,7 +6,8 @@
  *
  * Rows end at LF or CRLF. A lone CR inside an unquoted value is data (Marketo
  * files carry stray CRs). Unquoted `null` is Marketo's empty value and becomes
- * null; a quoted "null" stays the text "null". NUL characters are dropped.
+ * null; a quoted "null" stays the text "null". (NUL bytes are dropped before
+ * decoding, by the file reader.)
  *
  * Speed: most rows hold no quote. Such a row is cut at its line feed and split
  * with String.split, which V8 runs natively; only a row with a quote goes
@@ -24,6 +25,16 @@ const QUOTE = 0x22;
 const LF = 0x0a;
 const CR = 0x0d;
 
+/**
+ * The longest cut row carried over as text to be parsed whole. Re-scanning a
+ * carried row costs its length once per chunk, so beyond this a row goes to the
+ * state machine instead: a file without line breaks costs linear time.
+ */
+const MAX_CARRY = 256 * 1024;
+
+/** The most text read while looking for the end of an SSV header; the header is surely inside it. */
+const MAX_SSV_HEADER = 1024 * 1024;
+
 /** A delimiter, or 'ssv' to choose between ';' and ' ' from the header row. */
 export type DelimiterSpec = ',' | '\t' | ';' | ' ' | 'ssv';
 
@@ -35,7 +46,7 @@ export class RowTokenizer {
 	/** Text held back while the SSV delimiter is still unknown. */
 	private undecided = '';
 
-	/** The start of a row without a quote whose line feed has not arrived yet. */
+	/** The start of a row that the last chunk cut, parsed whole when the next chunk arrives. */
 	private carry = '';
 
 	/** True while the state machine holds a row that a chunk boundary cut. */
@@ -59,9 +70,13 @@ export class RowTokenizer {
 
 	private firstChunk = true;
 
+	/** Set by end(): nothing more arrives, so nothing is carried over. */
+	private ending = false;
+
 	/** Rows completed so far, counting the header as row 1; used in error messages. */
 	rowNumber = 0;
 
+	/** Where completed records go: the array passed to the current push or end. */
 	private out: LeadRecord[] = [];
 
 	/** Column names, from the header row through `acceptHeader`. */
@@ -91,27 +106,33 @@ export class RowTokenizer {
 		return this.columns;
 	}
 
-	/** Tokenizes a chunk; returns the records it completed. */
-	push(text: string): LeadRecord[] {
+	/**
+	 * Tokenizes a chunk; appends the records it completed to `into` (a new
+	 * array by default) and returns that array. Passing the caller's own array
+	 * saves a copy of every record reference.
+	 */
+	push(text: string, into: LeadRecord[] = []): LeadRecord[] {
+		this.out = into;
 		if (this.firstChunk && text.length > 0) {
 			this.firstChunk = false;
 			if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
 		}
-		if (text.indexOf('\0') !== -1) text = text.replace(/\0/g, '');
 		if (this.delimiter === -1) {
 			this.undecided += text;
 			const headerEnd = endOfFirstRow(this.undecided);
-			if (headerEnd === -1) return [];
-			this.setDelimiter(detectSsvDelimiter(this.undecided.slice(0, headerEnd)));
+			if (headerEnd === -1 && this.undecided.length < MAX_SSV_HEADER) return into;
+			this.setDelimiter(detectSsvDelimiter(headerEnd === -1 ? this.undecided : this.undecided.slice(0, headerEnd)));
 			text = this.undecided;
 			this.undecided = '';
 		}
 		this.consume(text);
-		return this.take();
+		return into;
 	}
 
-	/** Ends the input; returns the last record, if any. Throws if a quoted value never closed. */
-	end(): LeadRecord[] {
+	/** Ends the input; appends the last record, if any, as push does. Throws if a quoted value never closed. */
+	end(into: LeadRecord[] = []): LeadRecord[] {
+		this.out = into;
+		this.ending = true;
 		if (this.delimiter === -1) {
 			this.setDelimiter(detectSsvDelimiter(this.undecided));
 			const text = this.undecided;
@@ -119,19 +140,13 @@ export class RowTokenizer {
 			this.consume(text);
 		}
 		if (this.carry !== '') {
-			// The last row had no line break; a final CR is its terminator.
-			const last = this.carry.charCodeAt(this.carry.length - 1) === CR ? this.carry.slice(0, -1) : this.carry;
+			// The last row had no line break: the state machine ends it (a final CR is its terminator).
+			const last = this.carry;
 			this.carry = '';
-			this.emitLine(last, 0, last.length);
+			this.consume(last);
 		}
 		if (this.inSlowRow) this.endSlowRow();
-		return this.take();
-	}
-
-	private take(): LeadRecord[] {
-		const records = this.out;
-		this.out = [];
-		return records;
+		return into;
 	}
 
 	private setDelimiter(code: number): void {
@@ -139,6 +154,13 @@ export class RowTokenizer {
 		this.delimiterText = String.fromCharCode(code);
 	}
 
+	/**
+	 * Every complete row of `text` through the fast paths. A row that the chunk
+	 * cuts is carried over and parsed whole once the next chunk arrives; only a
+	 * row longer than MAX_CARRY (or the header, or the last row of the input)
+	 * goes through the state machine, which carries its state instead of its
+	 * text, so no input makes the carry grow without bound.
+	 */
 	private consume(chunk: string): void {
 		let text = chunk;
 		let i = 0;
@@ -156,81 +178,101 @@ export class RowTokenizer {
 			if (quote !== -1 && quote < i) quote = text.indexOf('"', i);
 			const lf = text.indexOf('\n', i);
 			if (quote !== -1 && (lf === -1 || quote < lf)) {
-				const parsed = this.parseQuotedRow(text, i);
+				const parsed = this.parseQuotedRow(text, i, lf);
 				if (parsed !== -1) {
 					i = parsed;
 					continue;
 				}
-				// The row runs past this chunk: the state machine carries it over.
-				this.inSlowRow = true;
-				const next = this.scanRow(text, i);
-				if (next === -1) return;
-				this.inSlowRow = false;
-				i = next;
+			} else if (lf !== -1) {
+				const end = lf > i && text.charCodeAt(lf - 1) === CR ? lf - 1 : lf;
+				this.emitLine(text, i, end);
+				i = lf + 1;
 				continue;
 			}
-			if (lf === -1) {
+			// The row runs past this chunk.
+			if (!this.ending && this.columns !== undefined && n - i <= MAX_CARRY) {
 				this.carry = text.slice(i);
 				return;
 			}
-			const end = lf > i && text.charCodeAt(lf - 1) === CR ? lf - 1 : lf;
-			this.emitLine(text, i, end);
-			i = lf + 1;
+			this.inSlowRow = true;
+			const next = this.scanRow(text, i);
+			if (next === -1) return;
+			this.inSlowRow = false;
+			i = next;
 		}
 	}
 
 	/**
-	 * A row with quotes that lies whole in `text`, field by field with indexOf.
-	 * Returns the index past the row's line break and emits the row, or -1 if
-	 * `text` ends inside the row (nothing emitted; the state machine takes it).
+	 * A row with quotes that lies whole in `text` (`firstLf`: the first line
+	 * feed at or after `start`, or -1), field by field with indexOf,
+	 * each value stored straight into the record. Returns the index past the
+	 * row's line break and emits the row, or -1 if `text` ends inside the row
+	 * (nothing emitted; the state machine takes it).
 	 */
-	private parseQuotedRow(text: string, start: number): number {
+	private parseQuotedRow(text: string, start: number, firstLf: number): number {
+		const columns = this.columns;
+		// The header row has no record to fill: the state machine reads it.
+		if (columns === undefined) return -1;
 		const n = text.length;
 		const d = this.delimiterText;
-		const cells = new RowBuilder(this);
+		const width = columns.length;
+		const record: LeadRecord = { ...this.template };
+		let count = 0;
 		let i = start;
-		let lf = text.indexOf('\n', i);
+		let lf = firstLf;
 		for (;;) {
+			let value: Cell;
 			if (i < n && text.charCodeAt(i) === QUOTE) {
-				let value = '';
+				let quoted = '';
 				let from = i + 1;
 				let close: number;
 				for (;;) {
 					close = text.indexOf('"', from);
 					if (close === -1 || close + 1 === n) return -1;
 					if (text.charCodeAt(close + 1) !== QUOTE) break;
-					value += text.slice(from, close + 1);
+					quoted += text.slice(from, close + 1);
 					from = close + 2;
 				}
-				cells.add(value + text.slice(from, close));
+				value = quoted + text.slice(from, close);
 				i = close + 1;
 				const next = text.charCodeAt(i);
+				if (count < width) record[columns[count]] = value;
+				count++;
 				if (next === this.delimiter) {
 					i++;
 					continue;
 				}
-				if (next === LF) return cells.emit(i + 1);
+				if (next === LF) return this.emitRecord(record, count, i + 1);
 				if (next === CR) {
 					if (i + 1 === n) return -1;
-					if (text.charCodeAt(i + 1) === LF) return cells.emit(i + 2);
+					if (text.charCodeAt(i + 1) === LF) return this.emitRecord(record, count, i + 2);
 				}
-				this.unexpectedAfterQuote(text[i]);
+				this.unexpectedAfterQuote(count);
 			}
 			// An unquoted value: up to the next delimiter or line feed (a CR just before it is the CRLF).
 			if (lf !== -1 && lf < i) lf = text.indexOf('\n', i);
 			if (lf === -1) return -1;
 			const delimiterAt = text.indexOf(d, i);
 			if (delimiterAt !== -1 && delimiterAt < lf) {
-				const value = text.slice(i, delimiterAt);
-				cells.add(value === 'null' ? null : value);
+				value = text.slice(i, delimiterAt);
+				if (count < width) record[columns[count]] = value === 'null' ? null : value;
+				count++;
 				i = delimiterAt + 1;
 				continue;
 			}
 			const end = lf > i && text.charCodeAt(lf - 1) === CR ? lf - 1 : lf;
-			const value = text.slice(i, end);
-			cells.add(value === 'null' ? null : value);
-			return cells.emit(lf + 1);
+			value = text.slice(i, end);
+			if (count < width) record[columns[count]] = value === 'null' ? null : value;
+			return this.emitRecord(record, count + 1, lf + 1);
 		}
+	}
+
+	/** Emits a record that `count` values filled; returns `next`, the index past its line break. */
+	private emitRecord(record: LeadRecord, count: number, next: number): number {
+		if (count !== this.columns!.length) this.wrongWidth(count);
+		this.rowNumber++;
+		this.out.push(record);
+		return next;
 	}
 
 	/**
@@ -252,7 +294,7 @@ export class RowTokenizer {
 			let cut = text.indexOf(d, p);
 			if (cut === -1 || cut > end) cut = end;
 			// Too few values ends the line early; too many leaves a delimiter in the last one.
-			if ((cut === end) !== (c === width - 1)) this.wrongWidth(splitCells(text.slice(start, end), d));
+			if ((cut === end) !== (c === width - 1)) this.wrongWidth(text.slice(start, end).split(d).length);
 			const value = text.slice(p, cut);
 			record[columns[c]] = value === 'null' ? null : value;
 			p = cut + 1;
@@ -265,21 +307,22 @@ export class RowTokenizer {
 	emitRow(cells: Cell[]): void {
 		if (this.columns === undefined) {
 			this.columns = this.acceptHeader(cells);
-			for (const name of this.columns) this.template[name] = null;
+			this.template = recordTemplate(this.columns);
 			this.rowNumber++;
 			return;
 		}
 		const columns = this.columns;
-		if (cells.length !== columns.length) this.wrongWidth(cells);
+		if (cells.length !== columns.length) this.wrongWidth(cells.length);
 		const record: LeadRecord = { ...this.template };
 		for (let c = 0; c < columns.length; c++) record[columns[c]] = cells[c];
 		this.rowNumber++;
 		this.out.push(record);
 	}
 
-	private wrongWidth(cells: Cell[]): never {
+	/** Names the row and the counts, never the values: they are personal data. */
+	private wrongWidth(count: number): never {
 		throw new MalformedFileError(
-			`Row ${this.rowNumber + 1} has ${cells.length} values but the header has ${this.columns!.length} columns (${describeRow(cells)}). The file is damaged or was split wrongly.`,
+			`Row ${this.rowNumber + 1} has ${count} values but the header has ${this.columns!.length} columns. The file is damaged or was split wrongly.`,
 		);
 	}
 
@@ -310,7 +353,7 @@ export class RowTokenizer {
 				this.endRow();
 				return 1;
 			}
-			if (this.closedQuote) this.unexpectedAfterQuote('\r');
+			if (this.closedQuote) this.unexpectedAfterQuote(this.row.length + 1);
 			this.field += '\r';
 			this.fieldStart = false;
 		}
@@ -352,12 +395,12 @@ export class RowTokenizer {
 						this.pendingCR = true;
 						return -1;
 					}
-					if (chunk.charCodeAt(i + 1) !== LF) this.unexpectedAfterQuote('\r');
+					if (chunk.charCodeAt(i + 1) !== LF) this.unexpectedAfterQuote(this.row.length + 1);
 					this.endField();
 					this.endRow();
 					return i + 2;
 				} else {
-					this.unexpectedAfterQuote(chunk[i]);
+					this.unexpectedAfterQuote(this.row.length + 1);
 				}
 				continue;
 			}
@@ -416,7 +459,7 @@ export class RowTokenizer {
 		}
 		if (this.inQuotes) {
 			throw new MalformedFileError(
-				`Row ${this.rowNumber + 1}: a quoted value is never closed; the file is cut short or damaged.`,
+				`Row ${this.rowNumber + 1}, ${this.describeColumn(this.row.length + 1)}: a quoted value is never closed; the file is cut short or damaged.`,
 			);
 		}
 		this.pendingCR = false;
@@ -444,12 +487,30 @@ export class RowTokenizer {
 		this.emitRow(row);
 	}
 
-	private unexpectedAfterQuote(character: string): never {
-		const shown = JSON.stringify(character);
+	private unexpectedAfterQuote(column: number): never {
 		throw new MalformedFileError(
-			`Row ${this.rowNumber + 1}: ${shown} follows a closing quote; a quoted value must be followed by the delimiter or a line break.`,
+			`Row ${this.rowNumber + 1}, ${this.describeColumn(column)}: text follows a closing quote; a quoted value must be followed by the delimiter or a line break.`,
 		);
 	}
+
+	/** "column 3 (email)": the header's name for it, once known; never a value. */
+	private describeColumn(column: number): string {
+		const name = this.columns?.[column - 1];
+		return name === undefined ? `column ${column}` : `column ${column} (${name})`;
+	}
+}
+
+/**
+ * An object with every column set to null, in V8's fast mode. Built key by key
+ * with computed names, an object past about 16 properties falls into
+ * dictionary mode, and every copy of it then costs ten times as much; JSON.parse
+ * builds it from a known shape, and the spread gives a fast copy even past
+ * JSON.parse's own limit (127 properties). A column named __proto__ stays an
+ * ordinary own property this way.
+ */
+function recordTemplate(columns: readonly string[]): LeadRecord {
+	const json = `{${columns.map((name) => `${JSON.stringify(name)}:null`).join(',')}}`;
+	return { ...(JSON.parse(json) as LeadRecord) };
 }
 
 /** Index of the first LF outside quotes, or -1 if the first row is not complete yet. */
@@ -483,29 +544,4 @@ function splitCells(line: string, delimiter: string): Cell[] {
 	const cells: Cell[] = line.split(delimiter);
 	for (let k = 0; k < cells.length; k++) if (cells[k] === 'null') cells[k] = null;
 	return cells;
-}
-
-function describeRow(row: Cell[]): string {
-	const preview = row
-		.slice(0, 3)
-		.map((cell) => JSON.stringify(cell === null ? null : cell.slice(0, 40)))
-		.join(', ');
-	return `starting ${preview}${row.length > 3 ? ', …' : ''}`;
-}
-
-/** Collects one row's cells for RowTokenizer.parseQuotedRow; emits them as a record. */
-class RowBuilder {
-	private readonly cells: Cell[] = [];
-
-	constructor(private readonly tokenizer: RowTokenizer) {}
-
-	add(value: Cell): void {
-		this.cells.push(value);
-	}
-
-	/** Emits the row; returns `next`, the index past its line break. */
-	emit(next: number): number {
-		this.tokenizer.emitRow(this.cells);
-		return next;
-	}
 }

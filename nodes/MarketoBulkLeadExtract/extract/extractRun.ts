@@ -188,10 +188,10 @@ async function consumeFile(
 	const records: LeadRecord[] = [];
 	async function* parsed(): AsyncGenerator<Buffer> {
 		for await (const chunk of chunks) {
-			if (reader) for (const record of reader.push(chunk)) records.push(record);
+			reader?.push(chunk, records);
 			yield chunk;
 		}
-		if (reader) for (const record of reader.end()) records.push(record);
+		reader?.end(records);
 	}
 	if (output === 'items') {
 		for await (const chunk of parsed()) void chunk;

@@ -101,9 +101,8 @@ export async function execute(
 			async (chunks) => {
 				const reader = new LeadFileReader(format);
 				const all: LeadRecord[] = [];
-				for await (const chunk of chunks) for (const record of reader.push(chunk)) all.push(record);
-				for (const record of reader.end()) all.push(record);
-				return all;
+				for await (const chunk of chunks) reader.push(chunk, all);
+				return reader.end(all);
 			},
 			notReady,
 		);
