@@ -1,20 +1,32 @@
 /**
- * P2: Extract Leads end to end against the floor, and peak memory. The sandbox
- * runs in its own process with every lead in one 31-day window, its clock at
- * 1200× (a job completes within two 50 ms ticks, tokens live 3 s); each
- * scenario runs in a fresh process.
+ * P2: Extract Leads end to end against the floor, and peak memory, at the
+ * widths users export. For each width the sandbox runs in its own process with
+ * every lead in one 31-day window, its clock at 1200× (a job completes within
+ * two 50 ms ticks, tokens live 3 s); each scenario runs in a fresh process.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { join } from 'node:path';
 
-import { leadsForSize } from './data.mjs';
+import { fieldsOfWidth, leadsForSize } from './data.mjs';
 import { median } from './stats.mjs';
 
 const RANGE = { start: '2026-01-01T00:00:00Z', end: '2026-01-30T00:00:00Z' };
 const root = join(import.meta.dirname, '..');
+const STANDARD_FIELDS = 27;
 
-async function startSandbox({ megabytes, repeat = 1 }) {
-	const child = spawn(process.execPath, ['--max-old-space-size=16000', join(root, 'scripts', 'sandbox.mjs'), '--speed', '1200', '--leads', String(leadsForSize(megabytes)), '--start', RANGE.start, '--end', RANGE.end, '--repeat', String(repeat), '--quota-mb', '1000000'], { stdio: ['ignore', 'pipe', 'inherit'] });
+async function startSandbox({ megabytes, columns, repeat = 1 }) {
+	const args = [
+		'--max-old-space-size=16000',
+		join(root, 'scripts', 'sandbox.mjs'),
+		'--speed', '1200',
+		'--leads', String(leadsForSize(megabytes, columns)),
+		'--custom-fields', String(Math.max(0, columns - STANDARD_FIELDS)),
+		'--start', RANGE.start,
+		'--end', RANGE.end,
+		'--repeat', String(repeat),
+		'--quota-mb', '1000000',
+	];
+	const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
 	const line = await new Promise((resolve, reject) => {
 		child.stdout.once('data', (data) => resolve(String(data).split('\n')[0]));
 		child.once('exit', (code) => reject(new Error(`sandbox exited ${code}`)));
@@ -22,48 +34,80 @@ async function startSandbox({ megabytes, repeat = 1 }) {
 	return { info: line, stop: () => child.kill('SIGTERM') };
 }
 
-function scenario(mode, sandbox) {
-	const output = execFileSync(process.execPath, ['--max-old-space-size=16000', join(import.meta.dirname, 'endToEndRunner.mjs'), '--mode', mode, '--sandbox', sandbox, '--start', RANGE.start, '--end', RANGE.end], { encoding: 'utf8', maxBuffer: 1 << 24 });
+function scenario(mode, sandbox, columns) {
+	const args = ['--max-old-space-size=16000', join(import.meta.dirname, 'endToEndRunner.mjs'), '--mode', mode, '--sandbox', sandbox, '--start', RANGE.start, '--end', RANGE.end, '--columns', String(columns)];
+	const output = execFileSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 24 });
 	return JSON.parse(output.trim().split('\n').at(-1));
 }
 
-export async function endToEnd({ rounds = 3, withGigabyte = true } = {}) {
+/** Fields of the first `columns` that Convert Values turns into numbers or booleans. */
+function convertedFields(columns) {
+	const converted = new Set(['integer', 'float', 'currency', 'percent', 'score', 'boolean']);
+	return fieldsOfWidth(columns).filter((field) => converted.has(field.dataType)).length;
+}
+
+export async function endToEnd({ rounds = 3, widths = [12, 27, 100], megabytes = 100, withGigabyte = true } = {}) {
 	const timing = [];
 	const memory = [];
-	const sandbox = await startSandbox({ megabytes: 100 });
-	try {
-		scenario('floor', sandbox.info); // warm-up: the sandbox builds the file once, untimed
-		const runs = { floor: [], items: [], 'items-raw': [], binary: [] };
-		for (let round = 0; round < rounds; round++) {
-			const order = round % 2 ? ['binary', 'items-raw', 'items', 'floor'] : ['floor', 'items', 'items-raw', 'binary'];
-			for (const mode of order) runs[mode].push(scenario(mode, sandbox.info));
+	const conversion = [];
+	for (const columns of widths) {
+		const sandbox = await startSandbox({ megabytes, columns });
+		try {
+			scenario('floor', sandbox.info, columns); // warm-up: the sandbox builds the file once, untimed
+			const runs = { floor: [], items: [], 'items-raw': [], binary: [] };
+			for (let round = 0; round < rounds; round++) {
+				const order = round % 2 ? ['binary', 'items-raw', 'items', 'floor'] : ['floor', 'items', 'items-raw', 'binary'];
+				for (const mode of order) runs[mode].push(scenario(mode, sandbox.info, columns));
+			}
+			const ms = (mode) => median(runs[mode].map((r) => r.ms));
+			const floorMs = ms('floor');
+			const records = runs.items.at(-1).records;
+			const bytes = runs.binary.at(-1).bytes;
+			for (const [mode, results] of Object.entries(runs)) {
+				const last = results.at(-1);
+				timing.push({ columns, scenario: `${mode} (${megabytes} MB)`, 'median ms': ms(mode), 'vs floor': (ms(mode) / floorMs).toFixed(2), records: last.records ?? '', bytes: last.bytes ?? '' });
+				const peak = Math.max(...results.map((r) => r.peakRssMb));
+				const added = (peak - last.baselineRssMb) * 1024 * 1024;
+				memory.push({
+					columns,
+					scenario: `${mode}, ${megabytes} MB`,
+					'peak RSS MB': peak,
+					'RSS before the run MB': last.baselineRssMb,
+					leads: records,
+					'added bytes per lead': Math.round(added / records),
+					'added bytes per field': (added / records / columns).toFixed(1),
+					'added bytes per file byte': (added / bytes).toFixed(2),
+				});
+			}
+			const values = records * convertedFields(columns);
+			conversion.push({
+				columns,
+				'converted fields': convertedFields(columns),
+				'values converted': values,
+				'Convert Values cost ms': Math.round(ms('items') - ms('items-raw')),
+				'ns per value': (((ms('items') - ms('items-raw')) * 1e6) / values).toFixed(1),
+			});
+		} finally {
+			sandbox.stop();
 		}
-		const floorMs = median(runs.floor.map((r) => r.ms));
-		for (const [mode, results] of Object.entries(runs)) {
-			const last = results.at(-1);
-			timing.push({ scenario: `${mode} (100 MB)`, 'median ms': median(results.map((r) => r.ms)), 'vs floor': (median(results.map((r) => r.ms)) / floorMs).toFixed(2), records: last.records ?? '', bytes: last.bytes ?? '' });
-			memory.push({ scenario: `${mode}, 100 MB`, 'peak RSS MB': Math.max(...results.map((r) => r.peakRssMb)), 'RSS before the run MB': last.baselineRssMb, 'leads': last.records ?? '' });
-		}
-	} finally {
-		sandbox.stop();
 	}
 	if (withGigabyte) {
-		const big = await startSandbox({ megabytes: 100, repeat: 10 });
+		const big = await startSandbox({ megabytes: 100, columns: 12, repeat: 10 });
 		try {
-			scenario('binary', big.info); // warm-up, untimed
-			for (const mode of ['binary']) {
-				const result = scenario(mode, big.info);
-				memory.push({ scenario: `${mode}, 1 GB`, 'peak RSS MB': result.peakRssMb, 'RSS before the run MB': result.baselineRssMb, leads: result.records ?? '', ms: result.ms });
-			}
+			scenario('binary', big.info, 12); // warm-up, untimed
+			const result = scenario('binary', big.info, 12);
+			memory.push({ columns: 12, scenario: 'binary, 1 GB', 'peak RSS MB': result.peakRssMb, 'RSS before the run MB': result.baselineRssMb, leads: '', ms: result.ms });
 		} finally {
 			big.stop();
 		}
 	}
-	return { timing, memory };
+	return { timing, memory, conversion };
 }
 
 if (process.argv[1] === import.meta.filename) {
-	const { timing, memory } = await endToEnd({ rounds: Number(process.argv[2] ?? 3), withGigabyte: process.argv[3] !== 'no-1gb' });
+	const [rounds = '3', widths = '12,27,100', gigabyte = 'with-1gb'] = process.argv.slice(2);
+	const { timing, memory, conversion } = await endToEnd({ rounds: Number(rounds), widths: widths.split(',').map(Number), withGigabyte: gigabyte !== 'no-1gb' });
 	console.table(timing);
 	console.table(memory);
+	console.table(conversion);
 }

@@ -13,11 +13,12 @@ import { parse as csvParse } from 'csv-parse/sync';
 import Papa from 'papaparse';
 import { inferSchema, initParser } from 'udsv';
 
-import { benchFile } from './data.mjs';
+import { benchFile, fieldsOfWidth } from './data.mjs';
 import { mb, median, timeIt } from './stats.mjs';
 
 const require = createRequire(import.meta.url);
 const { LeadFileReader } = require('../dist/nodes/MarketoBulkLeadExtract/csv/leadFileReader.js');
+const { columnConverters } = require('../dist/nodes/MarketoBulkLeadExtract/extract/typedValues.js');
 
 const CHUNK = 64 * 1024;
 const OURS = 'this package (64 KiB chunks)';
@@ -122,9 +123,48 @@ export function runParserBench({ megabytes = 50, widths = [12, 27, 50, 100, 200]
 	return { rows, memory };
 }
 
+/**
+ * Convert Values at each width: the same file parsed with and without the
+ * field types (the parser converts as it reads), interleaved; the difference
+ * per converted value should not grow with the width.
+ */
+export function runConversionBench({ megabytes = 50, widths = [12, 27, 100, 200], rounds = 7 } = {}) {
+	const converted = new Set(['integer', 'float', 'currency', 'percent', 'score', 'boolean']);
+	const rows = [];
+	for (const columns of widths) {
+		const { bytes } = benchFile(megabytes, columns);
+		const fields = fieldsOfWidth(columns).map((field) => ({ name: field.rest.name, dataType: field.dataType }));
+		const convertersFor = columnConverters(fields);
+		const parse = (typed) => {
+			const reader = new LeadFileReader('CSV', typed ? convertersFor : undefined);
+			const records = [];
+			for (const chunk of chunksOf(bytes)) reader.push(chunk, records);
+			return reader.end(records);
+		};
+		const records = parse(true);
+		let values = 0;
+		for (const record of records) for (const field of fields) if (converted.has(field.dataType) && typeof record[field.name] !== 'string' && record[field.name] !== null) values++;
+		const times = { text: [], typed: [] };
+		for (let round = 0; round < rounds; round++) {
+			for (const typed of round % 2 ? [true, false] : [false, true]) times[typed ? 'typed' : 'text'].push(timeIt(() => parse(typed)).ms);
+		}
+		const cost = median(times.typed) - median(times.text);
+		rows.push({
+			columns,
+			'converted fields': fields.filter((field) => converted.has(field.dataType)).length,
+			'values converted': values,
+			'parse ms, text': Math.round(median(times.text)),
+			'parse ms, typed': Math.round(median(times.typed)),
+			'ns per converted value': ((cost * 1e6) / values).toFixed(1),
+		});
+	}
+	return rows;
+}
+
 if (process.argv[1] === import.meta.filename) {
 	const [megabytes = '50', widths = '12,27,50,100,200', rounds = '5'] = process.argv.slice(2);
 	const { rows, memory } = runParserBench({ megabytes: Number(megabytes), widths: widths.split(',').map(Number), rounds: Number(rounds) });
 	console.table(rows);
 	console.table(memory);
+	console.table(runConversionBench({ megabytes: Number(megabytes), widths: widths.split(',').map(Number) }));
 }

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 
 import { endToEnd } from './endToEnd.bench.mjs';
 import { apiEconomy, windowsInParallel } from './extract.bench.mjs';
-import { runParserBench } from './parser.bench.mjs';
+import { runConversionBench, runParserBench } from './parser.bench.mjs';
 
 const results = {
 	date: new Date().toISOString(),
@@ -22,10 +22,15 @@ results.parser = runParserBench({ megabytes: 50, widths: [12, 27, 50, 100, 200],
 console.table(results.parser.rows);
 console.table(results.parser.memory);
 
-console.log('\nP2 end to end (median of 3 interleaved rounds; each scenario in its own process)');
-results.endToEnd = await endToEnd({ rounds: 3 });
+console.log('\nP1b Convert Values by width, 50 MB files (median of 7 interleaved rounds)');
+results.conversion = runConversionBench({ megabytes: 50, widths: [12, 27, 100, 200], rounds: 7 });
+console.table(results.conversion);
+
+console.log('\nP2 end to end at 12, 27 and 100 columns (median of 3 interleaved rounds; each scenario in its own process)');
+results.endToEnd = await endToEnd({ rounds: 3, widths: [12, 27, 100] });
 console.table(results.endToEnd.timing);
 console.table(results.endToEnd.memory);
+console.table(results.endToEnd.conversion);
 
 console.log('\nP3 API calls per extract');
 results.apiEconomy = await apiEconomy();

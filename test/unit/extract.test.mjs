@@ -6,7 +6,18 @@ const require = createRequire(import.meta.url);
 const { DateTime } = require('luxon');
 const dist = '../../dist/nodes/MarketoBulkLeadExtract/extract';
 const { splitIntoWindows } = require(`${dist}/windows.js`);
-const { typedRecordConverter } = require(`${dist}/typedValues.js`);
+const { columnConverters } = require(`${dist}/typedValues.js`);
+const { LeadFileReader } = require('../../dist/nodes/MarketoBulkLeadExtract/csv/leadFileReader.js');
+
+/** Rows typed as the parser types them, fed in small chunks: CSV text → records. */
+function typedRecords(fields, columnHeaderNames, rows) {
+	const text = rows.map((row) => row.join(',')).join('\n') + '\n';
+	const reader = new LeadFileReader('CSV', columnConverters(fields, columnHeaderNames));
+	const records = [];
+	const bytes = Buffer.from(text);
+	for (let offset = 0; offset < bytes.length; offset += 5) reader.push(bytes.subarray(offset, offset + 5), records);
+	return reader.end(records);
+}
 const { LeadDeduplicator } = require(`${dist}/deduplicator.js`);
 
 const utc = (iso) => DateTime.fromISO(iso, { zone: 'utc' });
@@ -35,7 +46,7 @@ describe('splitIntoWindows', () => {
 	});
 });
 
-describe('typedRecordConverter', () => {
+describe('Convert Values (columnConverters, applied by the parser)', () => {
 	const fields = [
 		{ name: 'id', dataType: 'integer' },
 		{ name: 'leadScore', dataType: 'integer' },
@@ -46,16 +57,45 @@ describe('typedRecordConverter', () => {
 	];
 
 	it('converts by type, found by header even when renamed, and never loses a value', () => {
-		const convert = typedRecordConverter(['Marketo Id', 'leadScore', 'annualRevenue', 'unsubscribed', 'email', 'createdAt'], fields, { id: 'Marketo Id' });
-		assert.deepEqual(
-			convert({ 'Marketo Id': '42', leadScore: null, annualRevenue: '1234.50', unsubscribed: 'false', email: '007@x.com', createdAt: '2026-01-01T00:00:00Z' }),
+		const records = typedRecords(fields, { id: 'Marketo Id' }, [
+			['Marketo Id', 'leadScore', 'annualRevenue', 'unsubscribed', 'email', 'createdAt'],
+			['42', 'null', '1234.50', 'false', '007@x.com', '2026-01-01T00:00:00Z'],
+			// Text that does not fit its type stays text; integers past 2^53 stay text; a quoted "null" is text.
+			['9007199254740993', '12abc', '', 'maybe', 'null', '"null"'],
+			['"7"', '"null"', '"1,5"', '"true"', '"a,b@x.com"', 'null'],
+		]);
+		assert.deepEqual(records, [
 			{ 'Marketo Id': 42, leadScore: null, annualRevenue: 1234.5, unsubscribed: false, email: '007@x.com', createdAt: '2026-01-01T00:00:00Z' },
-		);
-		// Text that does not fit its type stays text; integers past 2^53 stay text.
-		assert.deepEqual(
-			convert({ 'Marketo Id': '9007199254740993', leadScore: '12abc', annualRevenue: '', unsubscribed: 'maybe', email: null, createdAt: null }),
-			{ 'Marketo Id': '9007199254740993', leadScore: '12abc', annualRevenue: '', unsubscribed: 'maybe', email: null, createdAt: null },
-		);
+			{ 'Marketo Id': '9007199254740993', leadScore: '12abc', annualRevenue: '', unsubscribed: 'maybe', email: null, createdAt: 'null' },
+			{ 'Marketo Id': 7, leadScore: 'null', annualRevenue: '1,5', unsubscribed: true, email: 'a,b@x.com', createdAt: null },
+		]);
+	});
+
+	it('turns only exact numeric spellings into numbers, and true/false (any case) into booleans', () => {
+		const types = [
+			{ name: 'n', dataType: 'integer' },
+			{ name: 'd', dataType: 'float' },
+			{ name: 'b', dataType: 'boolean' },
+		];
+		const quote = (text) => (/[",\s]/.test(text) || text === '' || text === 'null' ? `"${text.replace(/"/g, '""')}"` : text);
+		const convert = ({ n, d, b }) => typedRecords(types, {}, [['n', 'd', 'b'], [quote(n), quote(d), quote(b)]])[0];
+		const cases = [
+			// [integer text, expected], [decimal text, expected], [boolean text, expected]
+			[['0', 0], ['0.5', 0.5], ['true', true]],
+			[['-12', -12], ['-.5', -0.5], ['false', false]],
+			[['9007199254740991', 9007199254740991], ['1.', 1], ['1', true]],
+			[['9007199254740992', '9007199254740992'], ['1e3', 1000], ['0', false]],
+			[['12345678901234567', '12345678901234567'], ['-2.5E-3', -0.0025], ['TRUE', true]],
+			[['007', '007'], ['.', '.'], ['False', false]],
+			[['-0', '-0'], ['1e', '1e'], ['yes', 'yes']],
+			[['+1', '+1'], ['e5', 'e5'], ['truex', 'truex']],
+			[['1e3', '1e3'], ['1.2.3', '1.2.3'], ['', '']],
+			[['-', '-'], ['1e999', '1e999'], ['t', 't']],
+			[[' 1', ' 1'], ['- 1', '- 1'], ['null', 'null']],
+		];
+		for (const [[n, nExpected], [d, dExpected], [b, bExpected]] of cases) {
+			assert.deepEqual(convert({ n, d, b }), { n: nExpected, d: dExpected, b: bExpected }, JSON.stringify({ n, d, b }));
+		}
 	});
 });
 

@@ -5,9 +5,10 @@ import {
 	type Cell,
 	type DelimiterSpec,
 	type LeadRecord,
+	type ValueConverter,
 } from './rowTokenizer';
 
-export type { LeadRecord };
+export type { LeadRecord, ValueConverter };
 
 const DELIMITERS: Record<ExportFormat, DelimiterSpec> = { CSV: ',', TSV: '\t', SSV: 'ssv' };
 
@@ -23,8 +24,9 @@ export class LeadFileReader {
 
 	private readonly tokenizer: RowTokenizer;
 
-	constructor(format: ExportFormat) {
-		this.tokenizer = new RowTokenizer(DELIMITERS[format], validateHeader);
+	/** `convertersFor`: per column, how its values are typed (see typedValues.ts); omitted, every value stays text. */
+	constructor(format: ExportFormat, convertersFor?: (columns: readonly string[]) => Array<ValueConverter | undefined>) {
+		this.tokenizer = new RowTokenizer(DELIMITERS[format], validateHeader, convertersFor);
 	}
 
 	/** The column names, once the header row has been read. */

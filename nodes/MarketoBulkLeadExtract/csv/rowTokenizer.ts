@@ -16,8 +16,15 @@
 
 export type Cell = string | null;
 
+/**
+ * Turns a value's text into what the record keeps (a number, a boolean) or
+ * returns the text unchanged. Applied while the row is parsed, so a typed
+ * export costs no second pass over the records.
+ */
+export type ValueConverter = (text: string) => string | number | boolean;
+
 /** A data row keyed by the header's column names. */
-export type LeadRecord = Record<string, Cell>;
+export type LeadRecord = Record<string, Cell | number | boolean>;
 
 export class MalformedFileError extends Error {}
 
@@ -89,13 +96,20 @@ export class RowTokenizer {
 	 */
 	private template: LeadRecord = {};
 
+	/** Per column, the converter for its values, or undefined to keep the text. */
+	private converters: Array<ValueConverter | undefined> = [];
+
 	/**
 	 * @param acceptHeader receives the header row and returns the column names
 	 * (it may refuse the header by throwing).
+	 * @param convertersFor given the column names, the converter for each
+	 * column's values (undefined keeps the text); Marketo's `null` and empty
+	 * values are never converted.
 	 */
 	constructor(
 		delimiter: DelimiterSpec,
 		private readonly acceptHeader: (cells: Cell[]) => string[],
+		private readonly convertersFor?: (columns: readonly string[]) => Array<ValueConverter | undefined>,
 	) {
 		this.delimiter = delimiter === 'ssv' ? -1 : delimiter.charCodeAt(0);
 		if (delimiter !== 'ssv') this.delimiterText = delimiter;
@@ -236,7 +250,7 @@ export class RowTokenizer {
 				value = quoted + text.slice(from, close);
 				i = close + 1;
 				const next = text.charCodeAt(i);
-				if (count < width) record[columns[count]] = value;
+				if (count < width) record[columns[count]] = this.typed(count, value);
 				count++;
 				if (next === this.delimiter) {
 					i++;
@@ -255,16 +269,22 @@ export class RowTokenizer {
 			const delimiterAt = text.indexOf(d, i);
 			if (delimiterAt !== -1 && delimiterAt < lf) {
 				value = text.slice(i, delimiterAt);
-				if (count < width) record[columns[count]] = value === 'null' ? null : value;
+				if (count < width) record[columns[count]] = value === 'null' ? null : this.typed(count, value);
 				count++;
 				i = delimiterAt + 1;
 				continue;
 			}
 			const end = lf > i && text.charCodeAt(lf - 1) === CR ? lf - 1 : lf;
 			value = text.slice(i, end);
-			if (count < width) record[columns[count]] = value === 'null' ? null : value;
+			if (count < width) record[columns[count]] = value === 'null' ? null : this.typed(count, value);
 			return this.emitRecord(record, count + 1, lf + 1);
 		}
+	}
+
+	/** The value of column `c` as the record keeps it: converted, or the text (an empty text stays empty). */
+	private typed(c: number, text: string): string | number | boolean {
+		const convert = this.converters[c];
+		return convert === undefined || text === '' ? text : convert(text);
 	}
 
 	/** Emits a record that `count` values filled; returns `next`, the index past its line break. */
@@ -296,7 +316,7 @@ export class RowTokenizer {
 			// Too few values ends the line early; too many leaves a delimiter in the last one.
 			if ((cut === end) !== (c === width - 1)) this.wrongWidth(text.slice(start, end).split(d).length);
 			const value = text.slice(p, cut);
-			record[columns[c]] = value === 'null' ? null : value;
+			record[columns[c]] = value === 'null' ? null : this.typed(c, value);
 			p = cut + 1;
 		}
 		this.rowNumber++;
@@ -308,13 +328,18 @@ export class RowTokenizer {
 		if (this.columns === undefined) {
 			this.columns = this.acceptHeader(cells);
 			this.template = recordTemplate(this.columns);
+			const converters = this.convertersFor?.(this.columns) ?? [];
+			this.converters = this.columns.map((_, c) => converters[c]);
 			this.rowNumber++;
 			return;
 		}
 		const columns = this.columns;
 		if (cells.length !== columns.length) this.wrongWidth(cells.length);
 		const record: LeadRecord = { ...this.template };
-		for (let c = 0; c < columns.length; c++) record[columns[c]] = cells[c];
+		for (let c = 0; c < columns.length; c++) {
+			const cell = cells[c];
+			record[columns[c]] = cell === null ? null : this.typed(c, cell);
+		}
 		this.rowNumber++;
 		this.out.push(record);
 	}

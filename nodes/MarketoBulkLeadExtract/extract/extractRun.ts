@@ -1,7 +1,7 @@
 import type { IBinaryData, IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { LeadFileReader, type LeadRecord } from '../csv/leadFileReader';
+import { LeadFileReader, type LeadRecord, type ValueConverter } from '../csv/leadFileReader';
 import { createJobBody, type ExportFormat, type LeadExportDefinition } from '../helpers/jobDefinition';
 import type { MarketoClient } from '../transport';
 import { describeLeadFields, type LeadField } from '../transport/leadDatabaseApi';
@@ -10,8 +10,9 @@ import { asNodeError } from '../transport/nodeErrors';
 import { LeadDeduplicator } from './deduplicator';
 import { DOWNLOAD_TIMING, readableFromChunks, type DownloadProgress } from './download';
 import { fileNameFor, mimeTypeFor } from './exportFile';
+import { estimateItemsMemory, MEGABYTE, type ItemsMemoryInput } from './itemsMemory';
 import { JobScheduler, type ExtractTask } from './jobScheduler';
-import { typedRecordConverter } from './typedValues';
+import { columnConverters } from './typedValues';
 import { downloadVerified } from './verifiedDownload';
 import { describeWindow, splitIntoWindows } from './windows';
 
@@ -23,6 +24,8 @@ export interface ExtractSettings {
 	typedValues: boolean;
 	concurrency: number;
 	maxItems: number;
+	/** Items output: the most memory the items may take, by estimate (itemsMemory.ts). */
+	maxMemoryMb: number;
 	maxWaitMs: number;
 	pollIntervalMs: number;
 	itemIndex: number;
@@ -90,19 +93,16 @@ export async function runExtract(
 	);
 	const wantsItems = settings.output !== 'binary';
 	let fields: LeadField[] | undefined;
-	let exportedRecords = 0;
+	const exported = { records: 0, fileSize: 0 };
+	const columns = source.definition?.fields.length;
 
 	const download = async (task: ExtractTask, job: ExportJob): Promise<void> => {
 		stats.jobs++;
-		exportedRecords += job.numberOfRecords ?? 0;
-		if (wantsItems && exportedRecords > settings.maxItems) {
-			throw new NodeOperationError(
-				ctx.getNode(),
-				`The export holds more than ${settings.maxItems} leads (Max Items); ${exportedRecords} so far.`,
-				{ description: 'Use Output: Files, which streams the files to n8n’s binary store instead of holding every lead as an item, or export a shorter range, or raise Max Items if n8n has the memory.' },
-			);
-		}
+		exported.records += job.numberOfRecords ?? 0;
+		exported.fileSize += job.fileSize ?? 0;
+		if (wantsItems) refuseOversizedItems(ctx, settings, { ...exported, columns });
 		if (wantsItems && settings.typedValues && fields === undefined) fields = await describeLeadFields(client);
+		const convertersFor = fields ? columnConverters(fields, source.definition?.columnHeaderNames) : undefined;
 		const format = (job.format ?? 'CSV') as ExportFormat;
 		const file = {
 			exportId: job.exportId,
@@ -115,7 +115,8 @@ export async function runExtract(
 		const verified = await downloadVerified(
 			client,
 			file,
-			async (chunks, progress) => await consumeFile(ctx, chunks, progress, format, job.exportId, settings.output),
+			async (chunks, progress) =>
+				await consumeFile(ctx, chunks, progress, { format, exportId: job.exportId, output: settings.output, convertersFor }),
 			{ delayMs: settings.pollIntervalMs, giveUpMs: DOWNLOAD_TIMING.notReadyGiveUpMs },
 		);
 		const { records, binary } = verified.result;
@@ -156,11 +157,7 @@ export async function runExtract(
 		} else {
 			records = fileRecords[0] ?? [];
 		}
-		const convert =
-			records.length > 0 && settings.typedValues && fields
-				? typedRecordConverter(Object.keys(records[0]), fields, columnHeaderNames)
-				: undefined;
-		for (const record of records) items.push({ json: convert ? convert(record) : record });
+		for (const record of records) items.push({ json: record });
 	}
 	for (const task of tasks) {
 		const fileItem = results.get(task.index)?.fileItem;
@@ -175,16 +172,46 @@ export async function runExtract(
 	return items;
 }
 
+/**
+ * Items are held in memory by n8n: fail before downloading a file that would
+ * take the export past Max Items (leads) or Max Memory (the estimate, which
+ * follows the width of the export).
+ */
+function refuseOversizedItems(ctx: IExecuteFunctions, settings: ExtractSettings, exported: ItemsMemoryInput): void {
+	const remedy =
+		'Use Output: Files, which streams the files to n8n’s binary store instead of holding every lead as an item; or export fewer fields or a shorter range';
+	if (exported.records > settings.maxItems) {
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`The export holds more than ${settings.maxItems} leads (Max Items); ${exported.records} so far.`,
+			{ description: `${remedy}; or raise Max Items if n8n has the memory.` },
+		);
+	}
+	const estimateMb = Math.ceil(estimateItemsMemory(exported) / MEGABYTE);
+	if (estimateMb > settings.maxMemoryMb) {
+		const shape = exported.columns === undefined ? `${exported.fileSize} bytes of file` : `${exported.records} leads × ${exported.columns} columns`;
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`The export would take about ${estimateMb} MB of memory as items (${shape}); Max Memory (MB) is ${settings.maxMemoryMb}.`,
+			{ description: `${remedy}; or raise Max Memory (MB) if n8n has that much memory to spare (n8n may need as much again to save the execution).` },
+		);
+	}
+}
+
 /** Parses and/or stores one copy of a file, as the output mode asks. */
 async function consumeFile(
 	ctx: IExecuteFunctions,
 	chunks: AsyncIterable<Buffer>,
 	progress: DownloadProgress,
-	format: ExportFormat,
-	exportId: string,
-	output: OutputMode,
+	file: {
+		format: ExportFormat;
+		exportId: string;
+		output: OutputMode;
+		convertersFor?: (columns: readonly string[]) => Array<ValueConverter | undefined>;
+	},
 ): Promise<{ records?: LeadRecord[]; binary?: IBinaryData }> {
-	const reader = output === 'binary' ? undefined : new LeadFileReader(format);
+	const { format, exportId, output } = file;
+	const reader = output === 'binary' ? undefined : new LeadFileReader(format, file.convertersFor);
 	const records: LeadRecord[] = [];
 	async function* parsed(): AsyncGenerator<Buffer> {
 		for await (const chunk of chunks) {

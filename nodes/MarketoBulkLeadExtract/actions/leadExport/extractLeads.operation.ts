@@ -28,6 +28,7 @@ export const EXTRACT_DEFAULTS = {
 	maxWaitMinutes: 240,
 	concurrency: 2,
 	maxItems: 500_000,
+	maxMemoryMb: 512,
 } as const;
 
 const NEW_JOB = { jobSource: ['new'] };
@@ -136,6 +137,15 @@ export const description: INodeProperties[] = forOperations(
 					typeOptions: { minValue: 1 },
 					description:
 						'Fail, before downloading, when the export holds more leads than this. Each item takes memory in n8n; for larger exports use Output: Files.',
+				},
+				{
+					displayName: 'Max Memory (MB)',
+					name: 'maxMemoryMb',
+					type: 'number',
+					default: 512,
+					typeOptions: { minValue: 1 },
+					description:
+						'Fail, before downloading, when the items would take more memory than this. Estimated from the file size, the leads and the number of fields (about 72 bytes per field), so a wide export reaches it with fewer leads. Output: Files is not limited.',
 				},
 				{
 					displayName: 'Max Wait (Minutes)',
@@ -255,6 +265,7 @@ function readSettings(ctx: IExecuteFunctions, itemIndex: number, client: Marketo
 		typedValues: options.typedValues !== false,
 		concurrency,
 		maxItems: number('maxItems', 'Max Items', 1),
+		maxMemoryMb: number('maxMemoryMb', 'Max Memory (MB)', 1),
 		maxWaitMs: number('maxWaitMinutes', 'Max Wait (Minutes)', 0) * 60_000,
 		pollIntervalMs: Math.max(requestedPollSeconds, pollFloorSeconds) * 1000,
 		itemIndex,
