@@ -35,7 +35,7 @@ async function viaN8n(output, typedValues = true) {
 	const credentials = new CredentialStore();
 	credentials.set(CREDENTIAL_ID, { baseUrl: sandbox.restEndpoint, clientId: sandbox.clientId, clientSecret: sandbox.clientSecret });
 	const { nodes, connections } = marketoWorkflow({
-		parameters: { operation: 'extractLeads', fields: FIELDS, filterType: 'createdAt', ...range, output, options: { pollIntervalSeconds: 0.01, maxItems: 50_000_000, typedValues } },
+		parameters: { operation: 'extractLeads', fields: FIELDS, filterType: 'createdAt', ...range, output, options: { pollIntervalSeconds: 0.01, maxItems: 50_000_000, maxMemoryMb: 1_000_000, typedValues } },
 	});
 	const baselineRssMb = rssMb();
 	const started = performance.now();

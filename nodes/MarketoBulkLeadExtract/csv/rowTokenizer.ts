@@ -96,8 +96,8 @@ export class RowTokenizer {
 	 */
 	private template: LeadRecord = {};
 
-	/** Per column, the converter for its values, or undefined to keep the text. */
-	private converters: Array<ValueConverter | undefined> = [];
+	/** Per column, the converter for its values (undefined keeps the text); undefined when no column converts. */
+	private converters: Array<ValueConverter | undefined> | undefined;
 
 	/**
 	 * @param acceptHeader receives the header row and returns the column names
@@ -230,6 +230,7 @@ export class RowTokenizer {
 		const n = text.length;
 		const d = this.delimiterText;
 		const width = columns.length;
+		const converters = this.converters;
 		const record: LeadRecord = { ...this.template };
 		let count = 0;
 		let i = start;
@@ -250,7 +251,7 @@ export class RowTokenizer {
 				value = quoted + text.slice(from, close);
 				i = close + 1;
 				const next = text.charCodeAt(i);
-				if (count < width) record[columns[count]] = this.typed(count, value);
+				if (count < width) record[columns[count]] = converters === undefined ? value : typed(converters[count], value);
 				count++;
 				if (next === this.delimiter) {
 					i++;
@@ -269,22 +270,16 @@ export class RowTokenizer {
 			const delimiterAt = text.indexOf(d, i);
 			if (delimiterAt !== -1 && delimiterAt < lf) {
 				value = text.slice(i, delimiterAt);
-				if (count < width) record[columns[count]] = value === 'null' ? null : this.typed(count, value);
+				if (count < width) record[columns[count]] = value === 'null' ? null : converters === undefined ? value : typed(converters[count], value);
 				count++;
 				i = delimiterAt + 1;
 				continue;
 			}
 			const end = lf > i && text.charCodeAt(lf - 1) === CR ? lf - 1 : lf;
 			value = text.slice(i, end);
-			if (count < width) record[columns[count]] = value === 'null' ? null : this.typed(count, value);
+			if (count < width) record[columns[count]] = value === 'null' ? null : converters === undefined ? value : typed(converters[count], value);
 			return this.emitRecord(record, count + 1, lf + 1);
 		}
-	}
-
-	/** The value of column `c` as the record keeps it: converted, or the text (an empty text stays empty). */
-	private typed(c: number, text: string): string | number | boolean {
-		const convert = this.converters[c];
-		return convert === undefined || text === '' ? text : convert(text);
 	}
 
 	/** Emits a record that `count` values filled; returns `next`, the index past its line break. */
@@ -308,6 +303,7 @@ export class RowTokenizer {
 		}
 		const d = this.delimiterText;
 		const width = columns.length;
+		const converters = this.converters;
 		const record: LeadRecord = { ...this.template };
 		let p = start;
 		for (let c = 0; c < width; c++) {
@@ -316,7 +312,7 @@ export class RowTokenizer {
 			// Too few values ends the line early; too many leaves a delimiter in the last one.
 			if ((cut === end) !== (c === width - 1)) this.wrongWidth(text.slice(start, end).split(d).length);
 			const value = text.slice(p, cut);
-			record[columns[c]] = value === 'null' ? null : this.typed(c, value);
+			record[columns[c]] = value === 'null' ? null : (converters === undefined ? value : typed(converters[c], value));
 			p = cut + 1;
 		}
 		this.rowNumber++;
@@ -329,16 +325,18 @@ export class RowTokenizer {
 			this.columns = this.acceptHeader(cells);
 			this.template = recordTemplate(this.columns);
 			const converters = this.convertersFor?.(this.columns) ?? [];
-			this.converters = this.columns.map((_, c) => converters[c]);
+			const perColumn = this.columns.map((_, c) => converters[c]);
+			this.converters = perColumn.some((convert) => convert !== undefined) ? perColumn : undefined;
 			this.rowNumber++;
 			return;
 		}
 		const columns = this.columns;
 		if (cells.length !== columns.length) this.wrongWidth(cells.length);
+		const converters = this.converters;
 		const record: LeadRecord = { ...this.template };
 		for (let c = 0; c < columns.length; c++) {
 			const cell = cells[c];
-			record[columns[c]] = cell === null ? null : this.typed(c, cell);
+			record[columns[c]] = cell === null ? null : (converters === undefined ? cell : typed(converters[c], cell));
 		}
 		this.rowNumber++;
 		this.out.push(record);
@@ -536,6 +534,11 @@ export class RowTokenizer {
 function recordTemplate(columns: readonly string[]): LeadRecord {
 	const json = `{${columns.map((name) => `${JSON.stringify(name)}:null`).join(',')}}`;
 	return { ...(JSON.parse(json) as LeadRecord) };
+}
+
+/** A value as the record keeps it: converted, or the text (an empty text stays empty). */
+function typed(convert: ValueConverter | undefined, text: string): string | number | boolean {
+	return convert === undefined || text === '' ? text : convert(text);
 }
 
 /** Index of the first LF outside quotes, or -1 if the first row is not complete yet. */
