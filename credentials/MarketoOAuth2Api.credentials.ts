@@ -3,13 +3,21 @@ import type { ICredentialTestRequest, ICredentialType, INodeProperties } from 'n
 /**
  * The instance root (`https://123-ABC-456.mktorest.com`) from whatever the user pasted:
  * Marketo's Web Services page shows the REST endpoint with `/rest`, its identity
- * endpoint with `/identity`; either, with or without a trailing slash, is accepted.
- * Kept as an n8n expression because n8n evaluates it when it fetches the token.
- * The node applies the same rule in code (transport/endpoints.ts) and refuses
- * anything that is not an http(s) URL before it calls Marketo.
+ * endpoint with `/identity`; either, `/rest/v1`, a trailing slash or an empty `?` is
+ * accepted. Kept as an n8n expression because n8n evaluates it when it fetches the
+ * token. An endpoint that could send the client secret anywhere unsafe (plain http
+ * to anything but this machine, a user name or password in the URL, a query)
+ * resolves to a host under `.invalid`, which never resolves (RFC 6761): the secret
+ * goes nowhere, and the error n8n shows names the field to fix. The node applies
+ * the same rules in code (transport/endpoints.ts) and says so in words before it
+ * calls Marketo; a unit test holds the two together.
  */
-const INSTANCE_ROOT =
-	'$self["baseUrl"].trim().replace(/\\/+$/, "").replace(/\\/(rest|identity)$/i, "")';
+const INSTANCE_ROOT = `(() => {
+	const root = ($self["baseUrl"] || "").trim().replace(/[?#]+$/, "").replace(/\\/+$/, "").replace(/\\/(rest\\/v1|rest|identity)$/i, "").replace(/\\/+$/, "");
+	const secure = /^https:\\/\\/[^\\/@?#\\s]+(\\/[^?#\\s]*)?$/i.test(root);
+	const local = /^http:\\/\\/(localhost|127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}|\\[::1\\])(:\\d+)?(\\/[^?#\\s]*)?$/i.test(root);
+	return secure || local ? root : "https://rest-api-endpoint-must-be-an-https-url.invalid";
+})()`;
 
 export class MarketoOAuth2Api implements ICredentialType {
 	name = 'marketoOAuth2Api';
@@ -32,7 +40,7 @@ export class MarketoOAuth2Api implements ICredentialType {
 			required: true,
 			placeholder: 'https://123-ABC-456.mktorest.com/rest',
 			description:
-				'Marketo Admin → Integration → Web Services → REST API → Endpoint. With or without /rest.',
+				'Marketo Admin → Integration → Web Services → REST API → Endpoint, https only. With or without /rest.',
 		},
 		{
 			displayName: 'Grant Type',

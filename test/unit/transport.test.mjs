@@ -10,6 +10,14 @@ const { redactSecrets } = require(`${dist}/helpers/secrets.js`);
 const { resolveInstance } = require(`${dist}/transport/endpoints.js`);
 const { classifyNetworkError } = require(`${dist}/transport/networkErrors.js`);
 const { backoffDelayMs, TRANSPORT_TIMING } = require(`${dist}/transport/timing.js`);
+const { Expression } = require('n8n-workflow');
+const { MarketoOAuth2Api } = require('../../dist/credentials/MarketoOAuth2Api.credentials.js');
+
+/** The token URL n8n derives from the credential's endpoint, evaluated as n8n evaluates it. */
+function credentialTokenUrl(baseUrl) {
+	const property = new MarketoOAuth2Api().properties.find((p) => p.name === 'accessTokenUrl');
+	return Expression.resolveWithoutWorkflow(property.default.slice(1), { $self: { baseUrl } });
+}
 
 describe('classifyMarketoError', () => {
 	it('tells the three meanings of 1029 apart by the message', () => {
@@ -54,23 +62,74 @@ describe('redactSecrets', () => {
 });
 
 describe('resolveInstance', () => {
-	it('accepts the endpoint with /rest, /identity or bare, with or without a slash', () => {
+	it('accepts the endpoint with /rest, /rest/v1, /identity or bare, with or without a slash or an empty ?', () => {
 		for (const raw of [
 			'https://123-ABC-456.mktorest.com/rest',
 			'https://123-ABC-456.mktorest.com/rest/',
+			'https://123-ABC-456.mktorest.com/rest/v1',
+			'https://123-ABC-456.mktorest.com/REST/v1/',
+			'https://123-ABC-456.mktorest.com/rest?',
 			' https://123-ABC-456.mktorest.com/identity ',
 			'https://123-ABC-456.mktorest.com',
 		]) {
-			assert.deepEqual(resolveInstance(raw), { root: 'https://123-ABC-456.mktorest.com', isLoopback: false });
+			assert.deepEqual(resolveInstance(raw), { root: 'https://123-ABC-456.mktorest.com', isLoopback: false }, raw);
 		}
 		assert.equal(resolveInstance('http://127.0.0.1:9/rest').isLoopback, true);
+		assert.equal(resolveInstance('http://[::1]:9/rest').isLoopback, true);
 	});
 
 	it('refuses what is not an http(s) URL, saying what to enter', () => {
-		for (const raw of ['', '123-ABC-456.mktorest.com', 'ftp://x.example/rest', 'https://x.example/rest?a=1']) {
+		for (const raw of ['', '123-ABC-456.mktorest.com', 'ftp://x.example/rest']) {
 			const result = resolveInstance(raw);
 			assert.ok('problem' in result, raw);
-			assert.match(result.problem, /http\(s\) URL such as https:\/\/123-ABC-456\.mktorest\.com\/rest/);
+			assert.match(result.problem, /REST API Endpoint .*http\(s\) URL such as https:\/\/123-ABC-456\.mktorest\.com\/rest/);
+		}
+	});
+
+	it('refuses plain http to any host but this machine, a user name or password, and a query', () => {
+		const cases = [
+			['http://123-ABC-456.mktorest.com/rest', /https only, and the client secret must not travel unencrypted/],
+			['http://127.0.0.1.evil.example/rest', /https only/],
+			['http://localhost.evil.example/rest', /https only/],
+			['https://user:pass@123-ABC-456.mktorest.com/rest', /user name or password/],
+			['https://user@123-ABC-456.mktorest.com/rest', /user name or password/],
+			['https://123-ABC-456.mktorest.com/rest?a=1', /must not carry a query/],
+			['https://123-ABC-456.mktorest.com/rest#x', /must not carry a query \(\?…\) or fragment/],
+		];
+		for (const [raw, problem] of cases) {
+			const result = resolveInstance(raw);
+			assert.ok('problem' in result, raw);
+			assert.match(result.problem, /^The credential's REST API Endpoint/);
+			assert.match(result.problem, problem, raw);
+		}
+	});
+
+	it('the credential sends the client secret only where the node would call, and nowhere for what the node refuses', () => {
+		const endpoints = [
+			'https://123-ABC-456.mktorest.com/rest',
+			'https://123-ABC-456.mktorest.com/rest/v1',
+			'https://123-ABC-456.mktorest.com/rest?',
+			'https://123-abc-456.mktorest.com/identity/',
+			'http://127.0.0.1:8080/rest',
+			'http://localhost:8080',
+			'http://[::1]:8080/rest/v1',
+			'https://proxy.example.com/marketo/rest',
+			'http://123-ABC-456.mktorest.com/rest',
+			'http://127.0.0.1.evil.example/rest',
+			'https://user:pass@123-ABC-456.mktorest.com/rest',
+			'https://123-ABC-456.mktorest.com/rest?a=1',
+			'ftp://x.example/rest',
+			'123-ABC-456.mktorest.com',
+			'',
+		];
+		for (const raw of endpoints) {
+			const instance = resolveInstance(raw);
+			const tokenUrl = credentialTokenUrl(raw);
+			if ('problem' in instance) {
+				assert.equal(new URL(tokenUrl).hostname, 'rest-api-endpoint-must-be-an-https-url.invalid', raw);
+			} else {
+				assert.equal(tokenUrl, `${instance.root}/identity/oauth/token`, raw);
+			}
 		}
 	});
 });

@@ -1,4 +1,4 @@
-import { createHash } from 'crypto';
+import { createHash, type Hash } from 'crypto';
 import { NodeApiError } from 'n8n-workflow';
 
 import { readSmallBody, type MarketoClient } from '../transport';
@@ -104,7 +104,7 @@ export async function* streamExportFile(
 			if (Date.now() - notReadySince >= notReady.giveUpMs) {
 				throw downloadError(
 					client,
-					`Marketo answered 404 for the file of export ${file.exportId} for ${Math.round(notReady.giveUpMs / 1000)} seconds: ${text.trim().slice(0, 200)}`,
+					`Marketo answered 404 for the file of export ${file.exportId} for ${Math.round(notReady.giveUpMs / 1000)} seconds: ${client.redact(text.trim().slice(0, 200))}`,
 					'The job reported Completed, but its file did not become available. Run Get Job File later; files are kept for 7 days.',
 				);
 			}
@@ -113,13 +113,13 @@ export async function* streamExportFile(
 		}
 		if (response.statusCode === 416) {
 			await readSmallBody(response.body);
-			// Asking past the end after a resume means everything has arrived.
-			if (file.fileSize !== undefined && from >= file.fileSize) return;
+			// Asking past the end after a resume means everything has arrived; asked first, the range is outside the file.
+			if (progress.bytes > 0 && file.fileSize !== undefined && from >= file.fileSize) return;
 			throw downloadError(
 				client,
-				`Marketo refused the byte range ${header ?? ''} of export ${file.exportId} (HTTP 416).`,
+				`The byte range ${header ?? ''} lies outside the file of export ${file.exportId} (Marketo answered HTTP 416).`,
 				file.fileSize !== undefined
-					? `The file has ${file.fileSize} bytes; ask for a range inside it.`
+					? `The file has ${file.fileSize} bytes (0-${file.fileSize - 1}); ask for a range inside it.`
 					: 'Ask for a range inside the file.',
 			);
 		}
@@ -127,7 +127,7 @@ export async function* streamExportFile(
 			const text = await readSmallBody(response.body);
 			throw downloadError(
 				client,
-				`Marketo answered HTTP ${response.statusCode} for the file of export ${file.exportId}: ${text.trim().slice(0, 200)}`,
+				`Marketo answered HTTP ${response.statusCode} for the file of export ${file.exportId}: ${client.redact(text.trim().slice(0, 200))}`,
 				'Check the job status; only Completed jobs have a file.',
 			);
 		}
@@ -205,16 +205,42 @@ function contentRangeStart(header: string | string[] | undefined): number | unde
 	return match ? Number(match[1]) : undefined;
 }
 
-/** Counts and hashes bytes as they pass, to hold the file against what the status promised. */
+/** How much of a downloaded file could be held against what Marketo promised. */
+export type FileCheck =
+	| { verified: 'checksum'; algorithm: string }
+	/** The size matched, the content could not be checked; `reason` says why, for a hint. */
+	| { verified: 'size'; reason: string };
+
+/**
+ * Counts and hashes bytes as they pass, to hold the file against what the
+ * status promised. Marketo gives `sha256:<hex>`; another algorithm that
+ * Node's crypto knows (md5, sha1, sha512…) is verified as well. One it does
+ * not know, or no checksum at all, leaves the size as the only check: the
+ * download is not failed for it, and `check()` says so for a warning hint.
+ */
 export class FileVerifier {
-	private readonly hash = createHash('sha256');
+	private readonly hash: Hash | undefined;
+
+	private readonly algorithm: string;
+
+	private readonly expected: string;
 
 	bytes = 0;
 
-	constructor(private readonly file: ExportFileInfo) {}
+	constructor(private readonly file: ExportFileInfo) {
+		const checksum = file.fileChecksum?.trim() ?? '';
+		const separator = checksum.indexOf(':');
+		this.algorithm = separator === -1 ? (checksum ? 'sha256' : '') : checksum.slice(0, separator).trim().toLowerCase();
+		this.expected = (separator === -1 ? checksum : checksum.slice(separator + 1)).trim().toLowerCase();
+		try {
+			this.hash = this.algorithm ? createHash(this.algorithm) : undefined;
+		} catch {
+			this.hash = undefined;
+		}
+	}
 
 	update(chunk: Buffer): void {
-		this.hash.update(chunk);
+		this.hash?.update(chunk);
 		this.bytes += chunk.length;
 	}
 
@@ -224,18 +250,22 @@ export class FileVerifier {
 		if (fileSize !== undefined && this.bytes !== fileSize) {
 			return `${this.bytes} bytes arrived but the job's fileSize is ${fileSize}`;
 		}
-		if (fileChecksum) {
-			const [algorithm, expected] = fileChecksum.includes(':')
-				? fileChecksum.split(':', 2)
-				: ['sha256', fileChecksum];
-			if (algorithm.toLowerCase() === 'sha256') {
-				const actual = this.hash.digest('hex');
-				if (actual.toLowerCase() !== expected.toLowerCase()) {
-					return `the file's sha256 is ${actual} but the job's fileChecksum is ${fileChecksum}`;
-				}
+		if (this.hash) {
+			const actual = this.hash.digest('hex');
+			if (actual !== this.expected) {
+				return `the file's ${this.algorithm} is ${actual} but the job's fileChecksum is ${fileChecksum ?? ''}`;
 			}
 		}
 		return undefined;
+	}
+
+	/** What the check covered, once mismatch() found nothing wrong. */
+	check(): FileCheck {
+		if (this.hash) return { verified: 'checksum', algorithm: this.algorithm };
+		const reason = this.algorithm
+			? `its checksum uses ${this.algorithm}, which this node cannot compute`
+			: 'Marketo gave no checksum for it';
+		return { verified: 'size', reason };
 	}
 }
 

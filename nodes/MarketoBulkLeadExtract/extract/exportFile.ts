@@ -1,8 +1,8 @@
-import { NodeOperationError } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import type { ExportFormat } from '../helpers/jobDefinition';
 import type { MarketoClient } from '../transport';
-import type { ExportJob } from '../transport/leadExportApi';
+import { EXPORT_FORMATS, type ExportJob } from '../transport/leadExportApi';
 
 /** How an export's file is named and typed in n8n's binary data. */
 const FILE_TYPES: Record<ExportFormat, { extension: string; mimeType: string }> = {
@@ -17,6 +17,24 @@ export function fileNameFor(exportId: string, format: ExportFormat): string {
 
 export function mimeTypeFor(format: ExportFormat): string {
 	return (FILE_TYPES[format] ?? FILE_TYPES.CSV).mimeType;
+}
+
+/**
+ * The format of a job's file, as its status gives it (any case; CSV when it
+ * gives none). Any other format is refused before downloading: the parser
+ * would read it as something it is not.
+ */
+export function exportFormatOf(client: MarketoClient, job: ExportJob): ExportFormat {
+	const format = job.format ?? 'CSV';
+	if ((EXPORT_FORMATS as readonly string[]).includes(format)) return format as ExportFormat;
+	throw new NodeApiError(
+		client.node,
+		{ message: `unknown format ${format}` },
+		{
+			message: `Marketo reported the file format "${format}" for export job ${job.exportId}; this node reads ${EXPORT_FORMATS.join(', ')}.`,
+			description: 'Nothing was downloaded. Create the export again with Format CSV, TSV or SSV; if the job was made that way, please report it.',
+		},
+	);
 }
 
 /** Only a Completed job has a file; anything else is explained, with what to do. */

@@ -9,11 +9,11 @@ import type { ExportJob } from '../transport/leadExportApi';
 import { asNodeError } from '../transport/nodeErrors';
 import { LeadDeduplicator } from './deduplicator';
 import { DOWNLOAD_TIMING, readableFromChunks, type DownloadProgress } from './download';
-import { fileNameFor, mimeTypeFor } from './exportFile';
+import { exportFormatOf, fileNameFor, mimeTypeFor } from './exportFile';
 import { estimateItemsMemory, MEGABYTE, type ItemsMemoryInput } from './itemsMemory';
 import { JobScheduler, type ExtractTask } from './jobScheduler';
 import { columnConverters } from './typedValues';
-import { downloadVerified } from './verifiedDownload';
+import { downloadVerified, unverifiedContentWarning } from './verifiedDownload';
 import { describeWindow, splitIntoWindows } from './windows';
 
 export type OutputMode = 'items' | 'binary' | 'both';
@@ -92,6 +92,8 @@ export async function runExtract(
 		log,
 	);
 	const wantsItems = settings.output !== 'binary';
+	/** Execution hints of type warning, e.g. a file whose content could not be verified. */
+	const warnings: string[] = [];
 	let fields: LeadField[] | undefined;
 	const exported = { records: 0, fileSize: 0 };
 	const columns = source.definition?.fields.length;
@@ -103,7 +105,7 @@ export async function runExtract(
 		if (wantsItems) refuseOversizedItems(ctx, settings, { ...exported, columns });
 		if (wantsItems && settings.typedValues && fields === undefined) fields = await describeLeadFields(client);
 		const convertersFor = fields ? columnConverters(fields, source.definition?.columnHeaderNames) : undefined;
-		const format = (job.format ?? 'CSV') as ExportFormat;
+		const format = exportFormatOf(client, job);
 		const file = {
 			exportId: job.exportId,
 			fileSize: job.fileSize,
@@ -123,6 +125,8 @@ export async function runExtract(
 		stats.bytes += verified.bytes;
 		stats.resumes += verified.resumes;
 		if (verified.refetched) stats.refetches++;
+		const warning = unverifiedContentWarning(job.exportId, verified.check);
+		if (warning) warnings.push(warning);
 		const result: WindowResult = {};
 		if (records) {
 			stats.records += records.length;
@@ -164,11 +168,10 @@ export async function runExtract(
 		if (fileItem) items.push(fileItem);
 	}
 
-	ctx.addExecutionHints({
-		message: summary(tasks.length, stats, client, Date.now() - startedAt),
-		type: 'info',
-		location: 'outputPane',
-	});
+	ctx.addExecutionHints(
+		{ message: summary(tasks.length, stats, client, Date.now() - startedAt), type: 'info', location: 'outputPane' },
+		...warnings.map((message) => ({ message, type: 'warning' as const, location: 'outputPane' as const })),
+	);
 	return items;
 }
 

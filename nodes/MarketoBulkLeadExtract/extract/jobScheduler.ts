@@ -1,5 +1,5 @@
 import type { IDataObject } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import type { MarketoClient } from '../transport';
 import {
@@ -7,6 +7,8 @@ import {
 	createExportJob,
 	enqueueExportJob,
 	getExportJobStatus,
+	isKnownStatus,
+	JOB_STATUSES,
 	type ExportJob,
 	type JobStatus,
 } from '../transport/leadExportApi';
@@ -23,7 +25,7 @@ export interface ExtractTask {
 	body?: IDataObject;
 	exportId?: string;
 	/** Last status seen. */
-	status?: JobStatus;
+	status?: JobStatus | string;
 	/** False while Marketo's queue was full at enqueue; enqueue is tried again at each poll. */
 	enqueued: boolean;
 }
@@ -137,7 +139,19 @@ export class JobScheduler {
 		return job;
 	}
 
+	/** A job that failed, was cancelled, or is in a state this node does not know ends the extract. */
 	private refuseEnded(task: ExtractTask, job: ExportJob): void {
+		if (!isKnownStatus(job.status)) {
+			throw new NodeApiError(
+				this.client.node,
+				{ message: `unknown status ${String(job.status)}` },
+				{
+					message: `Marketo reported the status "${String(job.status)}" for export job ${job.exportId} (${task.label}); this node knows ${JOB_STATUSES.join(', ')}.`,
+					description:
+						'Waiting for a status the node does not know could last until Max Wait, so the extract stops here. Check the job with Get Job Status; if Marketo has introduced a new status, please report it.',
+				},
+			);
+		}
 		if (job.status === 'Failed') {
 			throw new NodeOperationError(
 				this.client.node,

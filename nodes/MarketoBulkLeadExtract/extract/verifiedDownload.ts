@@ -1,3 +1,5 @@
+import { NodeOperationError } from 'n8n-workflow';
+
 import type { MarketoClient } from '../transport';
 import { MalformedFileError } from '../csv/rowTokenizer';
 import { asNodeError } from '../transport/nodeErrors';
@@ -5,6 +7,7 @@ import {
 	downloadError,
 	FileVerifier,
 	streamExportFile,
+	type FileCheck,
 	type DownloadProgress,
 	type ExportFileInfo,
 	type NotReadyPolicy,
@@ -16,6 +19,8 @@ export interface VerifiedDownload<T> {
 	resumes: number;
 	/** True when the first copy failed its check and the file was fetched again. */
 	refetched: boolean;
+	/** What the check covered: the checksum, or only the size (and why). */
+	check: FileCheck;
 }
 
 /**
@@ -53,8 +58,14 @@ export async function downloadVerified<T>(
 		}
 		const problem = verifier.mismatch();
 		if (problem === undefined) {
-			if (parseError) throw parseError;
-			return { result: result as T, bytes: progress.bytes, resumes: progress.resumes, refetched: attempt > 1 };
+			if (parseError) throw malformedFile(client, file, parseError, verifier.check());
+			return {
+				result: result as T,
+				bytes: progress.bytes,
+				resumes: progress.resumes,
+				refetched: attempt > 1,
+				check: verifier.check(),
+			};
 		}
 		if (attempt >= 2) {
 			throw downloadError(
@@ -67,6 +78,32 @@ export async function downloadVerified<T>(
 			`Marketo export ${file.exportId}: ${problem}; downloading the file once more.`,
 		);
 	}
+}
+
+/** The warning to show when only a file's size could be checked; undefined when its checksum was. */
+export function unverifiedContentWarning(exportId: string, check: FileCheck): string | undefined {
+	if (check.verified === 'checksum') return undefined;
+	return `The file of export ${exportId} was checked against its size only: ${check.reason}. Its content is as Marketo sent it, unverified.`;
+}
+
+/**
+ * A file that arrived whole but cannot be parsed. The message names the row
+ * and column (never values); the description says what to do next, which
+ * depends on whether the copy is known to be Marketo's own.
+ */
+function malformedFile(
+	client: MarketoClient,
+	file: ExportFileInfo,
+	parseError: MalformedFileError,
+	check: FileCheck,
+): NodeOperationError {
+	const next =
+		check.verified === 'checksum'
+			? `The file arrived exactly as Marketo built it (its size and ${check.algorithm} checksum match), so downloading it again will not help. Report it to Marketo Support quoting export ID ${file.exportId} and the row above. The job stays Completed for 7 days: Get Job File with Output: File keeps the file as it is.`
+			: `Only the file's size could be checked (${check.reason}). Run Get Job File again for export ${file.exportId}; if it fails on the same row, report it to Marketo Support quoting the export ID and the row.`;
+	return new NodeOperationError(client.node, `The file of export ${file.exportId} is malformed: ${parseError.message}`, {
+		description: next,
+	});
 }
 
 async function* hashAsTheyPass(

@@ -1,7 +1,9 @@
 /**
  * Where a Marketo instance lives. The credential holds whatever the user pasted
- * from Admin → Web Services (`…/rest`, `…/identity` or the bare host); every URL
- * the node calls is derived here, so the rule exists once in code.
+ * from Admin → Web Services (`…/rest`, `…/rest/v1`, `…/identity` or the bare
+ * host); every URL the node calls is derived here. The credential applies the
+ * same rules in its token URL expression (credentials/MarketoOAuth2Api.credentials.ts);
+ * a unit test holds the two against each other.
  */
 export interface MarketoInstance {
 	/** `https://123-ABC-456.mktorest.com`, no trailing slash. */
@@ -10,20 +12,43 @@ export interface MarketoInstance {
 	isLoopback: boolean;
 }
 
+const FIELD = "The credential's REST API Endpoint";
+const EXAMPLE = 'https://123-ABC-456.mktorest.com/rest (Marketo Admin → Web Services → REST API)';
+
+/** What is unambiguous to drop: spaces, an empty query or fragment mark, slashes, Marketo's API suffixes. */
+export function normaliseEndpoint(raw: string): string {
+	return raw
+		.trim()
+		.replace(/[?#]+$/, '')
+		.replace(/\/+$/, '')
+		.replace(/\/(rest\/v1|rest|identity)$/i, '')
+		.replace(/\/+$/, '');
+}
+
 /** The instance, or a message saying what is wrong with the endpoint and how to fix it. */
 export function resolveInstance(rawEndpoint: unknown): MarketoInstance | { problem: string } {
 	const text = typeof rawEndpoint === 'string' ? rawEndpoint.trim() : '';
-	const root = text.replace(/\/+$/, '').replace(/\/(rest|identity)$/i, '');
-	const url = URL.canParse(root) ? new URL(root) : undefined;
-	if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.search || url.hash) {
-		return { problem: describeBadEndpoint(text) };
-	}
-	return { root, isLoopback: isLoopbackHost(url.hostname) };
-}
-
-function describeBadEndpoint(text: string): string {
 	const shown = text === '' ? 'empty' : `"${text}"`;
-	return `The credential's REST API Endpoint is ${shown}: it must be an http(s) URL such as https://123-ABC-456.mktorest.com/rest (Marketo Admin → Web Services → REST API).`;
+	const root = normaliseEndpoint(text);
+	const url = URL.canParse(root) ? new URL(root) : undefined;
+	if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
+		return { problem: `${FIELD} is ${shown}: it must be an http(s) URL such as ${EXAMPLE}.` };
+	}
+	if (url.username !== '' || url.password !== '') {
+		return {
+			problem: `${FIELD} carries a user name or password before the host: remove it and enter the URL alone, such as ${EXAMPLE}. Marketo authenticates with the Client ID and Client Secret.`,
+		};
+	}
+	if (url.search || url.hash) {
+		return { problem: `${FIELD} is ${shown}: it must not carry a query (?…) or fragment (#…). Enter it as ${EXAMPLE}.` };
+	}
+	const isLoopback = isLoopbackHost(url.hostname);
+	if (url.protocol === 'http:' && !isLoopback) {
+		return {
+			problem: `${FIELD} is ${shown}: Marketo serves its API over https only, and the client secret must not travel unencrypted. Enter it with https://, such as ${EXAMPLE}.`,
+		};
+	}
+	return { root, isLoopback };
 }
 
 function isLoopbackHost(hostname: string): boolean {

@@ -83,7 +83,7 @@ export class MarketoClient {
 	private constructor(
 		private readonly ctx: MarketoContext,
 		readonly instance: MarketoInstance,
-		private secrets: unknown[],
+		private readonly secrets: unknown[],
 	) {}
 
 	static async connect(ctx: MarketoContext): Promise<MarketoClient> {
@@ -214,8 +214,7 @@ export class MarketoClient {
 			if (attempt >= 2 || !Number.isFinite(expiresIn) || expiresIn >= TRANSPORT_TIMING.minTokenLifetimeS) break;
 			await this.wait((expiresIn + 1) * 1000);
 		}
-		const credentials = await this.ctx.getCredentials(CREDENTIAL_TYPE);
-		this.secrets = secretsOf(credentials);
+		await this.learnToken();
 	}
 
 	private async attempt(call: MarketoCall): Promise<Attempt> {
@@ -285,33 +284,59 @@ export class MarketoClient {
 		headers: Record<string, string | string[] | undefined>;
 	}> {
 		this.usage.calls++;
+		let response: { statusCode: number; body: unknown; headers: Record<string, string> } | undefined;
+		let failure: unknown;
 		try {
-			return (await this.ctx.helpers.httpRequestWithAuthentication.call(this.ctx, CREDENTIAL_TYPE, {
+			response = (await this.ctx.helpers.httpRequestWithAuthentication.call(this.ctx, CREDENTIAL_TYPE, {
 				...options,
 				returnFullResponse: true,
 				ignoreHttpStatusErrors: true,
 				timeout: TRANSPORT_TIMING.requestTimeoutMs,
 			})) as { statusCode: number; body: unknown; headers: Record<string, string> };
 		} catch (error) {
-			const failure = classifyNetworkError(error);
-			if (failure === 'aborted' || this.cancelSignal?.aborted) {
-				throw new NodeOperationError(this.node, 'The execution was cancelled.', {
-					description: 'The call to Marketo was aborted.',
-				});
-			}
-			if (failure === 'unknownHost') {
-				throw new NodeOperationError(
-					this.node,
-					`Cannot resolve the Marketo host ${new URL(this.instance.root).hostname}.`,
-					{ description: 'Check the REST API Endpoint in the Marketo credential.' },
-				);
-			}
-			if (failure === 'interrupted' || failure === 'notSent') throw this.connectionFailure(failure, error);
-			if (failure === undefined && messagesOf(error).some((m) => /access token/i.test(m))) {
-				throw this.tokenFailure(error);
-			}
-			throw this.sanitised(error);
+			failure = error;
 		}
+		// n8n fetches the first token inside the call above: learn it before any text is built from the answer.
+		await this.learnToken();
+		if (response) return response;
+
+		const error = failure;
+		const networkFailure = classifyNetworkError(error);
+		if (networkFailure === 'aborted' || this.cancelSignal?.aborted) {
+			throw new NodeOperationError(this.node, 'The execution was cancelled.', {
+				description: 'The call to Marketo was aborted.',
+			});
+		}
+		if (networkFailure === 'unknownHost') {
+			throw new NodeOperationError(
+				this.node,
+				`Cannot resolve the Marketo host ${new URL(this.instance.root).hostname}.`,
+				{ description: 'Check the REST API Endpoint in the Marketo credential.' },
+			);
+		}
+		if (networkFailure === 'interrupted' || networkFailure === 'notSent') {
+			throw this.connectionFailure(networkFailure, error);
+		}
+		if (networkFailure === undefined && messagesOf(error).some((m) => /access token/i.test(m))) {
+			throw this.tokenFailure(error);
+		}
+		throw this.sanitised(error);
+	}
+
+	/**
+	 * Adds the token in force to the secrets to redact. The credential holds no
+	 * token until n8n fetches one during the first call, and n8n may replace it
+	 * (on HTTP 401) without telling the node; every token seen stays redacted.
+	 */
+	private async learnToken(): Promise<void> {
+		let token: unknown;
+		try {
+			const credentials = await this.ctx.getCredentials(CREDENTIAL_TYPE);
+			token = tokenOf(credentials);
+		} catch {
+			return;
+		}
+		if (typeof token === 'string' && !this.secrets.includes(token)) this.secrets.push(token);
 	}
 
 	apiError(
@@ -387,8 +412,11 @@ export class MarketoClient {
 }
 
 function secretsOf(credentials: IDataObject): unknown[] {
-	const token = (credentials.oauthTokenData as IDataObject | undefined)?.access_token;
-	return [credentials.clientSecret, token];
+	return [credentials.clientSecret, tokenOf(credentials)].filter((secret) => typeof secret === 'string');
+}
+
+function tokenOf(credentials: IDataObject): unknown {
+	return (credentials.oauthTokenData as IDataObject | undefined)?.access_token;
 }
 
 function headerValue(headers: Record<string, unknown>, name: string): string {

@@ -11,12 +11,22 @@ import { asNodeError } from './nodeErrors';
 
 const BASE = '/bulk/v1/leads/export';
 
-export type JobStatus = 'Created' | 'Queued' | 'Processing' | 'Completed' | 'Failed' | 'Cancelled';
+export const JOB_STATUSES = ['Created', 'Queued', 'Processing', 'Completed', 'Failed', 'Cancelled'] as const;
 
-/** The job as Marketo describes it, with the cancelled state spelled one way. */
+export type JobStatus = (typeof JOB_STATUSES)[number];
+
+/** The formats Marketo writes, and so the ones the parser reads. */
+export const EXPORT_FORMATS = ['CSV', 'TSV', 'SSV'] as const;
+
+/**
+ * The job as Marketo describes it. The status and format are in their
+ * documented spelling when Marketo's matches one in any case (the cancelled
+ * state is spelled one way); anything else is kept as Marketo wrote it, for the
+ * caller to refuse (see isKnownStatus, and exportFile.ts for the format).
+ */
 export interface ExportJob extends IDataObject {
 	exportId: string;
-	status: JobStatus;
+	status: JobStatus | string;
 	format?: string;
 	numberOfRecords?: number;
 	fileSize?: number;
@@ -24,10 +34,25 @@ export interface ExportJob extends IDataObject {
 	errorMsg?: string;
 }
 
-/** Adobe's docs spell the state "Canceled", its responses "Cancelled". */
-export function normaliseJob(raw: IDataObject): ExportJob {
-	const status = raw.status === 'Canceled' ? 'Cancelled' : raw.status;
-	return { ...raw, status } as ExportJob;
+/**
+ * Adobe's docs spell the state "Canceled", its responses "Cancelled". Every text
+ * of the job is cleaned of secrets: it reaches output items and messages.
+ */
+export function normaliseJob(client: MarketoClient, raw: IDataObject): ExportJob {
+	const job: IDataObject = {};
+	for (const [key, value] of Object.entries(raw)) job[key] = typeof value === 'string' ? client.redact(value) : value;
+	if (typeof job.status === 'string') {
+		const status = job.status.toLowerCase() === 'canceled' ? 'cancelled' : job.status.toLowerCase();
+		job.status = JOB_STATUSES.find((known) => known.toLowerCase() === status) ?? job.status;
+	}
+	if (typeof job.format === 'string') {
+		job.format = EXPORT_FORMATS.find((known) => known === (job.format as string).toUpperCase()) ?? job.format;
+	}
+	return job as ExportJob;
+}
+
+export function isKnownStatus(status: unknown): status is JobStatus {
+	return (JOB_STATUSES as readonly unknown[]).includes(status);
 }
 
 function onlyJob(client: MarketoClient, envelope: MarketoEnvelope, action: string): ExportJob {
@@ -38,7 +63,7 @@ function onlyJob(client: MarketoClient, envelope: MarketoEnvelope, action: strin
 			action,
 		);
 	}
-	return normaliseJob(job);
+	return normaliseJob(client, job);
 }
 
 export async function createExportJob(client: MarketoClient, body: IDataObject): Promise<ExportJob> {
@@ -120,7 +145,7 @@ export async function listExportJobs(client: MarketoClient, statuses: string[]):
 			action: 'list export jobs',
 		});
 		const page = envelope.result ?? [];
-		jobs.push(...page.map(normaliseJob));
+		jobs.push(...page.map((job) => normaliseJob(client, job)));
 		nextPageToken = page.length > 0 ? envelope.nextPageToken : undefined;
 		// A token seen before would loop forever; Marketo has not been seen doing it.
 		if (nextPageToken && seenTokens.has(nextPageToken)) break;

@@ -12,9 +12,9 @@ import {
 	type ByteRange,
 	type DownloadProgress,
 } from '../../extract/download';
-import { fileNameFor, mimeTypeFor, requireCompleted } from '../../extract/exportFile';
-import { downloadVerified } from '../../extract/verifiedDownload';
-import type { ExportFormat } from '../../helpers/jobDefinition';
+import { exportFormatOf, fileNameFor, mimeTypeFor, requireCompleted } from '../../extract/exportFile';
+import { downloadVerified, unverifiedContentWarning } from '../../extract/verifiedDownload';
+import type { FileCheck } from '../../extract/download';
 import { invalidParameter, readExportId } from '../../helpers/validation';
 import type { MarketoClient } from '../../transport';
 import { getExportJobStatus } from '../../transport/leadExportApi';
@@ -84,7 +84,18 @@ export async function execute(
 			: '';
 
 	const job = requireCompleted(client, await getExportJobStatus(client, exportId));
-	const format = (job.format ?? 'CSV') as ExportFormat;
+	const format = exportFormatOf(client, job);
+	if (range && job.fileSize !== undefined && range.start >= job.fileSize) {
+		throw invalidParameter(
+			this,
+			itemIndex,
+			'Byte Range',
+			`starts at byte ${range.start}, but the file of export ${exportId} has ${job.fileSize} bytes`,
+			job.fileSize > 0
+				? `Ask for bytes inside 0-${job.fileSize - 1}, or leave Byte Range empty for the whole file.`
+				: 'The file is empty: leave Byte Range empty.',
+		);
+	}
 	const file = {
 		exportId,
 		fileSize: job.fileSize,
@@ -95,7 +106,7 @@ export async function execute(
 	const notReady = { delayMs: 10_000, giveUpMs: 60_000 };
 
 	if (output === 'items') {
-		const { result: records } = await downloadVerified(
+		const { result: records, check } = await downloadVerified(
 			client,
 			file,
 			async (chunks) => {
@@ -106,6 +117,7 @@ export async function execute(
 			},
 			notReady,
 		);
+		warnIfUnverified(this, exportId, check);
 		if (typeof job.numberOfRecords === 'number' && job.numberOfRecords !== records.length) {
 			this.addExecutionHints({
 				message: `Export ${exportId}: Marketo reported ${job.numberOfRecords} records, the file held ${records.length}.`,
@@ -134,6 +146,7 @@ export async function execute(
 		const download = await downloadVerified(client, file, store, notReady);
 		binary = download.result;
 		bytes = download.bytes;
+		warnIfUnverified(this, exportId, download.check);
 	}
 	return [
 		{
@@ -141,6 +154,11 @@ export async function execute(
 			binary: { [binaryPropertyName]: binary },
 		},
 	];
+}
+
+function warnIfUnverified(ctx: IExecuteFunctions, exportId: string, check: FileCheck): void {
+	const message = unverifiedContentWarning(exportId, check);
+	if (message) ctx.addExecutionHints({ message, type: 'warning', location: 'outputPane' });
 }
 
 function readByteRange(ctx: IExecuteFunctions, itemIndex: number): ByteRange | undefined {
