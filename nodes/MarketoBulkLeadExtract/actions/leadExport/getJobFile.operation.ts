@@ -11,10 +11,10 @@ import {
 	streamExportFile,
 	type ByteRange,
 	type DownloadProgress,
+	type FileCheck,
 } from '../../extract/download';
 import { exportFormatOf, fileNameFor, mimeTypeFor, requireCompleted } from '../../extract/exportFile';
 import { downloadVerified, unverifiedContentWarning } from '../../extract/verifiedDownload';
-import type { FileCheck } from '../../extract/download';
 import { invalidParameter, readExportId } from '../../helpers/validation';
 import type { MarketoClient } from '../../transport';
 import { getExportJobStatus } from '../../transport/leadExportApi';
