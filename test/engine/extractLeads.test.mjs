@@ -258,7 +258,7 @@ describe('Extract Leads in n8n’s engine', () => {
 		const { sandbox } = fixture;
 		sandbox.jobs.stuck = true;
 		try {
-			const { error } = await fixture.run(extract({ startAt: '2026-02-01T00:00:00Z', endAt: '2026-02-02T00:00:00Z', options: { maxWaitMinutes: 0.005 } }));
+			const { error } = await fixture.run(extract({ startAt: '2026-02-01T00:00:00Z', endAt: '2026-02-02T00:00:00Z', options: { maxWaitMinutes: 0.01 } }));
 			assert.match(error().message, /did not finish the export within the maximum wait/);
 			const job = [...sandbox.jobs.jobs.values()].at(-1);
 			assert.equal(job.status, 'Cancelled');

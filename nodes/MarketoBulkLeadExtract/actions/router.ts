@@ -1,10 +1,12 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
 import { MarketoClient } from '../transport';
 import { MarketoApiError } from '../transport/marketoErrors';
 import { asNodeError } from '../transport/nodeErrors';
+import { matchChoice } from '../helpers/validation';
 import { operations, type LeadExportOperation } from './leadExport';
+
+const RESOURCES = ['leadExport'] as const;
 
 /**
  * Runs the chosen operation once per input item, reading its parameters for
@@ -18,13 +20,15 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		try {
-			const operation = this.getNodeParameter('operation', itemIndex) as LeadExportOperation;
+			matchChoice(this, itemIndex, 'Resource', this.getNodeParameter('resource', itemIndex, 'leadExport'), RESOURCES);
+			const operation = matchChoice(
+				this,
+				itemIndex,
+				'Operation',
+				this.getNodeParameter('operation', itemIndex, 'extractLeads'),
+				Object.keys(operations) as LeadExportOperation[],
+			);
 			const handler = operations[operation];
-			if (!handler) {
-				throw new NodeOperationError(this.getNode(), `Unknown operation "${operation}"`, {
-					itemIndex,
-				});
-			}
 			client ??= await MarketoClient.connect(this);
 			const results = await handler.execute.call(this, client, itemIndex);
 			// Operations return fresh items: pair them in place (an extract may return millions).

@@ -24,6 +24,8 @@ export interface ExtractSettings {
 	typedValues: boolean;
 	concurrency: number;
 	maxItems: number;
+	/** The most export jobs one extract may plan (a date range is one job per 31 days). */
+	maxJobs: number;
 	/** Items output: the most memory the items may take, by estimate (itemsMemory.ts). */
 	maxMemoryMb: number;
 	maxWaitMs: number;
@@ -83,6 +85,7 @@ export async function runExtract(
 ): Promise<INodeExecutionData[]> {
 	const startedAt = Date.now();
 	const tasks = tasksFor(source);
+	refuseTooManyJobs(ctx, settings, tasks);
 	const results = new Map<number, WindowResult>();
 	const stats: ExtractStats = { jobs: 0, records: 0, bytes: 0, duplicatesRemoved: 0, resumes: 0, refetches: 0 };
 	const log = (message: string) => ctx.logger.info(`Marketo Extract Leads: ${message}`);
@@ -173,6 +176,24 @@ export async function runExtract(
 		...warnings.map((message) => ({ message, type: 'warning' as const, location: 'outputPane' as const })),
 	);
 	return items;
+}
+
+/** Says before the first call how many jobs the range needs, and refuses more than Max Jobs. */
+function refuseTooManyJobs(ctx: IExecuteFunctions, settings: ExtractSettings, tasks: ExtractTask[]): void {
+	if (tasks.length <= settings.maxJobs) {
+		ctx.logger.info(`Marketo Extract Leads: ${tasks.length} export ${tasks.length === 1 ? 'job' : 'jobs'} planned`);
+		return;
+	}
+	const first = tasks[0].label.replace(/^window 1\/\d+ /, '');
+	const last = tasks[tasks.length - 1].label.replace(/^window \d+\/\d+ /, '');
+	throw new NodeOperationError(
+		ctx.getNode(),
+		`Max Jobs: the range needs ${tasks.length} export jobs of 31 days (from ${first} to ${last}); Max Jobs is ${settings.maxJobs}. No job was created.`,
+		{
+			itemIndex: settings.itemIndex,
+			description: `Every job's file counts against the subscription's 500 MB daily export quota, shared with every integration, and Marketo runs at most 2 jobs at a time: ${tasks.length} jobs can take the quota of several days. Check Start At, or raise Max Jobs (Options) to ${tasks.length} if this is intended.`,
+		},
+	);
 }
 
 /**

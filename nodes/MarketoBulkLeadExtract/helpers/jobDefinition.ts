@@ -1,17 +1,25 @@
 import type { DateTime } from 'luxon';
 import type { IDataObject, IExecuteFunctions, INodeParameterResourceLocator } from 'n8n-workflow';
 
-import { invalidParameter, readDateTime, readFields, toMarketoDateTime } from './validation';
+import { EXPORT_FORMATS, type ExportFormat } from '../transport/leadExportApi';
+import { invalidParameter, readChoice, readDateTime, readFields, toMarketoDateTime } from './validation';
 
-export type ExportFormat = 'CSV' | 'TSV' | 'SSV';
+export type { ExportFormat };
 
-export type FilterType =
-	| 'createdAt'
-	| 'updatedAt'
-	| 'staticListId'
-	| 'staticListName'
-	| 'smartListId'
-	| 'smartListName';
+export const FILTER_TYPES = [
+	'createdAt',
+	'updatedAt',
+	'staticListId',
+	'staticListName',
+	'smartListId',
+	'smartListName',
+] as const;
+
+export type FilterType = (typeof FILTER_TYPES)[number];
+
+export function readFilterType(ctx: IExecuteFunctions, itemIndex: number): FilterType {
+	return readChoice(ctx, itemIndex, { name: 'filterType', label: 'Filter', choices: FILTER_TYPES, fallback: 'createdAt' });
+}
 
 export const DATE_FILTERS: readonly FilterType[] = ['createdAt', 'updatedAt'];
 
@@ -43,8 +51,8 @@ export function readLeadExportDefinition(
 	options: ReadDefinitionOptions,
 ): LeadExportDefinition {
 	const fields = readFields(ctx, itemIndex);
-	const format = ctx.getNodeParameter('format', itemIndex, 'CSV') as ExportFormat;
-	const filterType = ctx.getNodeParameter('filterType', itemIndex) as FilterType;
+	const format = readChoice(ctx, itemIndex, { name: 'format', label: 'Format', choices: EXPORT_FORMATS, fallback: 'CSV' });
+	const filterType = readFilterType(ctx, itemIndex);
 	const definition: LeadExportDefinition = { fields, format, filterType };
 
 	const columnHeaderNames = readColumnHeaderNames(ctx, itemIndex, fields);

@@ -26,16 +26,122 @@ export function invalidParameter(
 	});
 }
 
+/**
+ * A value as an error shows it: its type and, for short scalars, the value
+ * itself (these are parameter values the user wrote, never lead data).
+ */
+export function describeValue(raw: unknown): string {
+	if (raw === undefined || raw === null || (typeof raw === 'string' && raw.trim() === '')) return 'empty';
+	if (typeof raw === 'string') return `"${raw.length > 60 ? `${raw.slice(0, 60)}…` : raw}"`;
+	if (typeof raw === 'number' || typeof raw === 'boolean') return `a ${typeof raw} (${String(raw)})`;
+	if (Array.isArray(raw)) return 'a list';
+	if (DateTime.isDateTime(raw) || raw instanceof Date) return 'a date';
+	return `an ${typeof raw}`;
+}
+
+/**
+ * An options-type parameter. The editor stores exact values; an expression or an
+ * imported workflow may give any text, so the value is matched against the list
+ * in any letter case (and returned in the list's spelling); anything else is
+ * refused, naming the choices.
+ */
+export function readChoice<T extends string>(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	choice: { name: string; label: string; choices: readonly T[]; fallback?: T },
+): T {
+	const raw = ctx.getNodeParameter(choice.name, itemIndex, choice.fallback) as unknown;
+	return matchChoice(ctx, itemIndex, choice.label, raw, choice.choices);
+}
+
+export function matchChoice<T extends string>(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	label: string,
+	raw: unknown,
+	choices: readonly T[],
+): T {
+	if (typeof raw === 'string') {
+		const text = raw.trim();
+		const found = choices.find((value) => value === text) ?? choices.find((value) => value.toLowerCase() === text.toLowerCase());
+		if (found !== undefined) return found;
+	}
+	throw invalidParameter(
+		ctx,
+		itemIndex,
+		label,
+		`${describeValue(raw)} is not one of ${choices.join(', ')}`,
+		`Choose one of ${choices.join(', ')} (an expression may give them in any letter case).`,
+	);
+}
+
+export interface NumberRule {
+	label: string;
+	min: number;
+	max: number;
+	integer?: boolean;
+	/** Shown in messages, e.g. "minutes". */
+	unit?: string;
+	/** Used when the option is not set. */
+	fallback: number;
+}
+
+/**
+ * A number from a parameter or an option: a number, or text that is one (as
+ * expressions often give), within the rule's bounds. Anything else is refused
+ * with its type and the bounds.
+ */
+export function toNumber(ctx: IExecuteFunctions, itemIndex: number, raw: unknown, rule: NumberRule): number {
+	if (raw === undefined || raw === null || raw === '') return rule.fallback;
+	const value =
+		typeof raw === 'number' ? raw : typeof raw === 'string' && /^\s*-?(\d+\.?\d*|\.\d+)\s*$/.test(raw) ? Number(raw) : NaN;
+	const unit = rule.unit ? ` ${rule.unit}` : '';
+	const range = `${rule.integer ? 'a whole number ' : ''}from ${rule.min} to ${rule.max}${unit}`;
+	if (!Number.isFinite(value)) {
+		throw invalidParameter(ctx, itemIndex, rule.label, `${describeValue(raw)} is not a number`, `Enter ${range}, e.g. ${rule.fallback}, or remove the option to use ${rule.fallback}.`);
+	}
+	if (value < rule.min || value > rule.max || (rule.integer && !Number.isInteger(value))) {
+		throw invalidParameter(ctx, itemIndex, rule.label, `${String(value)} is outside the allowed range`, `Enter ${range}.`);
+	}
+	return value;
+}
+
+/** A boolean option: true/false, or the text "true"/"false" from an expression. */
+export function toBoolean(ctx: IExecuteFunctions, itemIndex: number, raw: unknown, label: string, fallback: boolean): boolean {
+	if (raw === undefined || raw === null || raw === '') return fallback;
+	if (typeof raw === 'boolean') return raw;
+	if (typeof raw === 'string' && /^(true|false)$/i.test(raw.trim())) return raw.trim().toLowerCase() === 'true';
+	throw invalidParameter(ctx, itemIndex, label, `${describeValue(raw)} is not true or false`, 'Switch the option on or off, or give true or false.');
+}
+
+/**
+ * The name of a binary field: n8n keys the file by it, and later nodes find it
+ * by it, so an empty name or one with spaces at either end is refused.
+ */
+export function readBinaryPropertyName(ctx: IExecuteFunctions, itemIndex: number): string {
+	const raw = ctx.getNodeParameter('binaryPropertyName', itemIndex, 'data') as unknown;
+	const label = 'Put Output File in Field';
+	if (typeof raw !== 'string' || raw.trim() === '') {
+		throw invalidParameter(ctx, itemIndex, label, `${describeValue(raw)} is not a field name`, 'Enter the name of the binary field to put the file in, e.g. data.');
+	}
+	if (raw !== raw.trim()) {
+		throw invalidParameter(ctx, itemIndex, label, `"${raw}" starts or ends with a space`, `Remove the spaces: "${raw.trim()}".`);
+	}
+	if (raw.length > 200) {
+		throw invalidParameter(ctx, itemIndex, label, 'the name is longer than 200 characters', 'Enter a short field name, e.g. data.');
+	}
+	return raw;
+}
+
 export function readExportId(ctx: IExecuteFunctions, itemIndex: number): string {
 	const raw = ctx.getNodeParameter('exportId', itemIndex, '') as unknown;
 	const exportId = typeof raw === 'string' ? raw.trim() : '';
 	if (!EXPORT_ID.test(exportId)) {
-		const shown = typeof raw === 'string' && raw.trim() !== '' ? `"${String(raw)}"` : 'empty';
 		throw invalidParameter(
 			ctx,
 			itemIndex,
 			'Export ID',
-			`${shown} is not a Marketo export ID`,
+			`${describeValue(raw)} is not a Marketo export ID`,
 			'Use the exportId that Create Job or List Jobs returned, a UUID such as ce45a7a1-f19d-4ce2-882c-a3c795940a7d (e.g. the expression {{ $json.exportId }}).',
 		);
 	}
@@ -45,10 +151,28 @@ export function readExportId(ctx: IExecuteFunctions, itemIndex: number): string 
 /** Fields from the multi-select, an expression returning an array, or a comma list. */
 export function readFields(ctx: IExecuteFunctions, itemIndex: number): string[] {
 	const raw = ctx.getNodeParameter('fields', itemIndex, []) as unknown;
-	const list = Array.isArray(raw) ? raw : typeof raw === 'string' ? raw.split(',') : [];
+	if (!Array.isArray(raw) && typeof raw !== 'string') {
+		throw invalidParameter(
+			ctx,
+			itemIndex,
+			'Fields',
+			`${describeValue(raw)} is not a list of field names`,
+			'Pick fields from the list, or give an array of REST API names or a comma-separated text, e.g. id, email, updatedAt.',
+		);
+	}
+	const list: unknown[] = Array.isArray(raw) ? raw : raw.split(',');
 	const fields: string[] = [];
 	for (const entry of list) {
-		const name = String(entry).trim();
+		if (typeof entry !== 'string') {
+			throw invalidParameter(
+				ctx,
+				itemIndex,
+				'Fields',
+				`${describeValue(entry)} in the list is not a field name`,
+				'Give field names as text, e.g. ["id", "email"].',
+			);
+		}
+		const name = entry.trim();
 		if (name === '') continue;
 		if (!FIELD_NAME.test(name)) {
 			throw invalidParameter(
@@ -86,20 +210,42 @@ export function readDateTime(
 	label: string,
 ): DateTime {
 	const raw = ctx.getNodeParameter(parameter, itemIndex, '') as unknown;
-	const parsed = parseDateTime(raw, ctx.getTimezone());
-	if (!parsed) {
-		const shown = raw === '' || raw === undefined || raw === null ? 'empty' : `"${String(raw)}"`;
+	if (typeof raw === 'number') {
 		throw invalidParameter(
 			ctx,
 			itemIndex,
 			label,
-			`${shown} is not a date`,
-			'Pick a date and time, or give an ISO-8601 value such as 2026-01-31T00:00:00Z.',
+			`${describeValue(raw)} is not a date: a number could be seconds or milliseconds since 1970`,
+			`Give an ISO-8601 text such as 2026-01-31T00:00:00Z, or convert the number in the expression, e.g. {{ DateTime.fromSeconds(${raw}).toISO() }} for seconds.`,
+		);
+	}
+	const parsed = parseDateTime(raw, ctx.getTimezone());
+	if (!parsed) {
+		throw invalidParameter(
+			ctx,
+			itemIndex,
+			label,
+			`${describeValue(raw)} is not a date`,
+			'Pick a date and time, or give an ISO-8601 value such as 2026-01-31T00:00:00Z (an expression may also give a Luxon DateTime or a JavaScript Date).',
+		);
+	}
+	if (parsed.year < EARLIEST_YEAR || parsed.year > LATEST_YEAR) {
+		throw invalidParameter(
+			ctx,
+			itemIndex,
+			label,
+			`${toMarketoDateTime(parsed)} is outside the years ${EARLIEST_YEAR} to ${LATEST_YEAR}`,
+			'Check the date (a number of seconds read as milliseconds, or the reverse, lands far from today).',
 		);
 	}
 	return parsed.startOf('second');
 }
 
+/** Dates outside these years are mistakes (Marketo holds no data before it existed). */
+const EARLIEST_YEAR = 1970;
+const LATEST_YEAR = 2100;
+
+/** ISO text, SQL-style text, a Luxon DateTime or a JavaScript Date; numbers are refused by readDateTime. */
 export function parseDateTime(raw: unknown, zone: string): DateTime | undefined {
 	let parsed: DateTime | undefined;
 	if (DateTime.isDateTime(raw)) parsed = raw;
@@ -107,8 +253,6 @@ export function parseDateTime(raw: unknown, zone: string): DateTime | undefined 
 	else if (typeof raw === 'string' && raw.trim() !== '') {
 		parsed = DateTime.fromISO(raw.trim(), { zone, setZone: false });
 		if (!parsed.isValid) parsed = DateTime.fromSQL(raw.trim(), { zone });
-	} else if (typeof raw === 'number' && Number.isFinite(raw)) {
-		parsed = DateTime.fromMillis(raw);
 	}
 	return parsed?.isValid ? parsed.toUTC() : undefined;
 }

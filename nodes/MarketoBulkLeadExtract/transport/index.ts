@@ -110,9 +110,14 @@ export class MarketoClient {
 		return 'getExecutionCancelSignal' in this.ctx ? this.ctx.getExecutionCancelSignal() : undefined;
 	}
 
-	/** Sleeps, but wakes with a rejection as soon as the execution is cancelled. */
+	/**
+	 * Sleeps, but wakes with a rejection as soon as the execution is cancelled.
+	 * Every wait is capped: Node's timer turns anything past 2^31 - 1 ms into 1 ms,
+	 * which would poll Marketo as fast as it can.
+	 */
 	async wait(ms: number): Promise<void> {
-		await sleep(ms, this.cancelSignal);
+		const bounded = Number.isFinite(ms) ? Math.min(Math.max(ms, 0), TRANSPORT_TIMING.longestWaitMs) : TRANSPORT_TIMING.longestWaitMs;
+		await sleep(bounded, this.cancelSignal);
 	}
 
 	/** Sends a JSON call; returns the envelope of a successful answer or throws a MarketoApiError. */

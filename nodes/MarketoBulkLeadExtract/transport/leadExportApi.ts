@@ -18,6 +18,8 @@ export type JobStatus = (typeof JOB_STATUSES)[number];
 /** The formats Marketo writes, and so the ones the parser reads. */
 export const EXPORT_FORMATS = ['CSV', 'TSV', 'SSV'] as const;
 
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
 /**
  * The job as Marketo describes it. The status and format are in their
  * documented spelling when Marketo's matches one in any case (the cancelled

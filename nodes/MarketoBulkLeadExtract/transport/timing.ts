@@ -23,6 +23,8 @@ export const TRANSPORT_TIMING = {
 	maxTokenRefreshes: 2,
 	/** One JSON call; Marketo's own timeout (604) is 30 s. */
 	requestTimeoutMs: 120_000,
+	/** No single wait is longer than this (the longest poll interval allowed is an hour). */
+	longestWaitMs: 3_600_000,
 } as const;
 
 /** Wait before retry number `retry` (1-based): base·2^(retry-1), capped, with ±20 % jitter. */

@@ -5,11 +5,20 @@ import { runExtract, type ExtractSettings, type OutputMode } from '../../extract
 import { forgetHighWatermark, readHighWatermark, saveHighWatermark } from '../../extract/incremental';
 import {
 	DATE_FILTERS,
+	readFilterType,
 	readLeadExportDefinition,
-	type FilterType,
 	type LeadExportDefinition,
 } from '../../helpers/jobDefinition';
-import { invalidParameter, readDateTime, readExportId, toMarketoDateTime } from '../../helpers/validation';
+import {
+	invalidParameter,
+	readBinaryPropertyName,
+	readChoice,
+	readDateTime,
+	readExportId,
+	toBoolean,
+	toMarketoDateTime,
+	toNumber,
+} from '../../helpers/validation';
 import type { MarketoClient } from '../../transport';
 import {
 	columnHeaderNamesProperty,
@@ -29,6 +38,7 @@ export const EXTRACT_DEFAULTS = {
 	concurrency: 2,
 	maxItems: 500_000,
 	maxMemoryMb: 512,
+	maxJobs: 48,
 } as const;
 
 const NEW_JOB = { jobSource: ['new'] };
@@ -127,43 +137,52 @@ export const description: INodeProperties[] = forOperations(
 					default: 2,
 					typeOptions: { minValue: 1, maxValue: 2 },
 					description:
-						'Export jobs of this extract in Marketo’s queue at once. Marketo processes at most 2 per subscription, shared with every integration.',
+						'Export jobs of this extract in Marketo’s queue at once (1 or 2). Marketo processes at most 2 per subscription, shared with every integration.',
 				},
 				{
 					displayName: 'Max Items',
 					name: 'maxItems',
 					type: 'number',
 					default: 500000,
-					typeOptions: { minValue: 1 },
+					typeOptions: { minValue: 1, maxValue: 100000000 },
 					description:
-						'Fail, before downloading, when the export holds more leads than this. Each item takes memory in n8n; for larger exports use Output: Files.',
+						'Fail, before downloading, when the export holds more leads than this (1 to 100,000,000). Each item takes memory in n8n; for larger exports use Output: Files.',
+				},
+				{
+					displayName: 'Max Jobs',
+					name: 'maxJobs',
+					type: 'number',
+					default: 48,
+					typeOptions: { minValue: 1, maxValue: 1000 },
+					description:
+						'Fail, before creating any job, when the date range needs more 31-day export jobs than this (1 to 1000; 48 is about four years). Every job’s file counts against the subscription’s 500 MB daily export quota.',
 				},
 				{
 					displayName: 'Max Memory (MB)',
 					name: 'maxMemoryMb',
 					type: 'number',
 					default: 512,
-					typeOptions: { minValue: 1 },
+					typeOptions: { minValue: 1, maxValue: 1000000 },
 					description:
-						'Fail, before downloading, when the items would take more memory than this. Estimated from the file size, the leads and the number of fields (about 72 bytes per field), so a wide export reaches it with fewer leads. Output: Files is not limited.',
+						'Fail, before downloading, when the items would take more memory than this (1 to 1,000,000). Estimated from the file size, the leads and the number of fields (about 72 bytes per field), so a wide export reaches it with fewer leads. Output: Files is not limited.',
 				},
 				{
 					displayName: 'Max Wait (Minutes)',
 					name: 'maxWaitMinutes',
 					type: 'number',
 					default: 240,
-					typeOptions: { minValue: 0, numberPrecision: 2 },
+					typeOptions: { minValue: 0.01, maxValue: 1440, numberPrecision: 2 },
 					description:
-						'Give up (and cancel the export jobs) when Marketo has not finished within this time',
+						'Give up (and cancel the export jobs) when Marketo has not finished within this time: more than 0, at most 1440 (a day)',
 				},
 				{
 					displayName: 'Poll Interval (Seconds)',
 					name: 'pollIntervalSeconds',
 					type: 'number',
 					default: 60,
-					typeOptions: { minValue: 0, numberPrecision: 2 },
+					typeOptions: { minValue: 0, maxValue: 3600, numberPrecision: 2 },
 					description:
-						'How often to ask for the job status. Marketo refreshes it once a minute, so less than 60 is raised to 60 (except against a local test server).',
+						'How often to ask for the job status, at most 3600 (an hour). Marketo refreshes it once a minute, so less than 60 is raised to 60 (except against a local test server).',
 				},
 				{
 					displayName: 'Reset Since Last Run',
@@ -191,16 +210,16 @@ export async function execute(
 	itemIndex: number,
 ): Promise<INodeExecutionData[]> {
 	const settings = readSettings(this, itemIndex, client);
-	const jobSource = this.getNodeParameter('jobSource', itemIndex, 'new') as 'new' | 'existing';
+	const jobSource = readChoice(this, itemIndex, { name: 'jobSource', label: 'Job', choices: JOB_SOURCES, fallback: 'new' });
 
 	if (jobSource === 'existing') {
 		const exportId = readExportId(this, itemIndex);
 		return await runExtract(this, client, { adoptExportId: exportId }, settings);
 	}
 
-	const filterType = this.getNodeParameter('filterType', itemIndex) as FilterType;
+	const filterType = readFilterType(this, itemIndex);
 	const rangeMode = DATE_FILTERS.includes(filterType)
-		? (this.getNodeParameter('rangeMode', itemIndex, 'fixed') as 'fixed' | 'sinceLastRun')
+		? readChoice(this, itemIndex, { name: 'rangeMode', label: 'Range', choices: RANGE_MODES, fallback: 'fixed' })
 		: 'fixed';
 
 	if (rangeMode === 'fixed') {
@@ -217,13 +236,27 @@ export async function execute(
 			'Feed the node a single item (a Schedule Trigger does), or use Fixed Dates with dates from each item.',
 		);
 	}
-	const { resetSinceLastRun } = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
-	if (resetSinceLastRun === true) forgetHighWatermark(this, filterType);
-	const watermark = readHighWatermark(this, filterType);
-	const start = watermark
-		? watermark.plus({ seconds: 1 })
-		: readDateTime(this, itemIndex, 'firstRunStartAt', 'First Run Starts At');
+	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	if (toBoolean(this, itemIndex, options.resetSinceLastRun, 'Reset Since Last Run', false)) {
+		forgetHighWatermark(this, filterType);
+	}
 	const end = DateTime.utc().startOf('second');
+	const watermark = readHighWatermark(this, filterType);
+	let start: DateTime;
+	if (watermark) {
+		start = watermark.plus({ seconds: 1 });
+	} else {
+		start = readDateTime(this, itemIndex, 'firstRunStartAt', 'First Run Starts At');
+		if (start > end) {
+			throw invalidParameter(
+				this,
+				itemIndex,
+				'First Run Starts At',
+				`${toMarketoDateTime(start)} is in the future, so the first run would export nothing`,
+				'Set it to the moment the first run should export from, e.g. the start of this year.',
+			);
+		}
+	}
 	if (start > end) {
 		this.addExecutionHints({
 			message: `Since Last Run: nothing to export, the previous run already reached ${toMarketoDateTime(start.minus({ seconds: 1 }))}.`,
@@ -241,33 +274,37 @@ export async function execute(
 	return items;
 }
 
+const JOB_SOURCES = ['new', 'existing'] as const;
+const RANGE_MODES = ['fixed', 'sinceLastRun'] as const;
+const OUTPUT_MODES = ['items', 'binary', 'both'] as const;
+
+/** The bounds of each numeric option; the descriptions above state the same. */
+const LIMITS = {
+	concurrency: { label: 'Jobs at Once', min: 1, max: 2, integer: true, fallback: EXTRACT_DEFAULTS.concurrency },
+	maxItems: { label: 'Max Items', min: 1, max: 100_000_000, integer: true, fallback: EXTRACT_DEFAULTS.maxItems },
+	maxMemoryMb: { label: 'Max Memory (MB)', min: 1, max: 1_000_000, unit: 'MB', fallback: EXTRACT_DEFAULTS.maxMemoryMb },
+	maxJobs: { label: 'Max Jobs', min: 1, max: 1000, integer: true, fallback: EXTRACT_DEFAULTS.maxJobs },
+	// Zero would create, enqueue and cancel a job for nothing; a day is longer than any export queue.
+	maxWaitMinutes: { label: 'Max Wait (Minutes)', min: 0.01, max: 1440, unit: 'minutes', fallback: EXTRACT_DEFAULTS.maxWaitMinutes },
+	pollIntervalSeconds: { label: 'Poll Interval (Seconds)', min: 0, max: 3600, unit: 'seconds', fallback: EXTRACT_DEFAULTS.pollIntervalSeconds },
+} as const;
+
 function readSettings(ctx: IExecuteFunctions, itemIndex: number, client: MarketoClient): ExtractSettings {
 	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
-	const output = ctx.getNodeParameter('output', itemIndex, 'items') as OutputMode;
-	const number = (name: keyof typeof EXTRACT_DEFAULTS, label: string, min: number): number => {
-		const value = options[name] ?? EXTRACT_DEFAULTS[name];
-		if (typeof value !== 'number' || !Number.isFinite(value) || value < min) {
-			throw invalidParameter(ctx, itemIndex, label, `${String(value)} is not a number of at least ${min}`, `Enter ${min} or more, or remove the option to use ${EXTRACT_DEFAULTS[name]}.`);
-		}
-		return value;
-	};
-	const concurrency = number('concurrency', 'Jobs at Once', 1);
-	if (concurrency > 2 || !Number.isInteger(concurrency)) {
-		throw invalidParameter(ctx, itemIndex, 'Jobs at Once', `${concurrency} is not 1 or 2`, 'Marketo processes at most 2 export jobs at a time: enter 1 or 2.');
-	}
-	const requestedPollSeconds = number('pollIntervalSeconds', 'Poll Interval (Seconds)', 0);
+	const output: OutputMode = readChoice(ctx, itemIndex, { name: 'output', label: 'Output', choices: OUTPUT_MODES, fallback: 'items' });
+	const option = (name: keyof typeof LIMITS): number => toNumber(ctx, itemIndex, options[name], LIMITS[name]);
 	// Real Marketo refreshes status once a minute; a local sandbox or test double may go faster.
 	const pollFloorSeconds = client.instance.isLoopback ? 0.01 : 60;
 	return {
 		output,
-		binaryPropertyName:
-			output === 'items' ? 'data' : (ctx.getNodeParameter('binaryPropertyName', itemIndex, 'data') as string),
-		typedValues: options.typedValues !== false,
-		concurrency,
-		maxItems: number('maxItems', 'Max Items', 1),
-		maxMemoryMb: number('maxMemoryMb', 'Max Memory (MB)', 1),
-		maxWaitMs: number('maxWaitMinutes', 'Max Wait (Minutes)', 0) * 60_000,
-		pollIntervalMs: Math.max(requestedPollSeconds, pollFloorSeconds) * 1000,
+		binaryPropertyName: output === 'items' ? 'data' : readBinaryPropertyName(ctx, itemIndex),
+		typedValues: toBoolean(ctx, itemIndex, options.typedValues, 'Convert Values', true),
+		concurrency: option('concurrency'),
+		maxItems: option('maxItems'),
+		maxMemoryMb: option('maxMemoryMb'),
+		maxJobs: option('maxJobs'),
+		maxWaitMs: option('maxWaitMinutes') * 60_000,
+		pollIntervalMs: Math.max(option('pollIntervalSeconds'), pollFloorSeconds) * 1000,
 		itemIndex,
 	};
 }

@@ -15,7 +15,7 @@ import {
 } from '../../extract/download';
 import { exportFormatOf, fileNameFor, mimeTypeFor, requireCompleted } from '../../extract/exportFile';
 import { downloadVerified, unverifiedContentWarning } from '../../extract/verifiedDownload';
-import { invalidParameter, readExportId } from '../../helpers/validation';
+import { describeValue, invalidParameter, readBinaryPropertyName, readChoice, readExportId } from '../../helpers/validation';
 import type { MarketoClient } from '../../transport';
 import { getExportJobStatus } from '../../transport/leadExportApi';
 import { exportIdProperty, forOperations } from '../common.descriptions';
@@ -76,12 +76,9 @@ export async function execute(
 	itemIndex: number,
 ): Promise<INodeExecutionData[]> {
 	const exportId = readExportId(this, itemIndex);
-	const output = this.getNodeParameter('output', itemIndex, 'items') as 'items' | 'binary';
+	const output = readChoice(this, itemIndex, { name: 'output', label: 'Output', choices: ['items', 'binary'], fallback: 'items' });
 	const range = output === 'binary' ? readByteRange(this, itemIndex) : undefined;
-	const binaryPropertyName =
-		output === 'binary'
-			? (this.getNodeParameter('binaryPropertyName', itemIndex, 'data') as string)
-			: '';
+	const binaryPropertyName = output === 'binary' ? readBinaryPropertyName(this, itemIndex) : '';
 
 	const job = requireCompleted(client, await getExportJobStatus(client, exportId));
 	const format = exportFormatOf(client, job);
@@ -162,7 +159,12 @@ function warnIfUnverified(ctx: IExecuteFunctions, exportId: string, check: FileC
 }
 
 function readByteRange(ctx: IExecuteFunctions, itemIndex: number): ByteRange | undefined {
-	const raw = String(ctx.getNodeParameter('byteRange', itemIndex, '') ?? '').trim();
+	const value = ctx.getNodeParameter('byteRange', itemIndex, '') as unknown;
+	if (value === undefined || value === null || value === '') return undefined;
+	if (typeof value !== 'string') {
+		throw invalidParameter(ctx, itemIndex, 'Byte Range', `${describeValue(value)} is not a byte range`, 'Write first-last (e.g. 0-1048575) or first- as text, or leave it empty.');
+	}
+	const raw = value.trim();
 	if (raw === '') return undefined;
 	const match = /^(?:bytes=)?(\d+)-(\d*)$/.exec(raw);
 	const start = match ? Number(match[1]) : NaN;

@@ -1,7 +1,8 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import type { MarketoClient } from '../../transport';
-import { listExportJobs } from '../../transport/leadExportApi';
+import { matchChoice } from '../../helpers/validation';
+import { JOB_STATUSES, listExportJobs } from '../../transport/leadExportApi';
 import { forOperations } from '../common.descriptions';
 
 export const description: INodeProperties[] = forOperations(
@@ -34,7 +35,9 @@ export async function execute(
 	client: MarketoClient,
 	itemIndex: number,
 ): Promise<INodeExecutionData[]> {
-	const statuses = this.getNodeParameter('statusFilter', itemIndex, []) as string[];
+	const raw = this.getNodeParameter('statusFilter', itemIndex, []) as unknown;
+	const list: unknown[] = Array.isArray(raw) ? raw : typeof raw === 'string' ? raw.split(',').filter((s) => s.trim() !== '') : [raw];
+	const statuses = list.map((status) => matchChoice(this, itemIndex, 'Status', status, JOB_STATUSES));
 	const jobs = await listExportJobs(client, statuses);
 	return jobs.map((job) => ({ json: job }));
 }
