@@ -104,6 +104,7 @@ export async function startSandbox(options = {}) {
 			entry.success = true;
 			reply(200, { requestId: requestId(), result, success: true, ...extra });
 		};
+
 		const fail = (code, message) => {
 			entry.errorCode = String(code);
 			reply(200, { requestId: requestId(), success: false, errors: [{ code: String(code), message }] });
@@ -138,9 +139,15 @@ export async function startSandbox(options = {}) {
 			entry.fault = 'envelopeError';
 			return fail(fault.envelopeError.code, fault.envelopeError.message);
 		}
-		if (fault?.status) {
-			entry.fault = 'status';
-			return reply(fault.status, fault.body ?? 'Service Unavailable');
+		if (fault?.status || fault?.json || fault?.body) {
+			// An odd answer: any status, body and content type; a body function sees the request's token.
+			entry.fault = 'reply';
+			const body = typeof fault.body === 'function' ? fault.body({ token: auth[1] }) : fault.body;
+			const payload = fault.json ?? body ?? 'Service Unavailable';
+			const text = typeof payload === 'string' ? payload : JSON.stringify(payload);
+			entry.status = fault.status ?? 200;
+			res.writeHead(entry.status, { 'Content-Type': fault.contentType ?? (typeof payload === 'string' ? 'text/plain' : 'application/json;charset=UTF-8') });
+			return res.end(text);
 		}
 		if (fault?.destroy) {
 			entry.fault = 'destroy';
@@ -187,7 +194,7 @@ export async function startSandbox(options = {}) {
 			return envelope(page);
 		}
 		if (req.method === 'POST' && path === '/bulk/v1/leads/export/create.json') {
-			return envelope([JobStore.view(jobs.create(json()))]);
+			return envelope([patched(JobStore.view(jobs.create(json())), fault)]);
 		}
 		if (req.method === 'GET' && path === '/bulk/v1/leads/export.json') {
 			const statuses = (url.searchParams.get('status') ?? '').split(',').filter(Boolean);
@@ -201,9 +208,9 @@ export async function startSandbox(options = {}) {
 		const jobMatch = /^\/bulk\/v1\/leads\/export\/([^/]+)\/(enqueue|status|file|cancel)\.json$/.exec(path);
 		if (jobMatch) {
 			const [, exportId, action] = jobMatch;
-			if (action === 'enqueue' && req.method === 'POST') return envelope([JobStore.view(jobs.enqueue(exportId))]);
-			if (action === 'status' && req.method === 'GET') return envelope([JobStore.view(jobs.get(exportId))]);
-			if (action === 'cancel' && req.method === 'POST') return envelope([JobStore.view(jobs.cancel(exportId))]);
+			if (action === 'enqueue' && req.method === 'POST') return envelope([patched(JobStore.view(jobs.enqueue(exportId)), fault)]);
+			if (action === 'status' && req.method === 'GET') return envelope([patched(JobStore.view(jobs.get(exportId)), fault)]);
+			if (action === 'cancel' && req.method === 'POST') return envelope([patched(JobStore.view(jobs.cancel(exportId)), fault)]);
 			if (action === 'file' && req.method === 'GET') return serveFile(req, res, exportId, { entry, reply, fault });
 		}
 		return reply(404, `No route for ${req.method} ${path}`);
@@ -281,7 +288,10 @@ export async function startSandbox(options = {}) {
 		leadFields,
 		settings,
 		log,
-		/** Arms a fault: { method?, path?, nth?, times?, envelopeError?, status?, body?, destroy?, expireToken?, dropAfterBytes?, corrupt?, fileNotReady? } */
+		/**
+		 * Arms a fault: { method?, path?, nth?, times?, envelopeError?, status?, body? (text, or ({ token }) => text),
+		 * json?, contentType?, patchJob?, destroy?, expireToken?, dropAfterBytes?, corrupt?, fileNotReady? }
+		 */
 		addFault(fault) {
 			const armed = { ...fault, seen: 0, remaining: fault.times ?? 1 };
 			faults.push(armed);
@@ -316,6 +326,11 @@ export async function startSandbox(options = {}) {
 			await new Promise((resolve) => server.close(resolve));
 		},
 	};
+}
+
+/** A fault's patchJob changes what Marketo says of a job (an odd status, format or checksum). */
+function patched(view, fault) {
+	return fault?.patchJob ? { ...view, ...fault.patchJob } : view;
 }
 
 function contentTypeFor(format) {

@@ -21,6 +21,21 @@ const core = require('n8n-core');
 // n8n-core carries its own @n8n/di; its services live in that container.
 const { Container } = createRequire(require.resolve('n8n-core'))('@n8n/di');
 
+const { Logger } = createRequire(require.resolve('n8n-core'))('@n8n/backend-common');
+
+/** Every line the node logs through n8n's logger, as [level, message, meta]. */
+export const loggedLines = [];
+const capturingLogger = {
+	error: (message, meta) => loggedLines.push(['error', message, meta]),
+	warn: (message, meta) => loggedLines.push(['warn', message, meta]),
+	info: (message, meta) => loggedLines.push(['info', message, meta]),
+	debug: (message, meta) => loggedLines.push(['debug', message, meta]),
+	verbose: (message, meta) => loggedLines.push(['verbose', message, meta]),
+	scoped: () => capturingLogger,
+};
+// Nodes reach n8n's logger through the container: catch what they write.
+Container.set(Logger, capturingLogger);
+
 const { MarketoBulkLeadExtract } = require('../../dist/nodes/MarketoBulkLeadExtract/MarketoBulkLeadExtract.node.js');
 const { MarketoOAuth2Api } = require('../../dist/credentials/MarketoOAuth2Api.credentials.js');
 

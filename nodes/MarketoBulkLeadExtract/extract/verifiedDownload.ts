@@ -51,9 +51,11 @@ export async function downloadVerified<T>(
 			parseError = error;
 			// The parser stopped early; hash the rest so the check can tell a damaged
 			// transfer (fetch again) from a file that is itself malformed (report it).
-			const rest: DownloadProgress = { bytes: 0, resumes: 0 };
-			for await (const chunk of streamExportFile(client, file, { start: verifier.bytes }, rest)) {
-				verifier.update(chunk);
+			if (file.fileSize === undefined || verifier.bytes < file.fileSize) {
+				const rest: DownloadProgress = { bytes: 0, resumes: 0 };
+				for await (const chunk of streamExportFile(client, file, { start: verifier.bytes }, rest)) {
+					verifier.update(chunk);
+				}
 			}
 		}
 		const problem = verifier.mismatch();

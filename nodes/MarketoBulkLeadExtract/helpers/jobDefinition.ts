@@ -51,7 +51,7 @@ export function readLeadExportDefinition(
 	options: ReadDefinitionOptions,
 ): LeadExportDefinition {
 	const fields = readFields(ctx, itemIndex);
-	const format = readChoice(ctx, itemIndex, { name: 'format', label: 'Format', choices: EXPORT_FORMATS, fallback: 'CSV' });
+	const format = readChoice(ctx, itemIndex, { name: 'format', label: 'Format', choices: EXPORT_FORMATS, fallback: 'CSV', anyCase: true });
 	const filterType = readFilterType(ctx, itemIndex);
 	const definition: LeadExportDefinition = { fields, format, filterType };
 

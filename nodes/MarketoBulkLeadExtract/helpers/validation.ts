@@ -41,17 +41,19 @@ export function describeValue(raw: unknown): string {
 
 /**
  * An options-type parameter. The editor stores exact values; an expression or an
- * imported workflow may give any text, so the value is matched against the list
- * in any letter case (and returned in the list's spelling); anything else is
- * refused, naming the choices.
+ * imported workflow may give any text. Values that show or hide other
+ * parameters (Resource, Operation, Filter, Job, Range, Output) must match
+ * exactly: n8n hides the parameters that depend on them otherwise. Others
+ * (`anyCase`, e.g. Format) match in any letter case and come back in the list's
+ * spelling. Anything else is refused, naming the choices.
  */
 export function readChoice<T extends string>(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
-	choice: { name: string; label: string; choices: readonly T[]; fallback?: T },
+	choice: { name: string; label: string; choices: readonly T[]; fallback?: T; anyCase?: boolean },
 ): T {
 	const raw = ctx.getNodeParameter(choice.name, itemIndex, choice.fallback) as unknown;
-	return matchChoice(ctx, itemIndex, choice.label, raw, choice.choices);
+	return matchChoice(ctx, itemIndex, choice.label, raw, choice.choices, choice.anyCase);
 }
 
 export function matchChoice<T extends string>(
@@ -60,10 +62,13 @@ export function matchChoice<T extends string>(
 	label: string,
 	raw: unknown,
 	choices: readonly T[],
+	anyCase = false,
 ): T {
 	if (typeof raw === 'string') {
 		const text = raw.trim();
-		const found = choices.find((value) => value === text) ?? choices.find((value) => value.toLowerCase() === text.toLowerCase());
+		const found =
+			choices.find((value) => value === text) ??
+			(anyCase ? choices.find((value) => value.toLowerCase() === text.toLowerCase()) : undefined);
 		if (found !== undefined) return found;
 	}
 	throw invalidParameter(
@@ -71,7 +76,9 @@ export function matchChoice<T extends string>(
 		itemIndex,
 		label,
 		`${describeValue(raw)} is not one of ${choices.join(', ')}`,
-		`Choose one of ${choices.join(', ')} (an expression may give them in any letter case).`,
+		anyCase
+			? `Choose one of ${choices.join(', ')} (an expression may give them in any letter case).`
+			: `Choose one of ${choices.join(', ')}, spelled exactly as listed (other parameters appear or hide by this value).`,
 	);
 }
 

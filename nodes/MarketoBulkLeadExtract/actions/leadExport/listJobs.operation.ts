@@ -37,7 +37,7 @@ export async function execute(
 ): Promise<INodeExecutionData[]> {
 	const raw = this.getNodeParameter('statusFilter', itemIndex, []) as unknown;
 	const list: unknown[] = Array.isArray(raw) ? raw : typeof raw === 'string' ? raw.split(',').filter((s) => s.trim() !== '') : [raw];
-	const statuses = list.map((status) => matchChoice(this, itemIndex, 'Status', status, JOB_STATUSES));
+	const statuses = list.map((status) => matchChoice(this, itemIndex, 'Status', status, JOB_STATUSES, true));
 	const jobs = await listExportJobs(client, statuses);
 	return jobs.map((job) => ({ json: job }));
 }

@@ -1,0 +1,496 @@
+/**
+ * Hostile input and odd Marketo answers, table-driven, each through n8n's
+ * engine against the sandbox. Every case asserts what a user sees: the message
+ * names the parameter (or what Marketo did) and the description the fix; the
+ * calls Marketo received (none at all, no job created, or no file fetched);
+ * and, for every case, that no secret and no lead value appears anywhere in the
+ * run's output, errors or n8n's log.
+ */
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+
+import { CredentialStore, loggedLines } from '../support/engine.mjs';
+import { sandboxFixture } from '../support/sandboxFixture.mjs';
+import { CREDENTIAL_ID } from '../support/workflows.mjs';
+
+const FIELDS = ['id', 'email', 'firstName', 'notes', 'createdAt'];
+const MARCH = { filterType: 'createdAt', startAt: '2026-03-01T00:00:00Z', endAt: '2026-03-10T00:00:00Z' };
+const FAST = { pollIntervalSeconds: 0.05, maxWaitMinutes: 1 };
+const LIST_JOB = { fields: FIELDS, format: 'CSV', filter: { staticListId: 1001 } };
+const UUID = 'ce45a7a1-f19d-4ce2-882c-a3c795940a7d';
+
+const extract = (parameters = {}) => ({
+	operation: 'extractLeads',
+	fields: FIELDS,
+	...MARCH,
+	...parameters,
+	options: { ...FAST, ...parameters.options },
+});
+const since = (parameters = {}) => extract({ rangeMode: 'sinceLastRun', firstRunStartAt: '2026-03-01T00:00:00Z', ...parameters });
+
+/** Replaces a completed job's file as Marketo would have built it: size and checksum match the new bytes. */
+function setFile(job, text) {
+	job.file = Buffer.from(text, 'utf8');
+	job.fileSize = job.file.length;
+	job.fileChecksum = `sha256:${createHash('sha256').update(job.file).digest('hex')}`;
+}
+
+const tokenOf = (sandbox) => [...sandbox.tokens.keys()].at(-1);
+
+/**
+ * Each case: `parameters` (or `parameters(sandbox)`), optional `setup(sandbox)`
+ * returning extra parameters, `fixture` options for a case that needs its own
+ * sandbox or credential, and what must hold:
+ *   error: [message RegExp, description RegExp?] — or ok: (items, result, sandbox) => void
+ *   calls: 'none' (no request reached Marketo, not even for a token) | 'noCreate' | 'noFile'
+ */
+const CASES = [
+	// ── Security ─────────────────────────────────────────────────────────────
+	{
+		name: 'a token quoted in an HTTP 400 body on the credential’s first use is redacted',
+		fresh: true,
+		setup: (sandbox) => sandbox.addFault({ path: '/create.json', status: 400, body: ({ token }) => `Bad request (token ${token}, access_token=${token})` }),
+		parameters: { operation: 'createJob', fields: FIELDS, ...MARCH },
+		error: [/Marketo answered HTTP 400 while trying to create the export job/],
+	},
+	{
+		name: 'a token quoted in an HTTP 502 body of a call that is not repeated is redacted',
+		fresh: true,
+		setup: (sandbox) => sandbox.addFault({ path: '/create.json', status: 502, body: ({ token }) => `<html>upstream error for Bearer ${token}</html>` }),
+		parameters: { operation: 'createJob', fields: FIELDS, ...MARCH },
+		error: [/HTTP 502/, /not repeated because Marketo may already have acted on it/],
+	},
+	{
+		name: 'a token quoted in Marketo’s own error message is redacted',
+		fresh: true,
+		setup: (sandbox) =>
+			sandbox.addFault({
+				path: '/create.json',
+				contentType: 'application/json',
+				body: ({ token }) => JSON.stringify({ requestId: 'x#1', success: false, errors: [{ code: '1003', message: `Invalid request {"access_token":"${token}"} ${token}` }] }),
+			}),
+		parameters: { operation: 'createJob', fields: FIELDS, ...MARCH },
+		error: [/Marketo error 1003 while trying to create the export job/],
+	},
+	{
+		name: 'a token quoted in an HTML page answered with HTTP 200 is redacted',
+		fresh: true,
+		setup: (sandbox) => sandbox.addFault({ path: '/status.json', contentType: 'text/html', body: ({ token }) => `<html><body>Session ${token} expired</body></html>` }),
+		parameters: { operation: 'getJobStatus', exportId: UUID },
+		error: [/HTTP 200 with an answer that is not Marketo JSON/],
+		calls: 'noCreate',
+	},
+	{
+		name: 'a token in a failed job’s errorMsg is redacted from the error and the job',
+		setup: async (sandbox, fixture) => {
+			await fixture.run({ operation: 'listJobs' });
+			const job = sandbox.completedJob(LIST_JOB);
+			sandbox.addFault({ path: `${job.exportId}/status`, patchJob: { status: 'Failed', errorMsg: `internal: token=${tokenOf(sandbox)} ${tokenOf(sandbox)}` } });
+			return { exportId: job.exportId };
+		},
+		parameters: { operation: 'getJobFile' },
+		error: [/is Failed; only a Completed job has a file/, /Marketo says: internal: token=\[redacted\]/],
+	},
+	{
+		name: 'the client secret quoted in an answer is redacted',
+		setup: (sandbox) => sandbox.addFault({ path: '/create.json', status: 400, body: `client_secret=${sandbox.clientSecret}&client_id=${sandbox.clientId} ${sandbox.clientSecret}` }),
+		parameters: { operation: 'createJob', fields: FIELDS, ...MARCH },
+		error: [/HTTP 400/],
+	},
+	{
+		name: 'an http:// endpoint on another host is refused before any call, naming the credential field',
+		fixture: { endpoint: 'http://123-ABC-456.mktorest.com/rest' },
+		parameters: { operation: 'listJobs' },
+		error: [/REST API Endpoint is "http:\/\/123-ABC-456\.mktorest\.com\/rest": Marketo serves its API over https only/, /correct the REST API Endpoint/],
+		calls: 'none',
+	},
+	{
+		name: 'a user name and password in the endpoint are refused before any call',
+		fixture: (sandbox) => ({ endpoint: sandbox.restEndpoint.replace('http://', 'http://admin:hunter2@') }),
+		parameters: { operation: 'listJobs' },
+		error: [/REST API Endpoint carries a user name or password/],
+		calls: 'none',
+	},
+	{
+		name: 'an endpoint with a query is refused before any call',
+		fixture: (sandbox) => ({ endpoint: `${sandbox.restEndpoint}?pod=1` }),
+		parameters: { operation: 'listJobs' },
+		error: [/must not carry a query/],
+		calls: 'none',
+	},
+	{
+		name: 'a ragged row names the row and the column count, never a value, and says to report it',
+		setup: (sandbox) => {
+			const job = sandbox.completedJob(LIST_JOB);
+			setFile(job, 'id,email\n1,ada.lovelace@example.com\n2,grace.hopper@example.com,extra\n');
+			return { exportId: job.exportId };
+		},
+		parameters: { operation: 'getJobFile' },
+		error: [/is malformed: Row 3 has 3 values but the header has 2 columns/, /exactly as Marketo built it .*Report it to Marketo Support quoting export ID/],
+	},
+	{
+		name: 'an unterminated quote names the row and column, never a value',
+		setup: (sandbox) => {
+			const job = sandbox.completedJob(LIST_JOB);
+			setFile(job, 'id,email\n1,"ada.lovelace@example.com\n');
+			return { exportId: job.exportId };
+		},
+		parameters: { operation: 'getJobFile' },
+		error: [/Row 2, column 2 \(email\): a quoted value is never closed/, /export ID/],
+	},
+	{
+		name: 'text after a closing quote names the row and column, never a value',
+		setup: (sandbox) => {
+			const job = sandbox.completedJob(LIST_JOB);
+			setFile(job, 'id,email\n1,"ada.lovelace@example.com"x\n');
+			return { exportId: job.exportId };
+		},
+		parameters: { operation: 'getJobFile' },
+		error: [/Row 2, column 2 \(email\): text follows a closing quote/],
+	},
+	{
+		name: 'a header naming a column twice is refused with what to do',
+		setup: (sandbox) => {
+			const job = sandbox.completedJob(LIST_JOB);
+			setFile(job, 'id,id\n1,2\n');
+			return { exportId: job.exportId };
+		},
+		parameters: { operation: 'getJobFile' },
+		error: [/names the column "id" twice/, /Report it to Marketo Support/],
+	},
+
+	// ── Runaway loops and wasted jobs ────────────────────────────────────────
+	{ name: 'Poll Interval 3e6 is refused', parameters: extract({ options: { pollIntervalSeconds: 3e6 } }), error: [/Poll Interval \(Seconds\): 3000000 is outside the allowed range/, /from 0 to 3600 seconds/], calls: 'none' },
+	{ name: 'a negative Poll Interval is refused', parameters: extract({ options: { pollIntervalSeconds: -1 } }), error: [/Poll Interval \(Seconds\): -1 is outside/], calls: 'none' },
+	{ name: 'Max Wait 0 is refused', parameters: extract({ options: { maxWaitMinutes: 0 } }), error: [/Max Wait \(Minutes\): 0 is outside the allowed range/, /from 0.01 to 1440 minutes/], calls: 'none' },
+	{ name: 'a negative Max Wait is refused', parameters: extract({ options: { maxWaitMinutes: -5 } }), error: [/Max Wait \(Minutes\): -5/], calls: 'none' },
+	{ name: 'Max Wait of a billion minutes is refused', parameters: extract({ options: { maxWaitMinutes: 1e9 } }), error: [/Max Wait \(Minutes\): 1000000000 is outside/], calls: 'none' },
+	{ name: 'Max Wait as text that is no number is refused', parameters: extract({ options: { maxWaitMinutes: 'forever' } }), error: [/Max Wait \(Minutes\): "forever" is not a number/], calls: 'none' },
+	{
+		name: 'an unknown job status fails at once, naming it',
+		setup: (sandbox) => sandbox.addFault({ path: /\/status\.json$/, patchJob: { status: 'Archived' }, times: 1000 }),
+		parameters: extract(),
+		error: [/Marketo reported the status "Archived" for export job .* this node knows Created, Queued, Processing, Completed, Failed, Cancelled/, /Check the job with Get Job Status/],
+		check: (_result, sandbox, started) => assert.ok(Date.now() - started < 20_000, 'it did not wait for Max Wait'),
+	},
+	{
+		name: 'a status in other letter case is understood',
+		setup: (sandbox) => sandbox.addFault({ path: /\/status\.json$/, patchJob: { status: 'COMPLETED' }, times: 1, nth: 1 }),
+		parameters: { operation: 'getJobStatus' },
+		before: (sandbox) => ({ exportId: sandbox.completedJob(LIST_JOB).exportId }),
+		ok: (items) => assert.equal(items[0].json.status, 'Completed'),
+	},
+	{
+		name: 'the documented spelling "Canceled" is understood as cancelled',
+		setup: (sandbox) => sandbox.addFault({ path: /\/status\.json$/, patchJob: { status: 'Canceled' }, times: 1000 }),
+		parameters: extract(),
+		error: [/was cancelled outside this execution/],
+	},
+	{ name: 'a Created At in 1900 is refused as outside the years', parameters: extract({ startAt: '1900-01-01T00:00:00Z', endAt: '2026-11-01T00:00:00Z' }), error: [/Start At: 1900-01-01T00:00:00Z is outside the years 1970 to 2100/], calls: 'none' },
+	{
+		name: 'a range needing more jobs than Max Jobs is refused with the count and the quota consequence',
+		parameters: extract({ startAt: '1990-01-01T00:00:00Z', endAt: '2026-11-01T00:00:00Z' }),
+		error: [/Max Jobs: the range needs 434 export jobs of 31 days .*Max Jobs is 48\. No job was created\./, /500 MB daily export quota.*raise Max Jobs \(Options\) to 434/],
+		calls: 'none',
+	},
+	{ name: 'four windows with Max Jobs 3 are refused', parameters: extract({ startAt: '2026-02-01T00:00:00Z', endAt: '2026-05-06T23:59:59Z', options: { maxJobs: 3 } }), error: [/needs 4 export jobs/], calls: 'none' },
+	{
+		name: 'four windows with Max Jobs 4 run',
+		parameters: extract({ startAt: '2026-02-01T00:00:00Z', endAt: '2026-05-06T23:59:59Z', options: { maxJobs: 4 } }),
+		ok: (items, _result, sandbox, before) => {
+			assert.ok(items.length > 0);
+			assert.equal(sandbox.apiCalls('/create.json').length - before.creates, 4);
+		},
+	},
+	{ name: 'Max Jobs 0 is refused', parameters: extract({ options: { maxJobs: 0 } }), error: [/Max Jobs: 0 is outside/], calls: 'none' },
+	{ name: 'Max Jobs as a fraction is refused', parameters: extract({ options: { maxJobs: 2.5 } }), error: [/Max Jobs: 2.5 is outside/, /a whole number from 1 to 1000/], calls: 'none' },
+
+	// ── Options-type values from expressions or imports ──────────────────────
+	{ name: 'Format XML is refused', parameters: extract({ format: 'XML' }), error: [/Format: "XML" is not one of CSV, TSV, SSV/, /any letter case/], calls: 'none' },
+	{ name: 'Format csv in lower case is taken as CSV', parameters: extract({ format: 'csv' }), ok: (items, _r, sandbox) => {
+		assert.ok(items.length > 0);
+		assert.equal([...sandbox.jobs.jobs.values()].at(-1).format, 'CSV');
+	} },
+	{ name: 'Format tsv in lower case is taken as TSV', parameters: extract({ format: 'tsv' }), ok: (items, _r, sandbox) => {
+		assert.ok(items.length > 0);
+		assert.equal([...sandbox.jobs.jobs.values()].at(-1).format, 'TSV');
+	} },
+	{ name: 'a number as Format is refused', parameters: extract({ format: 123 }), error: [/Format: a number \(123\) is not one of/], calls: 'none' },
+	{ name: 'Output must be spelled exactly', parameters: extract({ output: 'Items' }), error: [/Output: "Items" is not one of items, binary, both/, /exactly as listed/], calls: 'none' },
+	{ name: 'Output "files" is refused', parameters: extract({ output: 'files' }), error: [/Output: "files" is not one of items, binary, both/], calls: 'none' },
+	{ name: 'an empty Output is refused', parameters: extract({ output: '' }), error: [/Output: empty is not one of/], calls: 'none' },
+	{ name: 'Get Job File Output "file" is refused', parameters: { operation: 'getJobFile', exportId: UUID, output: 'file' }, error: [/Output: "file" is not one of items, binary/], calls: 'none' },
+	{ name: 'Get Job File Output "BINARY" is refused: it must be spelled exactly', parameters: { operation: 'getJobFile', exportId: UUID, output: 'BINARY' }, error: [/Output: "BINARY" is not one of items, binary/], calls: 'none' },
+	{ name: 'an empty binary field name is refused by n8n before the node runs', parameters: extract({ output: 'binary', binaryPropertyName: '' }), n8nRefuses: /Parameter "Put Output File in Field" is required/, calls: 'none' },
+	{ name: 'an empty binary field name from an expression is refused', parameters: extract({ output: 'binary', binaryPropertyName: '={{ "" }}' }), error: [/Put Output File in Field: empty is not a field name/], calls: 'none' },
+	{ name: 'a binary field name padded with spaces is refused', parameters: extract({ output: 'both', binaryPropertyName: ' my file ' }), error: [/Put Output File in Field: " my file " starts or ends with a space/, /Remove the spaces: "my file"/], calls: 'none' },
+	{ name: 'a number as binary field name is refused', parameters: { operation: 'getJobFile', exportId: UUID, output: 'binary', binaryPropertyName: 5 }, error: [/Put Output File in Field: a number \(5\) is not a field name/], calls: 'none' },
+	{ name: 'a filter must be spelled exactly: n8n would hide the parameters that depend on it', parameters: extract({ filterType: 'CREATEDAT' }), error: [/Filter: "CREATEDAT" is not one of createdAt, updatedAt/, /exactly as listed/], calls: 'none' },
+	{ name: 'an unknown filter is refused', parameters: extract({ filterType: 'modifiedAt' }), error: [/Filter: "modifiedAt" is not one of createdAt, updatedAt, staticListId/], calls: 'none' },
+	{ name: 'an unknown Job choice is refused', parameters: extract({ jobSource: 'adopt' }), error: [/Job: "adopt" is not one of new, existing/], calls: 'none' },
+	{ name: 'an unknown Range choice is refused', parameters: extract({ rangeMode: 'since' }), error: [/Range: "since" is not one of fixed, sinceLastRun/], calls: 'none' },
+	{ name: 'an unknown resource is refused', parameters: { resource: 'leads', operation: 'listJobs' }, error: [/Resource: "leads" is not one of leadExport/], calls: 'none' },
+	{ name: 'an unknown operation is refused', parameters: { operation: 'deleteJob' }, error: [/Operation: "deleteJob" is not one of extractLeads, createJob/], calls: 'none' },
+	{ name: 'an unknown job status to list is refused', parameters: { operation: 'listJobs', statusFilter: ['Done'] }, error: [/Status: "Done" is not one of Created, Queued/], calls: 'none' },
+	{
+		name: 'statuses to list as comma-separated text in any case are understood',
+		parameters: { operation: 'listJobs', statusFilter: 'completed, failed' },
+		ok: (_items, _result, sandbox) => assert.equal(sandbox.apiCalls('/export.json').at(-1).query.status, 'Completed,Failed'),
+	},
+	{ name: 'Convert Values "false" as text turns conversion off', parameters: extract({ options: { typedValues: 'false' } }), ok: (items) => assert.equal(typeof items[0].json.id, 'string') },
+	{ name: 'Convert Values "no" is refused', parameters: extract({ options: { typedValues: 'no' } }), error: [/Convert Values: "no" is not true or false/], calls: 'none' },
+	{ name: 'Reset Since Last Run "yes" is refused', parameters: since({ options: { resetSinceLastRun: 'yes' } }), error: [/Reset Since Last Run: "yes" is not true or false/], calls: 'none' },
+
+	// ── Numbers from expressions ─────────────────────────────────────────────
+	{ name: 'Jobs at Once "2" as text is understood', parameters: extract({ options: { concurrency: '2' } }), ok: (items) => assert.ok(items.length > 0) },
+	{ name: 'Jobs at Once 3 is refused', parameters: extract({ options: { concurrency: 3 } }), error: [/Jobs at Once: 3 is outside the allowed range/, /a whole number from 1 to 2/], calls: 'none' },
+	{ name: 'Jobs at Once 1.5 is refused', parameters: extract({ options: { concurrency: 1.5 } }), error: [/Jobs at Once: 1.5 is outside/], calls: 'none' },
+	{ name: 'Jobs at Once "two" is refused with its type', parameters: extract({ options: { concurrency: 'two' } }), error: [/Jobs at Once: "two" is not a number/], calls: 'none' },
+	{ name: 'Jobs at Once as an object is refused with its type', parameters: extract({ options: { concurrency: '={{ { n: 2 } }}' } }), error: [/Jobs at Once: an object is not a number/], calls: 'none' },
+	{ name: 'Max Items "10" as text is applied', parameters: extract({ options: { maxItems: '10' } }), error: [/more than 10 leads \(Max Items\)/, /Output: Files/], calls: 'noFile' },
+	{ name: 'a negative Max Items is refused', parameters: extract({ options: { maxItems: -1 } }), error: [/Max Items: -1 is outside/], calls: 'none' },
+	{ name: 'Max Memory "lots" is refused', parameters: extract({ options: { maxMemoryMb: 'lots' } }), error: [/Max Memory \(MB\): "lots" is not a number/], calls: 'none' },
+	{ name: 'an Export ID given as a number says so', parameters: { operation: 'getJobStatus', exportId: 12345 }, error: [/Export ID: a number \(12345\) is not a Marketo export ID/, /a UUID such as/], calls: 'none' },
+	{ name: 'an Export ID that is not a UUID is refused', parameters: { operation: 'cancelJob', exportId: 'job-42' }, error: [/Export ID: "job-42" is not a Marketo export ID/], calls: 'none' },
+	{ name: 'an Export ID given as an object says so', parameters: { operation: 'enqueueJob', exportId: '={{ { id: 1 } }}' }, error: [/Export ID: an object is not a Marketo export ID/], calls: 'none' },
+	{ name: 'an empty Export ID is refused by n8n before the node runs', parameters: { operation: 'getJobStatus', exportId: '' }, n8nRefuses: /Parameter "Export ID" is required/, calls: 'none' },
+	{ name: 'an empty Export ID from an expression is refused', parameters: { operation: 'getJobStatus', exportId: '={{ $json.missing }}' }, error: [/Export ID: empty is not a Marketo export ID/], calls: 'none' },
+	{
+		name: 'an Export ID with spaces around it is trimmed',
+		parameters: { operation: 'getJobStatus' },
+		before: (sandbox) => ({ exportId: `  ${sandbox.jobs.create(LIST_JOB).exportId.toUpperCase()}  ` }),
+		ok: (items) => assert.equal(items[0].json.status, 'Created'),
+	},
+	{ name: 'Fields given as a number say so', parameters: extract({ fields: 5 }), error: [/Fields: a number \(5\) is not a list of field names/], calls: 'none' },
+	{ name: 'Fields given as an object say so', parameters: extract({ fields: '={{ { id: true } }}' }), error: [/Fields: an object is not a list of field names/], calls: 'none' },
+	{ name: 'a number inside the Fields list is refused', parameters: extract({ fields: '={{ ["id", 5] }}' }), error: [/Fields: a number \(5\) in the list is not a field name/], calls: 'none' },
+	{ name: 'Fields as comma-separated text are understood', parameters: extract({ fields: 'id, email' }), ok: (items) => assert.deepEqual(Object.keys(items[0].json), ['id', 'email']) },
+	{ name: 'a field name with SQL in it is refused', parameters: extract({ fields: ['id; DROP TABLE leads'] }), error: [/Fields: "id; DROP TABLE leads" is not a Marketo REST field name/], calls: 'none' },
+	{ name: 'no field at all is refused by n8n before the node runs', parameters: extract({ fields: [] }), n8nRefuses: /Parameter "Field Names or IDs" is required/, calls: 'none' },
+	{ name: 'no field from an expression is refused', parameters: extract({ fields: '={{ [] }}' }), error: [/Fields: no field chosen/], calls: 'none' },
+	{ name: 'duplicate fields are sent once', parameters: extract({ fields: ['id', 'id', 'email'] }), ok: (items) => assert.deepEqual(Object.keys(items[0].json), ['id', 'email']) },
+
+	// ── Dates from expressions ───────────────────────────────────────────────
+	{ name: 'epoch seconds as Start At are refused, not read as 1970', parameters: extract({ startAt: '={{ 1767225600 }}' }), error: [/Start At: a number \(1767225600\) is not a date/, /DateTime\.fromSeconds\(1767225600\)/], calls: 'none' },
+	{ name: '1e15 as End At is refused', parameters: extract({ endAt: '={{ 1e15 }}' }), error: [/End At: a number \(1000000000000000\) is not a date/], calls: 'none' },
+	{ name: 'a word as Start At is refused', parameters: extract({ startAt: 'yesterday' }), error: [/Start At: "yesterday" is not a date/, /ISO-8601/], calls: 'none' },
+	{ name: 'a year-2999 range is refused as outside the years', parameters: extract({ startAt: '2999-01-01T00:00:00Z', endAt: '2999-01-02T00:00:00Z' }), error: [/Start At: 2999-01-01T00:00:00Z is outside the years 1970 to 2100/], calls: 'none' },
+	{ name: 'a Luxon DateTime from an expression is understood', parameters: extract({ startAt: '={{ DateTime.fromISO("2026-03-01T00:00:00Z") }}' }), ok: (items) => assert.ok(items.length > 0) },
+	{ name: 'a JavaScript Date from an expression is understood', parameters: extract({ endAt: '={{ new Date("2026-03-10T00:00:00Z") }}' }), ok: (items) => assert.ok(items.length > 0) },
+	{ name: 'End At before Start At is refused', parameters: extract({ startAt: '2026-03-10T00:00:00Z', endAt: '2026-03-01T00:00:00Z' }), error: [/End At: 2026-03-01T00:00:00Z is before Start At/], calls: 'none' },
+	{ name: 'an empty Start At is refused by n8n before the node runs', parameters: extract({ startAt: '' }), n8nRefuses: /Parameter "Start At" is required/, calls: 'none' },
+	{ name: 'an empty Start At from an expression is refused', parameters: extract({ startAt: '={{ $json.from }}' }), error: [/Start At: empty is not a date/], calls: 'none' },
+	{ name: 'a First Run Starts At in the future is refused', parameters: since({ firstRunStartAt: '2099-01-01T00:00:00Z' }), error: [/First Run Starts At: 2099-01-01T00:00:00Z is in the future/], calls: 'none' },
+	{ name: 'a First Run Starts At given as a number is refused', parameters: since({ firstRunStartAt: '={{ 1767225600000 }}' }), error: [/First Run Starts At: a number \(1767225600000\) is not a date/], calls: 'none' },
+	{ name: 'Since Last Run with two input items is refused', parameters: since(), items: [{}, {}], error: [/Range: Since Last Run keeps one position per node/], calls: 'none' },
+	{ name: 'Create Job over 31 days is refused', parameters: { operation: 'createJob', fields: FIELDS, filterType: 'createdAt', startAt: '2026-01-01T00:00:00Z', endAt: '2026-03-01T00:00:00Z' }, error: [/End At: the range .* is longer than Marketo's 31 days/, /Extract Leads operation, which splits/], calls: 'none' },
+
+	// ── Lists, headers, byte ranges ──────────────────────────────────────────
+	{ name: 'a static list ID that is not a number is refused by n8n before the node runs', parameters: extract({ filterType: 'staticListId', staticListId: { mode: 'id', value: 'abc' } }), n8nRefuses: /A list ID is a number/, calls: 'none' },
+	{ name: 'a static list ID from an expression that is not a number is refused', parameters: extract({ filterType: 'staticListId', staticListId: { mode: 'id', value: '={{ "abc" }}' } }), error: [/Static List: "abc" is not a list ID/], calls: 'none' },
+	{ name: 'an empty list name is refused', parameters: extract({ filterType: 'smartListName', smartListName: { mode: 'name', value: '  ' } }), error: [/Smart List: no list chosen/], calls: 'none' },
+	{ name: 'a header for a field not exported is refused', parameters: extract({ columnHeaderNames: { header: [{ field: 'phone', header: 'Phone' }] } }), error: [/Column Header Names: "phone" is not one of the exported fields/], calls: 'none' },
+	{ name: 'two columns with one header are refused', parameters: extract({ columnHeaderNames: { header: [{ field: 'email', header: 'id' }] } }), error: [/Column Header Names: two columns would be named "id"/], calls: 'none' },
+	{ name: 'a byte range that is not one is refused', parameters: { operation: 'getJobFile', exportId: UUID, output: 'binary', byteRange: 'abc' }, error: [/Byte Range: "abc" is not a byte range/], calls: 'none' },
+	{ name: 'a byte range with first > last is refused', parameters: { operation: 'getJobFile', exportId: UUID, output: 'binary', byteRange: '10-5' }, error: [/Byte Range: "10-5" is not a byte range/], calls: 'none' },
+	{ name: 'a byte range given as a number is refused', parameters: { operation: 'getJobFile', exportId: UUID, output: 'binary', byteRange: '={{ 5 }}' }, error: [/Byte Range: a number \(5\) is not a byte range/], calls: 'none' },
+	{
+		name: 'a byte range past the end of the file is refused before the file is fetched',
+		parameters: { operation: 'getJobFile', output: 'binary', byteRange: '99999999-' },
+		before: (sandbox) => ({ exportId: sandbox.completedJob(LIST_JOB).exportId }),
+		error: [/Byte Range: starts at byte 99999999, but the file of export .* has \d+ bytes/, /Ask for bytes inside 0-\d+/],
+		calls: 'noFile',
+	},
+	{
+		name: 'a byte range past the end of a file whose size Marketo did not give is refused by Marketo’s 416',
+		parameters: { operation: 'getJobFile', output: 'binary', byteRange: '99999999-' },
+		before: (sandbox) => {
+			const job = sandbox.completedJob(LIST_JOB);
+			sandbox.addFault({ path: `${job.exportId}/status`, patchJob: { fileSize: undefined } });
+			return { exportId: job.exportId };
+		},
+		error: [/The byte range bytes=99999999- lies outside the file of export/],
+	},
+
+	// ── Endpoint variants ────────────────────────────────────────────────────
+	{ name: 'an endpoint ending in /rest/v1 is understood', fixture: (sandbox) => ({ endpoint: `${sandbox.restEndpoint}/v1` }), parameters: { operation: 'listJobs' }, ok: () => {} },
+	{ name: 'an endpoint ending in /rest? is understood', fixture: (sandbox) => ({ endpoint: `${sandbox.restEndpoint}?` }), parameters: { operation: 'listJobs' }, ok: () => {} },
+	{ name: 'an endpoint ending in /identity/ is understood', fixture: (sandbox) => ({ endpoint: `${sandbox.url}/identity/` }), parameters: { operation: 'listJobs' }, ok: () => {} },
+	{ name: 'an empty endpoint is refused', fixture: { endpoint: '' }, parameters: { operation: 'listJobs' }, error: [/REST API Endpoint is empty: it must be an http\(s\) URL/], calls: 'none' },
+	{ name: 'an ftp:// endpoint is refused', fixture: { endpoint: 'ftp://123-ABC-456.mktorest.com/rest' }, parameters: { operation: 'listJobs' }, error: [/it must be an http\(s\) URL/], calls: 'none' },
+
+	// ── Odd Marketo answers ──────────────────────────────────────────────────
+	{ name: 'success:false without errors is an error, not a crash', setup: (sandbox) => sandbox.addFault({ path: '/create.json', json: { requestId: 'r#1', success: false } }), parameters: { operation: 'createJob', fields: FIELDS, ...MARCH }, error: [/Marketo error unknown while trying to create the export job: Marketo reported success:false without a message/] },
+	{ name: 'success with no job is an error naming the call', setup: (sandbox) => sandbox.addFault({ path: '/create.json', json: { requestId: 'r#1', success: true, result: [] } }), parameters: { operation: 'createJob', fields: FIELDS, ...MARCH }, error: [/create the export job: Marketo answered success without a job/] },
+	{ name: 'a JSON answer that is not an envelope is an error', setup: (sandbox) => sandbox.addFault({ path: '/export.json', json: [1, 2, 3] }), parameters: { operation: 'listJobs' }, error: [/HTTP 200 with an answer that is not Marketo JSON/] },
+	{ name: 'an HTML page with HTTP 200 is an error naming the call', setup: (sandbox) => sandbox.addFault({ path: '/export.json', contentType: 'text/html', body: '<html>Maintenance</html>' }), parameters: { operation: 'listJobs' }, error: [/Marketo answered HTTP 200 with an answer that is not Marketo JSON while trying to list export jobs/] },
+	{
+		name: 'an unknown file format in the status is refused before downloading',
+		parameters: { operation: 'getJobFile' },
+		before: (sandbox) => {
+			const job = sandbox.completedJob(LIST_JOB);
+			sandbox.addFault({ path: `${job.exportId}/status`, patchJob: { format: 'XML' } });
+			return { exportId: job.exportId };
+		},
+		error: [/Marketo reported the file format "XML" for export job .*; this node reads CSV, TSV, SSV/, /Nothing was downloaded/],
+		calls: 'noFile',
+	},
+	{
+		name: 'a file format in lower case is understood',
+		parameters: { operation: 'getJobFile' },
+		before: (sandbox) => {
+			const job = sandbox.completedJob({ ...LIST_JOB, format: 'TSV' });
+			sandbox.addFault({ path: `${job.exportId}/status`, patchJob: { format: 'tsv' } });
+			return { exportId: job.exportId };
+		},
+		ok: (items) => assert.ok(items.length > 0 && 'email' in items[0].json),
+	},
+	{
+		name: 'an md5 checksum is verified with md5',
+		parameters: { operation: 'getJobFile' },
+		before: (sandbox) => {
+			const job = sandbox.completedJob(LIST_JOB);
+			sandbox.addFault({ path: `${job.exportId}/status`, patchJob: { fileChecksum: `md5:${createHash('md5').update(job.file).digest('hex')}` } });
+			return { exportId: job.exportId };
+		},
+		ok: (items, result) => {
+			assert.ok(items.length > 0);
+			assert.ok(!JSON.stringify(result.run.data.resultData.runData).includes('checked against its size only'));
+		},
+	},
+	{
+		name: 'a wrong md5 checksum fails after a second copy',
+		parameters: { operation: 'getJobFile' },
+		before: (sandbox) => {
+			const job = sandbox.completedJob(LIST_JOB);
+			sandbox.addFault({ path: `${job.exportId}/status`, patchJob: { fileChecksum: 'md5:00000000000000000000000000000000' } });
+			return { exportId: job.exportId };
+		},
+		error: [/failed its check twice: the file's md5 is [0-9a-f]{32} but the job's fileChecksum is md5:0{32}/],
+		check: (_result, sandbox, _started, before) => assert.equal(sandbox.apiCalls('/file.json').length - before.files, 2),
+	},
+	{
+		name: 'a checksum in an algorithm the node cannot compute leaves a size check and a warning',
+		parameters: { operation: 'getJobFile' },
+		before: (sandbox) => {
+			const job = sandbox.completedJob(LIST_JOB);
+			sandbox.addFault({ path: `${job.exportId}/status`, patchJob: { fileChecksum: 'crc32c:1a2b3c4d' } });
+			return { exportId: job.exportId };
+		},
+		ok: (items, result) => {
+			assert.ok(items.length > 0);
+			assert.match(JSON.stringify(result.run.data.resultData.runData), /checked against its size only: its checksum uses crc32c, which this node cannot compute/);
+		},
+	},
+	{
+		name: 'no checksum at all leaves a size check and a warning',
+		parameters: extract({ jobSource: 'existing' }),
+		before: (sandbox) => {
+			const job = sandbox.completedJob(LIST_JOB);
+			sandbox.addFault({ path: `${job.exportId}/status`, patchJob: { fileChecksum: undefined }, times: 10 });
+			return { exportId: job.exportId };
+		},
+		ok: (items, result) => {
+			assert.ok(items.length > 0);
+			assert.match(JSON.stringify(result.run.data.resultData.runData), /checked against its size only: Marketo gave no checksum for it/);
+		},
+	},
+	{
+		name: 'a file size that does not match fails after a second copy',
+		parameters: { operation: 'getJobFile' },
+		before: (sandbox) => {
+			const job = sandbox.completedJob(LIST_JOB);
+			sandbox.addFault({ path: `${job.exportId}/status`, patchJob: { fileSize: job.fileSize + 1 } });
+			return { exportId: job.exportId };
+		},
+		error: [/failed its check twice: \d+ bytes arrived but the job's fileSize is \d+/, /run Get Job File again later/],
+	},
+	{
+		name: 'a job whose file answers HTTP 500 with the token in the body is redacted',
+		parameters: { operation: 'getJobFile', output: 'binary' },
+		before: (sandbox) => {
+			const job = sandbox.completedJob(LIST_JOB);
+			sandbox.addFault({ path: `${job.exportId}/file`, status: 418, body: ({ token }) => `teapot for ${token}` });
+			return { exportId: job.exportId };
+		},
+		error: [/Marketo answered HTTP 418 for the file of export/],
+	},
+];
+
+/** Everything the run shows: output, errors (message, description, stack), hints, and n8n's log. */
+function everythingShown(result, logFrom) {
+	const data = JSON.stringify(result.run.data, (_key, value) =>
+		value instanceof Error ? { message: value.message, description: value.description, stack: value.stack, context: value.context } : value,
+	);
+	return data + JSON.stringify(loggedLines.slice(logFrom));
+}
+
+describe(`Hostile input and odd Marketo answers (${CASES.length} cases) in n8n’s engine`, () => {
+	let fixture;
+	before(async () => {
+		fixture = await sandboxFixture({ speed: 1200, leadCount: 1500 });
+	});
+	after(() => fixture.stop());
+
+	for (const testCase of CASES) {
+		it(testCase.name, async () => {
+			let own;
+			if (testCase.fixture) {
+				const options = typeof testCase.fixture === 'function' ? testCase.fixture(fixture.sandbox) : testCase.fixture;
+				own = await sandboxFixture({ speed: 1200, leadCount: 200, ...options });
+			}
+			const current = own ?? fixture;
+			const { sandbox } = current;
+			try {
+				const extra = {
+					...(testCase.before ? await testCase.before(sandbox, current) : {}),
+					...(testCase.setup ? ((await testCase.setup(sandbox, current)) ?? {}) : {}),
+				};
+				const parameters = { ...testCase.parameters, ...extra };
+				const runOptions = { items: testCase.items };
+				if (testCase.fresh) {
+					// The credential's first use: n8n has not fetched a token yet.
+					const credentials = new CredentialStore();
+					credentials.set(CREDENTIAL_ID, { baseUrl: sandbox.restEndpoint, clientId: sandbox.clientId, clientSecret: sandbox.clientSecret });
+					runOptions.credentials = credentials;
+				}
+				const before = { log: sandbox.log.length, creates: sandbox.apiCalls('/create.json').length, files: sandbox.apiCalls('/file.json').length, logged: loggedLines.length };
+				const started = Date.now();
+				let result;
+				try {
+					result = await current.run(parameters, runOptions);
+				} catch (error) {
+					// n8n refuses a workflow whose required parameters are empty before any node runs.
+					if (!testCase.n8nRefuses) throw error;
+					assert.match(error.message, testCase.n8nRefuses);
+					assert.equal(sandbox.log.length, before.log, 'a request reached Marketo');
+					return;
+				}
+				if (testCase.n8nRefuses) assert.fail('n8n ran the workflow');
+
+				if (testCase.error) {
+					const error = result.error();
+					if (!error) assert.fail(`expected an error, got ${result.items().length} items`);
+					const [message, description] = testCase.error;
+					assert.match(error.message, message);
+					if (description) assert.match(error.description ?? '', description);
+				} else {
+					testCase.ok(result.items(), result, sandbox, before);
+				}
+				if (testCase.calls === 'none') assert.equal(sandbox.log.length, before.log, 'a request reached Marketo');
+				if (testCase.calls === 'noCreate' || testCase.calls === 'none') assert.equal(sandbox.apiCalls('/create.json').length, before.creates, 'a job was created');
+				if (testCase.calls === 'noFile') assert.equal(sandbox.apiCalls('/file.json').length, before.files, 'a file was fetched');
+				testCase.check?.(result, sandbox, started, before);
+
+				const shown = everythingShown(result, before.logged);
+				assert.ok(!shown.includes(sandbox.clientSecret), 'the client secret is shown');
+				for (const token of sandbox.tokens.keys()) assert.ok(!shown.includes(token), 'a token is shown');
+				if (testCase.error) assert.doesNotMatch(shown, /[a-z0-9.]+@example\.(com|org)/, 'a lead’s e-mail address is shown');
+			} finally {
+				sandbox.clearFaults();
+				await own?.stop();
+			}
+		});
+	}
+});
