@@ -14,7 +14,8 @@ const RANGE = { start: '2026-01-01T00:00:00Z', end: '2026-01-30T00:00:00Z' };
 const root = join(import.meta.dirname, '..');
 const STANDARD_FIELDS = 27;
 
-async function startSandbox({ megabytes, columns, repeat = 1 }) {
+/** The sandbox in its own process, serving `megabytes` of leads of `columns` columns in one 31-day window. */
+export async function startSandbox({ megabytes, columns, repeat = 1 }) {
 	const args = [
 		'--max-old-space-size=16000',
 		join(root, 'scripts', 'sandbox.mjs'),
@@ -34,9 +35,11 @@ async function startSandbox({ megabytes, columns, repeat = 1 }) {
 	return { info: line, stop: () => child.kill('SIGTERM') };
 }
 
-function scenario(mode, sandbox, columns) {
+/** One scenario in a fresh process; `dist` runs another build of the node (bench/compare.mjs). */
+export function scenario(mode, sandbox, columns, dist) {
 	const args = ['--max-old-space-size=16000', join(import.meta.dirname, 'endToEndRunner.mjs'), '--mode', mode, '--sandbox', sandbox, '--start', RANGE.start, '--end', RANGE.end, '--columns', String(columns)];
-	const output = execFileSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 24 });
+	const env = dist ? { ...process.env, MARKETO_DIST: dist } : process.env;
+	const output = execFileSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 24, env });
 	return JSON.parse(output.trim().split('\n').at(-1));
 }
 

@@ -36,8 +36,10 @@ const capturingLogger = {
 // Nodes reach n8n's logger through the container: catch what they write.
 Container.set(Logger, capturingLogger);
 
-const { MarketoBulkLeadExtract } = require('../../dist/nodes/MarketoBulkLeadExtract/MarketoBulkLeadExtract.node.js');
-const { MarketoOAuth2Api } = require('../../dist/credentials/MarketoOAuth2Api.credentials.js');
+// The package's build; a benchmark may point MARKETO_DIST at another build (an earlier commit) to compare.
+const dist = process.env.MARKETO_DIST ?? join(import.meta.dirname, '..', '..', 'dist');
+const { MarketoBulkLeadExtract } = require(join(dist, 'nodes/MarketoBulkLeadExtract/MarketoBulkLeadExtract.node.js'));
+const { MarketoOAuth2Api } = require(join(dist, 'credentials/MarketoOAuth2Api.credentials.js'));
 
 export const NODE_TYPE = 'n8n-nodes-marketo-bulk-extract.marketoBulkLeadExtract';
 export const CREDENTIAL_TYPE = 'marketoOAuth2Api';
