@@ -123,6 +123,37 @@ export function runParserBench({ megabytes = 50, widths = [12, 27, 50, 100, 200]
 	return { rows, memory };
 }
 
+const UDSV_CHUNKS = 'udsv 0.7 stringObjs (64 KiB chunks)';
+
+/**
+ * The target of P1, head to head: this package against udsv's stringObjs fed
+ * the same 64 KiB chunks, alternating which goes first, nothing else in the
+ * process between them (in the all-parsers table, each parser runs after
+ * whatever garbage the previous one left, which moves a GC-bound parser by
+ * 10 to 20 %).
+ */
+export function runHeadToHead({ megabytes = 50, widths = [12, 27, 50, 100, 200], rounds = 9 } = {}) {
+	const rows = [];
+	for (const columns of widths) {
+		const { bytes } = benchFile(megabytes, columns);
+		const times = { [OURS]: [], [UDSV_CHUNKS]: [] };
+		for (let round = 0; round < rounds; round++) {
+			for (const name of round % 2 ? [UDSV_CHUNKS, OURS] : [OURS, UDSV_CHUNKS]) times[name].push(timeIt(() => PARSERS[name](bytes)).ms);
+		}
+		const ours = median(times[OURS]);
+		const udsv = median(times[UDSV_CHUNKS]);
+		rows.push({
+			columns,
+			'this package ms': Math.round(ours),
+			'this package MB/s': Math.round(mb(bytes.length) / (ours / 1000)),
+			'udsv (same chunks) ms': Math.round(udsv),
+			'udsv MB/s': Math.round(mb(bytes.length) / (udsv / 1000)),
+			'udsv time / ours (≥ 1: ours is faster)': (udsv / ours).toFixed(2),
+		});
+	}
+	return rows;
+}
+
 /**
  * Convert Values at each width: the same file parsed with and without the
  * field types (the parser converts as it reads), interleaved; the difference
@@ -166,5 +197,6 @@ if (process.argv[1] === import.meta.filename) {
 	const { rows, memory } = runParserBench({ megabytes: Number(megabytes), widths: widths.split(',').map(Number), rounds: Number(rounds) });
 	console.table(rows);
 	console.table(memory);
+	console.table(runHeadToHead({ megabytes: Number(megabytes), widths: widths.split(',').map(Number) }));
 	console.table(runConversionBench({ megabytes: Number(megabytes), widths: widths.split(',').map(Number) }));
 }

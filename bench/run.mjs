@@ -9,7 +9,7 @@ import { join } from 'node:path';
 
 import { endToEnd } from './endToEnd.bench.mjs';
 import { apiEconomy, windowsInParallel } from './extract.bench.mjs';
-import { runConversionBench, runParserBench } from './parser.bench.mjs';
+import { runConversionBench, runHeadToHead, runParserBench } from './parser.bench.mjs';
 
 const results = {
 	date: new Date().toISOString(),
@@ -21,6 +21,10 @@ console.log('\nP1 parser by width, 50 MB files (median of 5 interleaved rounds)'
 results.parser = runParserBench({ megabytes: 50, widths: [12, 27, 50, 100, 200], rounds: 5 });
 console.table(results.parser.rows);
 console.table(results.parser.memory);
+
+console.log('\nP1 head to head with udsv fed the same chunks, 50 MB files (median of 9 alternating rounds)');
+results.headToHead = runHeadToHead({ megabytes: 50, widths: [12, 27, 50, 100, 200], rounds: 9 });
+console.table(results.headToHead);
 
 console.log('\nP1b Convert Values by width, 50 MB files (median of 7 interleaved rounds)');
 results.conversion = runConversionBench({ megabytes: 50, widths: [12, 27, 100, 200], rounds: 7 });
