@@ -57,7 +57,7 @@ async function json(method, path, body, token) {
 
 async function floor() {
 	const require = createRequire(import.meta.url);
-	const { LeadFileReader } = require('../dist/nodes/MarketoBulkLeadExtract/csv/leadFileReader.js');
+	const { LeadFileReader } = require('../dist/nodes/MarketoBulkExtract/csv/leadFileReader.js');
 	const newToken = async () => {
 		const response = await fetch(`${sandbox.url}/identity/oauth/token`, {
 			method: 'POST',

@@ -17,8 +17,8 @@ import { benchFile, fieldsOfWidth } from './data.mjs';
 import { mb, median, timeIt } from './stats.mjs';
 
 const require = createRequire(import.meta.url);
-const { LeadFileReader } = require('../dist/nodes/MarketoBulkLeadExtract/csv/leadFileReader.js');
-const { columnConverters } = require('../dist/nodes/MarketoBulkLeadExtract/extract/typedValues.js');
+const { LeadFileReader } = require('../dist/nodes/MarketoBulkExtract/csv/leadFileReader.js');
+const { columnConverters } = require('../dist/nodes/MarketoBulkExtract/extract/typedValues.js');
 
 const CHUNK = 64 * 1024;
 const OURS = 'this package (64 KiB chunks)';

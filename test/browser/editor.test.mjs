@@ -28,7 +28,7 @@ const workflow = {
 		{
 			id: 'b2',
 			name: NODE_NAME,
-			type: 'n8n-nodes-marketo-bulk-extract.marketoBulkLeadExtract',
+			type: 'n8n-nodes-marketo-bulk-extract.marketoBulkExtract',
 			typeVersion: 1,
 			position: [260, 0],
 			parameters: { operation: 'extractLeads', fields: ['id', 'email'], filterType: 'staticListId', staticListId: { __rl: true, mode: 'list', value: '' } },

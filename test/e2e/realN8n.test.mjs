@@ -14,7 +14,7 @@ const FAST = { pollIntervalSeconds: 0.05, maxWaitMinutes: 2 };
 function prepare(workflow, id, adjust = () => {}) {
 	workflow.id = id;
 	for (const node of workflow.nodes) {
-		if (node.type.endsWith('.marketoBulkLeadExtract') && node.parameters.operation === 'extractLeads') {
+		if (node.type.endsWith('.marketoBulkExtract') && node.parameters.operation === 'extractLeads') {
 			node.parameters.options = { ...node.parameters.options, ...FAST };
 		}
 	}
@@ -104,7 +104,7 @@ describe('the packed package in a real n8n 2.41.1', { timeout: 20 * 60_000 }, ()
 				{
 					id: 'a2',
 					name: 'Status of an unknown job',
-					type: 'n8n-nodes-marketo-bulk-extract.marketoBulkLeadExtract',
+					type: 'n8n-nodes-marketo-bulk-extract.marketoBulkExtract',
 					typeVersion: 1,
 					position: [200, 0],
 					parameters: { operation: 'getJobStatus', exportId: '11111111-2222-4333-8444-555555555555' },

@@ -38,10 +38,10 @@ Container.set(Logger, capturingLogger);
 
 // The package's build; a benchmark may point MARKETO_DIST at another build (an earlier commit) to compare.
 const dist = process.env.MARKETO_DIST ?? join(import.meta.dirname, '..', '..', 'dist');
-const { MarketoBulkLeadExtract } = require(join(dist, 'nodes/MarketoBulkLeadExtract/MarketoBulkLeadExtract.node.js'));
+const { MarketoBulkExtract } = require(join(dist, 'nodes/MarketoBulkExtract/MarketoBulkExtract.node.js'));
 const { MarketoOAuth2Api } = require(join(dist, 'credentials/MarketoOAuth2Api.credentials.js'));
 
-export const NODE_TYPE = 'n8n-nodes-marketo-bulk-extract.marketoBulkLeadExtract';
+export const NODE_TYPE = 'n8n-nodes-marketo-bulk-extract.marketoBulkExtract';
 export const CREDENTIAL_TYPE = 'marketoOAuth2Api';
 
 /** A start node that emits the items given in its `items` parameter. */
@@ -66,7 +66,7 @@ class ItemsSource {
 }
 
 const nodeTypeInstances = {
-	[NODE_TYPE]: new MarketoBulkLeadExtract(),
+	[NODE_TYPE]: new MarketoBulkExtract(),
 	'test.items': new ItemsSource(),
 };
 

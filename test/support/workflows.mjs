@@ -3,7 +3,7 @@ import { NODE_TYPE } from './engine.mjs';
 export const MARKETO_NODE = 'Marketo';
 export const CREDENTIAL_ID = 'cred-1';
 
-/** Items → Marketo Bulk Lead Extract, with the given parameters. */
+/** Items → Marketo Bulk Extract, with the given parameters. */
 export function marketoWorkflow({ parameters, items = [{}], continueOnFail = false }) {
 	const nodes = [
 		{

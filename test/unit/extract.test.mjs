@@ -4,10 +4,10 @@ import { describe, it } from 'node:test';
 
 const require = createRequire(import.meta.url);
 const { DateTime } = require('luxon');
-const dist = '../../dist/nodes/MarketoBulkLeadExtract/extract';
+const dist = '../../dist/nodes/MarketoBulkExtract/extract';
 const { splitIntoWindows } = require(`${dist}/windows.js`);
 const { columnConverters } = require(`${dist}/typedValues.js`);
-const { LeadFileReader } = require('../../dist/nodes/MarketoBulkLeadExtract/csv/leadFileReader.js');
+const { LeadFileReader } = require('../../dist/nodes/MarketoBulkExtract/csv/leadFileReader.js');
 
 /** Rows typed as the parser types them, fed in small chunks: CSV text → records. */
 function typedRecords(fields, columnHeaderNames, rows) {

@@ -21,9 +21,9 @@ describe('package', () => {
 	});
 
 	it('keeps the operation values users’ workflows store', () => {
-		const { MarketoBulkLeadExtract } = require('../../dist/nodes/MarketoBulkLeadExtract/MarketoBulkLeadExtract.node.js');
-		const { description } = new MarketoBulkLeadExtract();
-		assert.equal(description.name, 'marketoBulkLeadExtract');
+		const { MarketoBulkExtract } = require('../../dist/nodes/MarketoBulkExtract/MarketoBulkExtract.node.js');
+		const { description } = new MarketoBulkExtract();
+		assert.equal(description.name, 'marketoBulkExtract');
 		const operation = description.properties.find((p) => p.name === 'operation');
 		const values = operation.options.map((o) => o.value).sort();
 		for (const value of ['cancelJob', 'createJob', 'enqueueJob', 'getJobFile', 'getJobStatus', 'listJobs']) {

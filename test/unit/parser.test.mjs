@@ -7,7 +7,7 @@ import { parse } from 'csv-parse/sync';
 import { seededRandom } from '../sandbox/random.mjs';
 
 const require = createRequire(import.meta.url);
-const { LeadFileReader, MalformedFileError } = require('../../dist/nodes/MarketoBulkLeadExtract/csv/leadFileReader.js');
+const { LeadFileReader, MalformedFileError } = require('../../dist/nodes/MarketoBulkExtract/csv/leadFileReader.js');
 
 const DELIMITER = { CSV: ',', TSV: '\t', SSV: ' ' };
 

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { describe, it } from 'node:test';
 
 const require = createRequire(import.meta.url);
-const dist = '../../dist/nodes/MarketoBulkLeadExtract';
+const dist = '../../dist/nodes/MarketoBulkExtract';
 const { classifyMarketoError } = require(`${dist}/transport/marketoErrors.js`);
 const { describeQuotaReset, nextQuotaReset } = require(`${dist}/helpers/quotaReset.js`);
 const { redactSecrets } = require(`${dist}/helpers/secrets.js`);

@@ -11,17 +11,17 @@ import { router } from './actions/router';
 import * as listSearch from './methods/listSearch';
 import * as loadOptions from './methods/loadOptions';
 
-export class MarketoBulkLeadExtract implements INodeType {
+export class MarketoBulkExtract implements INodeType {
 	description: INodeTypeDescription = {
-		displayName: 'Marketo Bulk Lead Extract',
-		name: 'marketoBulkLeadExtract',
+		displayName: 'Marketo Bulk Extract',
+		name: 'marketoBulkExtract',
 		icon: { light: 'file:marketo.svg', dark: 'file:marketo.dark.svg' },
 		group: ['input'],
 		version: 1,
 		subtitle:
 			'={{ {"extractLeads": "Extract leads", "createJob": "Create job", "enqueueJob": "Enqueue job", "getJobStatus": "Get job status", "getJobFile": "Get job file", "cancelJob": "Cancel job", "listJobs": "List jobs"}[$parameter["operation"]] }}',
-		description: 'Export leads from Marketo in bulk with the Bulk Lead Extract API',
-		defaults: { name: 'Marketo Bulk Lead Extract' },
+		description: 'Export leads from Marketo in bulk with the Bulk Extract API',
+		defaults: { name: 'Marketo Bulk Extract' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
