@@ -57,7 +57,7 @@ async function json(method, path, body, token) {
 
 async function floor() {
 	const require = createRequire(import.meta.url);
-	const { LeadFileReader } = require('../dist/nodes/MarketoBulkExtract/csv/leadFileReader.js');
+	const { ExportFileReader } = require('../dist/nodes/MarketoBulkExtract/csv/exportFileReader.js');
 	const newToken = async () => {
 		const response = await fetch(`${sandbox.url}/identity/oauth/token`, {
 			method: 'POST',
@@ -85,7 +85,7 @@ async function floor() {
 	const { records, bytes } = await new Promise((resolve, reject) => {
 		request(`${sandbox.url}/bulk/v1/leads/export/${exportId}/file.json`, { headers: { Authorization: `Bearer ${token}` } }, (response) => {
 			// The records are kept, as any caller of a parser keeps them.
-			const reader = new LeadFileReader('CSV');
+			const reader = new ExportFileReader('CSV');
 			const records = [];
 			let size = 0;
 			response.on('data', (chunk) => {

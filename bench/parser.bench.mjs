@@ -17,7 +17,7 @@ import { benchFile, fieldsOfWidth } from './data.mjs';
 import { mb, median, timeIt } from './stats.mjs';
 
 const require = createRequire(import.meta.url);
-const { LeadFileReader } = require('../dist/nodes/MarketoBulkExtract/csv/leadFileReader.js');
+const { ExportFileReader } = require('../dist/nodes/MarketoBulkExtract/csv/exportFileReader.js');
 const { columnConverters } = require('../dist/nodes/MarketoBulkExtract/extract/typedValues.js');
 
 const CHUNK = 64 * 1024;
@@ -30,7 +30,7 @@ function* chunksOf(bytes) {
 
 export const PARSERS = {
 	[OURS]: (bytes) => {
-		const reader = new LeadFileReader('CSV');
+		const reader = new ExportFileReader('CSV');
 		const records = [];
 		for (const chunk of chunksOf(bytes)) reader.push(chunk, records);
 		return reader.end(records);
@@ -167,7 +167,7 @@ export function runConversionBench({ megabytes = 50, widths = [12, 27, 100, 200]
 		const fields = fieldsOfWidth(columns).map((field) => ({ name: field.rest.name, dataType: field.dataType }));
 		const convertersFor = columnConverters(fields);
 		const parse = (typed) => {
-			const reader = new LeadFileReader('CSV', typed ? convertersFor : undefined);
+			const reader = new ExportFileReader('CSV', typed ? convertersFor : undefined);
 			const records = [];
 			for (const chunk of chunksOf(bytes)) reader.push(chunk, records);
 			return reader.end(records);

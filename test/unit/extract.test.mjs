@@ -7,18 +7,18 @@ const { DateTime } = require('luxon');
 const dist = '../../dist/nodes/MarketoBulkExtract/extract';
 const { splitIntoWindows } = require(`${dist}/windows.js`);
 const { columnConverters } = require(`${dist}/typedValues.js`);
-const { LeadFileReader } = require('../../dist/nodes/MarketoBulkExtract/csv/leadFileReader.js');
+const { ExportFileReader } = require('../../dist/nodes/MarketoBulkExtract/csv/exportFileReader.js');
 
 /** Rows typed as the parser types them, fed in small chunks: CSV text → records. */
 function typedRecords(fields, columnHeaderNames, rows) {
 	const text = rows.map((row) => row.join(',')).join('\n') + '\n';
-	const reader = new LeadFileReader('CSV', columnConverters(fields, columnHeaderNames));
+	const reader = new ExportFileReader('CSV', columnConverters(fields, columnHeaderNames));
 	const records = [];
 	const bytes = Buffer.from(text);
 	for (let offset = 0; offset < bytes.length; offset += 5) reader.push(bytes.subarray(offset, offset + 5), records);
 	return reader.end(records);
 }
-const { LeadDeduplicator } = require(`${dist}/deduplicator.js`);
+const { RecordDeduplicator } = require(`${dist}/deduplicator.js`);
 
 const utc = (iso) => DateTime.fromISO(iso, { zone: 'utc' });
 const iso = (dt) => dt.toUTC().toISO({ suppressMilliseconds: true });
@@ -99,11 +99,25 @@ describe('Convert Values (columnConverters, applied by the parser)', () => {
 	});
 });
 
-describe('LeadDeduplicator', () => {
+describe('RecordDeduplicator', () => {
 	it('keeps the later copy in the first copy’s place and counts what it removed', () => {
-		const dedupe = new LeadDeduplicator('id');
+		const dedupe = new RecordDeduplicator(['id']);
 		for (const record of [{ id: '1', v: 'a' }, { id: '2', v: 'b' }, { id: '1', v: 'c' }, { id: null, v: 'd' }, { id: null, v: 'e' }]) dedupe.add(record);
 		assert.deepEqual(dedupe.all(), [{ id: '1', v: 'c' }, { id: '2', v: 'b' }, { id: null, v: 'd' }, { id: null, v: 'e' }]);
+		assert.equal(dedupe.removed, 1);
+	});
+
+	it('matches on every key column together (a program member is a lead in a program)', () => {
+		const dedupe = new RecordDeduplicator(['leadId', 'programId']);
+		const records = [
+			{ leadId: 1, programId: 23, v: 'a' },
+			{ leadId: 12, programId: 3, v: 'b' },
+			{ leadId: 1, programId: 3, v: 'c' },
+			{ leadId: '1', programId: '23', v: 'd' },
+			{ leadId: 1, programId: null, v: 'e' },
+		];
+		for (const record of records) dedupe.add(record);
+		assert.deepEqual(dedupe.all().map((r) => r.v), ['d', 'b', 'c', 'e']);
 		assert.equal(dedupe.removed, 1);
 	});
 });

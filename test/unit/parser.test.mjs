@@ -7,13 +7,13 @@ import { parse } from 'csv-parse/sync';
 import { seededRandom } from '../sandbox/random.mjs';
 
 const require = createRequire(import.meta.url);
-const { LeadFileReader, MalformedFileError } = require('../../dist/nodes/MarketoBulkExtract/csv/leadFileReader.js');
+const { ExportFileReader, MalformedFileError } = require('../../dist/nodes/MarketoBulkExtract/csv/exportFileReader.js');
 
 const DELIMITER = { CSV: ',', TSV: '\t', SSV: ' ' };
 
 /** Feeds `bytes` to a reader in chunks cut at the given sizes (cycled); returns every record. */
 function parseInChunks(bytes, format, sizes = [bytes.length || 1]) {
-	const reader = new LeadFileReader(format);
+	const reader = new ExportFileReader(format);
 	const records = [];
 	let offset = 0;
 	for (let i = 0; offset < bytes.length; i++) {
@@ -72,7 +72,7 @@ function randomDocument(random, format, widths = [1, 5]) {
 	return { text, expected, delimiter };
 }
 
-describe('LeadFileReader', () => {
+describe('ExportFileReader', () => {
 	it('agrees with csv-parse on 3,000 generated documents, whatever the chunking', () => {
 		const random = seededRandom(20261128);
 		let mismatches = 0;

@@ -4,9 +4,14 @@ import { MarketoClient } from '../transport';
 import { MarketoApiError } from '../transport/marketoErrors';
 import { asNodeError } from '../transport/nodeErrors';
 import { matchChoice } from '../helpers/validation';
+import { leadExportKind } from '../exportKinds/lead';
+import type { ExportKind } from '../exportKinds/exportKind';
 import { operations, type LeadExportOperation } from './leadExport';
 
-const RESOURCES = ['leadExport'] as const;
+/** Each Resource: its export kind and its operations. */
+const RESOURCES: Record<string, { kind: ExportKind; operations: typeof operations }> = {
+	[leadExportKind.resource]: { kind: leadExportKind, operations },
+};
 
 /**
  * Runs the chosen operation once per input item, reading its parameters for
@@ -20,17 +25,24 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		try {
-			matchChoice(this, itemIndex, 'Resource', this.getNodeParameter('resource', itemIndex, 'leadExport'), RESOURCES);
+			const resource = matchChoice(
+				this,
+				itemIndex,
+				'Resource',
+				this.getNodeParameter('resource', itemIndex, leadExportKind.resource),
+				Object.keys(RESOURCES),
+			);
+			const { kind, operations: resourceOperations } = RESOURCES[resource];
 			const operation = matchChoice(
 				this,
 				itemIndex,
 				'Operation',
 				this.getNodeParameter('operation', itemIndex, 'extractLeads'),
-				Object.keys(operations) as LeadExportOperation[],
+				Object.keys(resourceOperations) as LeadExportOperation[],
 			);
-			const handler = operations[operation];
+			const handler = resourceOperations[operation];
 			client ??= await MarketoClient.connect(this);
-			const results = await handler.execute.call(this, client, itemIndex);
+			const results = await handler.execute.call(this, client, itemIndex, kind);
 			// Operations return fresh items: pair them in place (an extract may return millions).
 			const pairedItem = { item: itemIndex };
 			for (const result of results) {

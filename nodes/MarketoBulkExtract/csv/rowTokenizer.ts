@@ -24,7 +24,7 @@ export type Cell = string | null;
 export type ValueConverter = (text: string) => string | number | boolean;
 
 /** A data row keyed by the header's column names. */
-export type LeadRecord = Record<string, Cell | number | boolean>;
+export type ExportRecord = Record<string, Cell | number | boolean>;
 
 export class MalformedFileError extends Error {}
 
@@ -84,7 +84,7 @@ export class RowTokenizer {
 	rowNumber = 0;
 
 	/** Where completed records go: the array passed to the current push or end. */
-	private out: LeadRecord[] = [];
+	private out: ExportRecord[] = [];
 
 	/** Column names, from the header row through `acceptHeader`. */
 	private columns: string[] | undefined;
@@ -94,7 +94,7 @@ export class RowTokenizer {
 	 * copies it with its shape and room for every property at once, far cheaper
 	 * than growing `{}` key by key.
 	 */
-	private template: LeadRecord = {};
+	private template: ExportRecord = {};
 
 	/** Per column, the converter for its values (undefined keeps the text); undefined when no column converts. */
 	private converters: Array<ValueConverter | undefined> | undefined;
@@ -125,7 +125,7 @@ export class RowTokenizer {
 	 * array by default) and returns that array. Passing the caller's own array
 	 * saves a copy of every record reference.
 	 */
-	push(text: string, into: LeadRecord[] = []): LeadRecord[] {
+	push(text: string, into: ExportRecord[] = []): ExportRecord[] {
 		this.out = into;
 		if (this.firstChunk && text.length > 0) {
 			this.firstChunk = false;
@@ -144,7 +144,7 @@ export class RowTokenizer {
 	}
 
 	/** Ends the input; appends the last record, if any, as push does. Throws if a quoted value never closed. */
-	end(into: LeadRecord[] = []): LeadRecord[] {
+	end(into: ExportRecord[] = []): ExportRecord[] {
 		this.out = into;
 		this.ending = true;
 		if (this.delimiter === -1) {
@@ -231,7 +231,7 @@ export class RowTokenizer {
 		const d = this.delimiterText;
 		const width = columns.length;
 		const converters = this.converters;
-		const record: LeadRecord = { ...this.template };
+		const record: ExportRecord = { ...this.template };
 		let count = 0;
 		let i = start;
 		let lf = firstLf;
@@ -283,7 +283,7 @@ export class RowTokenizer {
 	}
 
 	/** Emits a record that `count` values filled; returns `next`, the index past its line break. */
-	private emitRecord(record: LeadRecord, count: number, next: number): number {
+	private emitRecord(record: ExportRecord, count: number, next: number): number {
 		if (count !== this.columns!.length) this.wrongWidth(count);
 		this.rowNumber++;
 		this.out.push(record);
@@ -304,7 +304,7 @@ export class RowTokenizer {
 		const d = this.delimiterText;
 		const width = columns.length;
 		const converters = this.converters;
-		const record: LeadRecord = { ...this.template };
+		const record: ExportRecord = { ...this.template };
 		let p = start;
 		for (let c = 0; c < width; c++) {
 			let cut = text.indexOf(d, p);
@@ -333,7 +333,7 @@ export class RowTokenizer {
 		const columns = this.columns;
 		if (cells.length !== columns.length) this.wrongWidth(cells.length);
 		const converters = this.converters;
-		const record: LeadRecord = { ...this.template };
+		const record: ExportRecord = { ...this.template };
 		for (let c = 0; c < columns.length; c++) {
 			const cell = cells[c];
 			record[columns[c]] = cell === null ? null : (converters === undefined ? cell : typed(converters[c], cell));
@@ -531,9 +531,9 @@ export class RowTokenizer {
  * JSON.parse's own limit (127 properties). A column named __proto__ stays an
  * ordinary own property this way.
  */
-function recordTemplate(columns: readonly string[]): LeadRecord {
+function recordTemplate(columns: readonly string[]): ExportRecord {
 	const json = `{${columns.map((name) => `${JSON.stringify(name)}:null`).join(',')}}`;
-	return { ...(JSON.parse(json) as LeadRecord) };
+	return { ...(JSON.parse(json) as ExportRecord) };
 }
 
 /** A value as the record keeps it: converted, or the text (an empty text stays empty). */

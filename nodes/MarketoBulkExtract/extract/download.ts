@@ -7,6 +7,8 @@ import { asNodeError } from '../transport/nodeErrors';
 
 /** What the job's status said about its file; used to check what arrives. */
 export interface ExportFileInfo {
+	/** The endpoints of the export kind's jobs, e.g. `/bulk/v1/leads/export`. */
+	exportPath: string;
 	exportId: string;
 	/** `fileSize` from the status, in bytes. */
 	fileSize?: number;
@@ -61,7 +63,7 @@ export async function* streamExportFile(
 ): AsyncGenerator<Buffer> {
 	// An export of no leads may come with an empty file: nothing to fetch.
 	if (file.fileSize === 0 && range === undefined) return;
-	const path = `/bulk/v1/leads/export/${file.exportId}/file.json`;
+	const path = `${file.exportPath}/${file.exportId}/file.json`;
 	const start = range?.start ?? 0;
 	const end = range?.end;
 	let notReadySince: number | undefined;

@@ -2,7 +2,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import type { ExportFormat } from '../helpers/jobDefinition';
 import type { MarketoClient } from '../transport';
-import { EXPORT_FORMATS, type ExportJob } from '../transport/leadExportApi';
+import { EXPORT_FORMATS, type ExportJob } from '../transport/exportJobApi';
 
 /** How an export's file is named and typed in n8n's binary data. */
 const FILE_TYPES: Record<ExportFormat, { extension: string; mimeType: string }> = {

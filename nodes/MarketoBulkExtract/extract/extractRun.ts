@@ -1,13 +1,13 @@
 import type { IBinaryData, IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { LeadFileReader, type LeadRecord, type ValueConverter } from '../csv/leadFileReader';
-import { createJobBody, type ExportFormat, type LeadExportDefinition } from '../helpers/jobDefinition';
+import { ExportFileReader, type ExportRecord, type ValueConverter } from '../csv/exportFileReader';
+import type { ExportDefinition, ExportKind, FieldType } from '../exportKinds/exportKind';
+import { createJobBody, type ExportFormat } from '../helpers/jobDefinition';
 import type { MarketoClient } from '../transport';
-import { describeLeadFields, type LeadField } from '../transport/leadDatabaseApi';
-import type { ExportJob } from '../transport/leadExportApi';
+import type { ExportJob } from '../transport/exportJobApi';
 import { asNodeError } from '../transport/nodeErrors';
-import { LeadDeduplicator } from './deduplicator';
+import { RecordDeduplicator } from './deduplicator';
 import { DOWNLOAD_TIMING, readableFromChunks, type DownloadProgress } from './download';
 import { exportFormatOf, fileNameFor, mimeTypeFor } from './exportFile';
 import { estimateItemsMemory, MEGABYTE, type ItemsMemoryInput } from './itemsMemory';
@@ -34,7 +34,11 @@ export interface ExtractSettings {
 }
 
 export interface ExtractSource {
-	definition?: LeadExportDefinition;
+	/** The kind of export: its endpoints, describe, de-duplication key and words. */
+	kind: ExportKind;
+	/** The kind's job endpoints for this item (ExportKind.readExportPath). */
+	exportPath: string;
+	definition?: ExportDefinition;
 	adoptExportId?: string;
 }
 
@@ -48,31 +52,31 @@ interface ExtractStats {
 }
 
 interface WindowResult {
-	records?: LeadRecord[];
+	records?: ExportRecord[];
 	fileItem?: INodeExecutionData;
 }
 
-/** Builds the extract's tasks: one per 31-day window of a date range, or one job. */
+/** Builds the extract's tasks: one per window of a date range (31 days for every kind today), or one job. */
 function tasksFor(source: ExtractSource): ExtractTask[] {
 	if (source.adoptExportId) {
 		return [{ index: 0, label: `export ${source.adoptExportId}`, exportId: source.adoptExportId, enqueued: false }];
 	}
+	const { kind } = source;
 	const definition = source.definition!;
 	if (!definition.range) {
-		const label = `${definition.filterType} ${String(definition.list)}`;
-		return [{ index: 0, label, body: createJobBody(definition), enqueued: false }];
+		return [{ index: 0, label: definition.label, body: createJobBody(kind, definition), enqueued: false }];
 	}
-	const windows = splitIntoWindows(definition.range.start, definition.range.end);
+	const windows = splitIntoWindows(definition.range.start, definition.range.end, kind.maxWindowDays);
 	return windows.map((window, index) => ({
 		index,
 		label: `window ${index + 1}/${windows.length} (${describeWindow(window)})`,
-		body: createJobBody(definition, window),
+		body: createJobBody(kind, definition, window),
 		enqueued: false,
 	}));
 }
 
 /**
- * One Extract Leads run for one input item. What happens to Marketo's jobs on
+ * One extract run for one input item, of any export kind. What happens to Marketo's jobs on
  * every way out: success leaves them Completed; a failure cancels the jobs
  * still queued or processing and says so; a cancelled execution cannot call
  * Marketo any more, so it names the jobs that keep running.
@@ -84,20 +88,22 @@ export async function runExtract(
 	settings: ExtractSettings,
 ): Promise<INodeExecutionData[]> {
 	const startedAt = Date.now();
+	const { kind, exportPath } = source;
+	const title = `Marketo Extract ${kind.noun.title}`;
 	const tasks = tasksFor(source);
-	refuseTooManyJobs(ctx, settings, tasks);
+	refuseTooManyJobs(ctx, settings, tasks, title);
 	const results = new Map<number, WindowResult>();
 	const stats: ExtractStats = { jobs: 0, records: 0, bytes: 0, duplicatesRemoved: 0, resumes: 0, refetches: 0 };
-	const log = (message: string) => ctx.logger.info(`Marketo Extract Leads: ${message}`);
+	const log = (message: string) => ctx.logger.info(`${title}: ${message}`);
 	const scheduler = new JobScheduler(
 		client,
-		{ concurrency: settings.concurrency, pollIntervalMs: settings.pollIntervalMs, deadline: startedAt + settings.maxWaitMs },
+		{ exportPath, concurrency: settings.concurrency, pollIntervalMs: settings.pollIntervalMs, deadline: startedAt + settings.maxWaitMs },
 		log,
 	);
 	const wantsItems = settings.output !== 'binary';
 	/** Execution hints of type warning, e.g. a file whose content could not be verified. */
 	const warnings: string[] = [];
-	let fields: LeadField[] | undefined;
+	let fields: FieldType[] | undefined;
 	const exported = { records: 0, fileSize: 0 };
 	const columns = source.definition?.fields.length;
 
@@ -105,11 +111,14 @@ export async function runExtract(
 		stats.jobs++;
 		exported.records += job.numberOfRecords ?? 0;
 		exported.fileSize += job.fileSize ?? 0;
-		if (wantsItems) refuseOversizedItems(ctx, settings, { ...exported, columns });
-		if (wantsItems && settings.typedValues && fields === undefined) fields = await describeLeadFields(client);
+		if (wantsItems) refuseOversizedItems(ctx, settings, { ...exported, columns }, kind.noun.many);
+		if (wantsItems && settings.typedValues && fields === undefined) {
+			fields = await kind.describeFields(client, ctx, settings.itemIndex);
+		}
 		const convertersFor = fields ? columnConverters(fields, source.definition?.columnHeaderNames) : undefined;
 		const format = exportFormatOf(client, job);
 		const file = {
+			exportPath,
 			exportId: job.exportId,
 			fileSize: job.fileSize,
 			fileChecksum: job.fileChecksum,
@@ -147,17 +156,18 @@ export async function runExtract(
 	try {
 		await scheduler.run(tasks, download);
 	} catch (error) {
-		throw await explainFailure(ctx, client, scheduler, tasks, results, error);
+		throw await explainFailure(ctx, client, scheduler, { tasks, results, title, noun: kind.noun.many }, error);
 	}
 
 	const items: INodeExecutionData[] = [];
 	if (wantsItems) {
 		const columnHeaderNames = source.definition?.columnHeaderNames ?? {};
 		const fileRecords = tasks.map((task) => results.get(task.index)?.records ?? []);
-		// A lead repeats only across windows: one file needs no de-duplication.
-		let records: LeadRecord[];
+		// A record repeats only across windows: one file needs no de-duplication.
+		let records: ExportRecord[];
 		if (fileRecords.length > 1) {
-			const deduplicator = new LeadDeduplicator(columnHeaderNames.id ?? 'id');
+			const keyColumns = kind.dedupeFields.map((field) => columnHeaderNames[field] ?? field);
+			const deduplicator = new RecordDeduplicator(keyColumns);
 			for (const file of fileRecords) for (const record of file) deduplicator.add(record);
 			stats.duplicatesRemoved = deduplicator.removed;
 			records = deduplicator.all();
@@ -172,16 +182,16 @@ export async function runExtract(
 	}
 
 	ctx.addExecutionHints(
-		{ message: summary(tasks.length, stats, client, Date.now() - startedAt), type: 'info', location: 'outputPane' },
+		{ message: summary(title, kind.noun.many, tasks.length, stats, client, Date.now() - startedAt), type: 'info', location: 'outputPane' },
 		...warnings.map((message) => ({ message, type: 'warning' as const, location: 'outputPane' as const })),
 	);
 	return items;
 }
 
 /** Says before the first call how many jobs the range needs, and refuses more than Max Jobs. */
-function refuseTooManyJobs(ctx: IExecuteFunctions, settings: ExtractSettings, tasks: ExtractTask[]): void {
+function refuseTooManyJobs(ctx: IExecuteFunctions, settings: ExtractSettings, tasks: ExtractTask[], title: string): void {
 	if (tasks.length <= settings.maxJobs) {
-		ctx.logger.info(`Marketo Extract Leads: ${tasks.length} export ${tasks.length === 1 ? 'job' : 'jobs'} planned`);
+		ctx.logger.info(`${title}: ${tasks.length} export ${tasks.length === 1 ? 'job' : 'jobs'} planned`);
 		return;
 	}
 	const first = tasks[0].label.replace(/^window 1\/\d+ /, '');
@@ -201,19 +211,24 @@ function refuseTooManyJobs(ctx: IExecuteFunctions, settings: ExtractSettings, ta
  * take the export past Max Items (leads) or Max Memory (the estimate, which
  * follows the width of the export).
  */
-function refuseOversizedItems(ctx: IExecuteFunctions, settings: ExtractSettings, exported: ItemsMemoryInput): void {
+function refuseOversizedItems(
+	ctx: IExecuteFunctions,
+	settings: ExtractSettings,
+	exported: ItemsMemoryInput,
+	noun: string,
+): void {
 	const remedy =
-		'Use Output: Files, which streams the files to n8n’s binary store instead of holding every lead as an item; or export fewer fields or a shorter range';
+		'Use Output: Files, which streams the files to n8n’s binary store instead of holding every record as an item; or export fewer fields or a shorter range';
 	if (exported.records > settings.maxItems) {
 		throw new NodeOperationError(
 			ctx.getNode(),
-			`The export holds more than ${settings.maxItems} leads (Max Items); ${exported.records} so far.`,
+			`The export holds more than ${settings.maxItems} ${noun} (Max Items); ${exported.records} so far.`,
 			{ description: `${remedy}; or raise Max Items if n8n has the memory.` },
 		);
 	}
 	const estimateMb = Math.ceil(estimateItemsMemory(exported) / MEGABYTE);
 	if (estimateMb > settings.maxMemoryMb) {
-		const shape = exported.columns === undefined ? `${exported.fileSize} bytes of file` : `${exported.records} leads × ${exported.columns} columns`;
+		const shape = exported.columns === undefined ? `${exported.fileSize} bytes of file` : `${exported.records} ${noun} × ${exported.columns} columns`;
 		throw new NodeOperationError(
 			ctx.getNode(),
 			`The export would take about ${estimateMb} MB of memory as items (${shape}); Max Memory (MB) is ${settings.maxMemoryMb}.`,
@@ -233,10 +248,10 @@ async function consumeFile(
 		output: OutputMode;
 		convertersFor?: (columns: readonly string[]) => Array<ValueConverter | undefined>;
 	},
-): Promise<{ records?: LeadRecord[]; binary?: IBinaryData }> {
+): Promise<{ records?: ExportRecord[]; binary?: IBinaryData }> {
 	const { format, exportId, output } = file;
-	const reader = output === 'binary' ? undefined : new LeadFileReader(format, file.convertersFor);
-	const records: LeadRecord[] = [];
+	const reader = output === 'binary' ? undefined : new ExportFileReader(format, file.convertersFor);
+	const records: ExportRecord[] = [];
 	async function* parsed(): AsyncGenerator<Buffer> {
 		for await (const chunk of chunks) {
 			reader?.push(chunk, records);
@@ -257,10 +272,10 @@ async function explainFailure(
 	ctx: IExecuteFunctions,
 	client: MarketoClient,
 	scheduler: JobScheduler,
-	tasks: ExtractTask[],
-	results: Map<number, WindowResult>,
+	run: { tasks: ExtractTask[]; results: Map<number, WindowResult>; title: string; noun: string },
 	error: unknown,
 ): Promise<Error> {
+	const { tasks, results, title, noun } = run;
 	const nodeError = asNodeError(ctx.getNode(), error);
 	const finished = tasks.filter((task) => results.has(task.index));
 	const waiting = scheduler.completedNotDownloaded;
@@ -274,7 +289,7 @@ async function explainFailure(
 				? `These Marketo export jobs keep running (a cancelled execution can no longer call Marketo): ${running.map((t) => `${t.exportId} (${t.label})`).join(', ')}. Cancel them with the Cancel Job operation if they are not needed.`
 				: 'No Marketo export job was left running.';
 		// After a cancel the editor may not show the node's error: the log keeps the job IDs.
-		ctx.logger.warn(`Marketo Extract Leads: execution cancelled. ${consequence}`);
+		ctx.logger.warn(`${title}: execution cancelled. ${consequence}`);
 		parts.push(consequence);
 	} else {
 		const outcomes = await scheduler.cancelInFlight();
@@ -283,7 +298,7 @@ async function explainFailure(
 	if (tasks.length > 1 || finished.length > 0) {
 		const records = finished.reduce((sum, task) => sum + (results.get(task.index)?.records?.length ?? 0), 0);
 		parts.push(
-			`Downloaded before the failure: ${finished.length} of ${tasks.length} jobs${records ? ` (${records} leads)` : ''}; nothing was output.`,
+			`Downloaded before the failure: ${finished.length} of ${tasks.length} jobs${records ? ` (${records} ${noun})` : ''}; nothing was output.`,
 		);
 		if (waiting.length > 0) {
 			parts.push(
@@ -296,10 +311,17 @@ async function explainFailure(
 	return nodeError;
 }
 
-function summary(jobCount: number, stats: ExtractStats, client: MarketoClient, durationMs: number): string {
+function summary(
+	title: string,
+	noun: string,
+	jobCount: number,
+	stats: ExtractStats,
+	client: MarketoClient,
+	durationMs: number,
+): string {
 	const parts = [
 		`${jobCount} ${jobCount === 1 ? 'job' : 'jobs'}`,
-		`${stats.records} leads`,
+		`${stats.records} ${noun}`,
 		`${stats.bytes} bytes`,
 		`${client.usage.calls} API calls`,
 	];
@@ -307,5 +329,5 @@ function summary(jobCount: number, stats: ExtractStats, client: MarketoClient, d
 	if (stats.resumes > 0) parts.push(`${stats.resumes} downloads resumed`);
 	if (stats.refetches > 0) parts.push(`${stats.refetches} files fetched again after a checksum mismatch`);
 	parts.push(`${(durationMs / 1000).toFixed(1)} s`);
-	return `Marketo Extract Leads: ${parts.join(', ')}.`;
+	return `${title}: ${parts.join(', ')}.`;
 }

@@ -11,7 +11,7 @@ import {
 	JOB_STATUSES,
 	type ExportJob,
 	type JobStatus,
-} from '../transport/leadExportApi';
+} from '../transport/exportJobApi';
 import { MarketoApiError } from '../transport/marketoErrors';
 import { asNodeError } from '../transport/nodeErrors';
 
@@ -31,6 +31,8 @@ export interface ExtractTask {
 }
 
 export interface SchedulerOptions {
+	/** The endpoints of the export kind's jobs (ExportKind.readExportPath). */
+	exportPath: string;
 	/** Jobs of this extract in Marketo's queue at once (Marketo processes at most 2 per subscription). */
 	concurrency: number;
 	pollIntervalMs: number;
@@ -97,7 +99,7 @@ export class JobScheduler {
 	private async start(task: ExtractTask): Promise<ExportJob | undefined> {
 		let job: ExportJob;
 		if (task.exportId) {
-			job = await getExportJobStatus(this.client, task.exportId);
+			job = await getExportJobStatus(this.client, this.options.exportPath, task.exportId);
 			this.observe(task, job);
 			this.refuseEnded(task, job);
 			if (job.status !== 'Created') {
@@ -105,7 +107,7 @@ export class JobScheduler {
 				return job;
 			}
 		} else {
-			job = await createExportJob(this.client, task.body!);
+			job = await createExportJob(this.client, this.options.exportPath, task.body!);
 			task.exportId = job.exportId;
 			this.observe(task, job);
 		}
@@ -115,7 +117,7 @@ export class JobScheduler {
 
 	private async tryEnqueue(task: ExtractTask): Promise<void> {
 		try {
-			const job = await enqueueExportJob(this.client, task.exportId!);
+			const job = await enqueueExportJob(this.client, this.options.exportPath, task.exportId!);
 			task.enqueued = true;
 			this.observe(task, job);
 		} catch (error) {
@@ -132,7 +134,7 @@ export class JobScheduler {
 			await this.tryEnqueue(task);
 			return undefined;
 		}
-		const job = await getExportJobStatus(this.client, task.exportId!);
+		const job = await getExportJobStatus(this.client, this.options.exportPath, task.exportId!);
 		this.observe(task, job);
 		this.refuseEnded(task, job);
 		if (job.status === 'Created') task.enqueued = false;
@@ -191,7 +193,7 @@ export class JobScheduler {
 		for (const task of this.inFlight) {
 			if (!task.exportId) continue;
 			try {
-				await cancelExportJob(this.client, task.exportId);
+				await cancelExportJob(this.client, this.options.exportPath, task.exportId);
 				outcomes.push(`${task.exportId} (${task.label}) cancelled`);
 			} catch (error) {
 				outcomes.push(`${task.exportId} (${task.label}) could not be cancelled: ${(error as Error).message}`);

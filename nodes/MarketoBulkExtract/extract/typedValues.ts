@@ -1,5 +1,5 @@
 import type { ValueConverter } from '../csv/rowTokenizer';
-import type { LeadField } from '../transport/leadDatabaseApi';
+import type { FieldType } from '../exportKinds/exportKind';
 
 type Converter = ValueConverter;
 
@@ -102,7 +102,7 @@ const CONVERTERS: Record<string, Converter> = {
  * text; dates stay ISO strings; `null` stays null. Nothing is ever dropped.
  */
 export function columnConverters(
-	fields: LeadField[],
+	fields: readonly FieldType[],
 	columnHeaderNames: Record<string, string> = {},
 ): (columns: readonly string[]) => Array<ValueConverter | undefined> {
 	const converterByHeader = new Map<string, ValueConverter>();

@@ -1,76 +1,44 @@
 import type { DateTime } from 'luxon';
-import type { IDataObject, IExecuteFunctions, INodeParameterResourceLocator } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { EXPORT_FORMATS, type ExportFormat } from '../transport/leadExportApi';
+import type { ExportDefinition, ExportKind, ReadDefinitionOptions } from '../exportKinds/exportKind';
+import { EXPORT_FORMATS, type ExportFormat } from '../transport/exportJobApi';
 import { invalidParameter, readChoice, readDateTime, readFields, toMarketoDateTime } from './validation';
+
+/**
+ * The parts of a job definition every export kind shares: fields, format,
+ * column header names, a date range, and the body of create.json. Each kind's
+ * profile (exportKinds/) reads its own filters and calls these for the rest.
+ */
 
 export type { ExportFormat };
 
-export const FILTER_TYPES = [
-	'createdAt',
-	'updatedAt',
-	'staticListId',
-	'staticListName',
-	'smartListId',
-	'smartListName',
-] as const;
-
-export type FilterType = (typeof FILTER_TYPES)[number];
-
-export function readFilterType(ctx: IExecuteFunctions, itemIndex: number): FilterType {
-	return readChoice(ctx, itemIndex, { name: 'filterType', label: 'Filter', choices: FILTER_TYPES, fallback: 'createdAt' });
-}
-
-export const DATE_FILTERS: readonly FilterType[] = ['createdAt', 'updatedAt'];
-
-/** Marketo refuses a createdAt/updatedAt range longer than this. */
+/** Marketo refuses a date range longer than this in one job. */
 export const MAX_RANGE_DAYS = 31;
 
-/** A lead export as the user defined it; dates stay DateTimes so Extract Leads can split them. */
-export interface LeadExportDefinition {
+export interface CommonDefinition {
 	fields: string[];
 	format: ExportFormat;
 	columnHeaderNames?: Record<string, string>;
-	filterType: FilterType;
-	/** For createdAt / updatedAt. */
-	range?: { start: DateTime; end: DateTime };
-	/** For the list filters: a list ID (number) or name (string). */
-	list?: number | string;
 }
 
-export interface ReadDefinitionOptions {
-	/** Create Job refuses ranges Marketo would refuse; Extract Leads splits them. */
-	limitRangeToMarketoMaximum: boolean;
-	/** A range computed by the caller ("since last run") instead of Start At / End At. */
-	range?: { start: DateTime; end: DateTime };
-}
-
-export function readLeadExportDefinition(
-	ctx: IExecuteFunctions,
-	itemIndex: number,
-	options: ReadDefinitionOptions,
-): LeadExportDefinition {
-	const fields = readFields(ctx, itemIndex);
+export function readCommonDefinition(ctx: IExecuteFunctions, itemIndex: number, noun: string): CommonDefinition {
+	const fields = readFields(ctx, itemIndex, noun);
 	const format = readChoice(ctx, itemIndex, { name: 'format', label: 'Format', choices: EXPORT_FORMATS, fallback: 'CSV', anyCase: true });
-	const filterType = readFilterType(ctx, itemIndex);
-	const definition: LeadExportDefinition = { fields, format, filterType };
-
+	const definition: CommonDefinition = { fields, format };
 	const columnHeaderNames = readColumnHeaderNames(ctx, itemIndex, fields);
 	if (columnHeaderNames) definition.columnHeaderNames = columnHeaderNames;
-
-	if (DATE_FILTERS.includes(filterType)) {
-		definition.range = options.range ?? readRange(ctx, itemIndex, options);
-	} else {
-		definition.list = readList(ctx, itemIndex, filterType);
-	}
 	return definition;
 }
 
-function readRange(
+/** Start At and End At (or the caller's range), checked: in order, and within 31 days when asked. */
+export function readRange(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
 	options: ReadDefinitionOptions,
+	operationThatSplits: string,
 ): { start: DateTime; end: DateTime } {
+	if (options.range) return options.range;
 	const start = readDateTime(ctx, itemIndex, 'startAt', 'Start At');
 	const end = readDateTime(ctx, itemIndex, 'endAt', 'End At');
 	if (start > end) {
@@ -88,43 +56,15 @@ function readRange(
 			itemIndex,
 			'End At',
 			`the range ${toMarketoDateTime(start)} – ${toMarketoDateTime(end)} is longer than Marketo's ${MAX_RANGE_DAYS} days`,
-			`Shorten the range to ${MAX_RANGE_DAYS} days or fewer, or use the Extract Leads operation, which splits any range into ${MAX_RANGE_DAYS}-day jobs.`,
+			`Shorten the range to ${MAX_RANGE_DAYS} days or fewer, or use the ${operationThatSplits} operation, which splits any range into ${MAX_RANGE_DAYS}-day jobs.`,
 		);
 	}
 	return { start, end };
 }
 
-const LIST_PARAMETERS: Record<string, { parameter: string; label: string; numeric: boolean }> = {
-	staticListId: { parameter: 'staticListId', label: 'Static List', numeric: true },
-	staticListName: { parameter: 'staticListName', label: 'Static List', numeric: false },
-	smartListId: { parameter: 'smartListId', label: 'Smart List', numeric: true },
-	smartListName: { parameter: 'smartListName', label: 'Smart List', numeric: false },
-};
-
-function readList(ctx: IExecuteFunctions, itemIndex: number, filterType: FilterType): number | string {
-	const { parameter, label, numeric } = LIST_PARAMETERS[filterType];
-	const raw = ctx.getNodeParameter(parameter, itemIndex, '') as INodeParameterResourceLocator | string;
-	const value = String(typeof raw === 'object' && raw !== null ? (raw.value ?? '') : raw).trim();
-	if (value === '') {
-		throw invalidParameter(
-			ctx,
-			itemIndex,
-			label,
-			'no list chosen',
-			`Pick a ${label.toLowerCase()} from the list, or enter its ${numeric ? 'ID' : 'name'}.`,
-		);
-	}
-	if (!numeric) return value;
-	if (!/^\d+$/.test(value) || Number(value) <= 0) {
-		throw invalidParameter(
-			ctx,
-			itemIndex,
-			label,
-			`"${value}" is not a list ID`,
-			`Enter the list's numeric ID (shown in its Marketo URL), or pick it from the list.`,
-		);
-	}
-	return Number(value);
+/** A date filter's value for Marketo: `{ startAt, endAt }` in UTC without milliseconds. */
+export function dateRangeFilter(range: { start: DateTime; end: DateTime }): IDataObject {
+	return { startAt: toMarketoDateTime(range.start), endAt: toMarketoDateTime(range.end) };
 }
 
 function readColumnHeaderNames(
@@ -177,33 +117,16 @@ function readColumnHeaderNames(
 	return Object.keys(headers).length > 0 ? headers : undefined;
 }
 
-/** The filter object for Marketo, for the whole range or one window of it. */
-export function filterFor(
-	definition: LeadExportDefinition,
-	window?: { start: DateTime; end: DateTime },
-): IDataObject {
-	const { filterType } = definition;
-	if (DATE_FILTERS.includes(filterType)) {
-		const range = window ?? definition.range!;
-		return {
-			[filterType]: {
-				startAt: toMarketoDateTime(range.start),
-				endAt: toMarketoDateTime(range.end),
-			},
-		};
-	}
-	return { [filterType]: definition.list! };
-}
-
-/** The body of POST /bulk/v1/leads/export/create.json. */
+/** The body of create.json for a definition of any kind, for the whole range or one window of it. */
 export function createJobBody(
-	definition: LeadExportDefinition,
+	kind: ExportKind,
+	definition: ExportDefinition,
 	window?: { start: DateTime; end: DateTime },
 ): IDataObject {
 	const body: IDataObject = {
 		fields: definition.fields,
 		format: definition.format,
-		filter: filterFor(definition, window),
+		filter: kind.filterFor(definition, window),
 	};
 	if (definition.columnHeaderNames) body.columnHeaderNames = definition.columnHeaderNames;
 	return body;

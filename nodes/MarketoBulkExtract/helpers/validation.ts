@@ -156,7 +156,7 @@ export function readExportId(ctx: IExecuteFunctions, itemIndex: number): string 
 }
 
 /** Fields from the multi-select, an expression returning an array, or a comma list. */
-export function readFields(ctx: IExecuteFunctions, itemIndex: number): string[] {
+export function readFields(ctx: IExecuteFunctions, itemIndex: number, noun = 'record'): string[] {
 	const raw = ctx.getNodeParameter('fields', itemIndex, []) as unknown;
 	if (!Array.isArray(raw) && typeof raw !== 'string') {
 		throw invalidParameter(
@@ -198,7 +198,7 @@ export function readFields(ctx: IExecuteFunctions, itemIndex: number): string[] 
 			itemIndex,
 			'Fields',
 			'no field chosen',
-			'Choose at least one lead field to export, e.g. id, email, updatedAt.',
+			`Choose at least one ${noun} field to export.`,
 		);
 	}
 	return fields;

@@ -1,14 +1,12 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import type { FieldType } from '../exportKinds/exportKind';
 import type { MarketoClient } from './index';
 
 /** Reads from Marketo's lead database and asset APIs that the pickers and typed output need. */
 
-export interface LeadField {
-	/** The REST API name, what the export's `fields` take. */
-	name: string;
+export interface LeadField extends FieldType {
 	displayName: string;
-	dataType: string;
 }
 
 export async function describeLeadFields(client: MarketoClient): Promise<LeadField[]> {

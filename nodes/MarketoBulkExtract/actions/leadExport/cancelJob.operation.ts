@@ -1,4 +1,4 @@
-import { cancelExportJob } from '../../transport/leadExportApi';
+import { cancelExportJob } from '../../transport/exportJobApi';
 import { singleJobOperation } from './singleJobOperation';
 
 /**

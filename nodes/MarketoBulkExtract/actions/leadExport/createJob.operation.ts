@@ -1,8 +1,9 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { createJobBody, readLeadExportDefinition } from '../../helpers/jobDefinition';
+import type { ExportKind } from '../../exportKinds/exportKind';
+import { createJobBody } from '../../helpers/jobDefinition';
 import type { MarketoClient } from '../../transport';
-import { createExportJob } from '../../transport/leadExportApi';
+import { createExportJob } from '../../transport/exportJobApi';
 
 /**
  * Defines an export job. The job does nothing until enqueued.
@@ -12,8 +13,10 @@ export async function execute(
 	this: IExecuteFunctions,
 	client: MarketoClient,
 	itemIndex: number,
+	kind: ExportKind,
 ): Promise<INodeExecutionData[]> {
-	const definition = readLeadExportDefinition(this, itemIndex, { limitRangeToMarketoMaximum: true });
-	const job = await createExportJob(client, createJobBody(definition));
+	const exportPath = kind.readExportPath(this, itemIndex);
+	const definition = kind.readDefinition(this, itemIndex, { limitRangeToMarketoMaximum: true });
+	const job = await createExportJob(client, exportPath, createJobBody(kind, definition));
 	return [{ json: job }];
 }

@@ -1,4 +1,4 @@
-import { enqueueExportJob } from '../../transport/leadExportApi';
+import { enqueueExportJob } from '../../transport/exportJobApi';
 import { singleJobOperation } from './singleJobOperation';
 
 /**

@@ -3,12 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 
 import { runExtract, type ExtractSettings, type OutputMode } from '../../extract/extractRun';
 import { forgetHighWatermark, readHighWatermark, saveHighWatermark } from '../../extract/incremental';
-import {
-	DATE_FILTERS,
-	readFilterType,
-	readLeadExportDefinition,
-	type LeadExportDefinition,
-} from '../../helpers/jobDefinition';
+import type { ExportKind } from '../../exportKinds/exportKind';
 import {
 	invalidParameter,
 	readBinaryPropertyName,
@@ -208,23 +203,25 @@ export async function execute(
 	this: IExecuteFunctions,
 	client: MarketoClient,
 	itemIndex: number,
+	kind: ExportKind,
 ): Promise<INodeExecutionData[]> {
 	const settings = readSettings(this, itemIndex, client);
+	const exportPath = kind.readExportPath(this, itemIndex);
 	const jobSource = readChoice(this, itemIndex, { name: 'jobSource', label: 'Job', choices: JOB_SOURCES, fallback: 'new' });
 
 	if (jobSource === 'existing') {
 		const exportId = readExportId(this, itemIndex);
-		return await runExtract(this, client, { adoptExportId: exportId }, settings);
+		return await runExtract(this, client, { kind, exportPath, adoptExportId: exportId }, settings);
 	}
 
-	const filterType = readFilterType(this, itemIndex);
-	const rangeMode = DATE_FILTERS.includes(filterType)
+	const dateFilter = kind.readDateFilter(this, itemIndex);
+	const rangeMode = dateFilter
 		? readChoice(this, itemIndex, { name: 'rangeMode', label: 'Range', choices: RANGE_MODES, fallback: 'fixed' })
 		: 'fixed';
 
-	if (rangeMode === 'fixed') {
-		const definition = readLeadExportDefinition(this, itemIndex, { limitRangeToMarketoMaximum: false });
-		return await runExtract(this, client, { definition }, settings);
+	if (rangeMode === 'fixed' || !dateFilter) {
+		const definition = kind.readDefinition(this, itemIndex, { limitRangeToMarketoMaximum: false });
+		return await runExtract(this, client, { kind, exportPath, definition }, settings);
 	}
 
 	if (this.getInputData().length > 1) {
@@ -236,12 +233,14 @@ export async function execute(
 			'Feed the node a single item (a Schedule Trigger does), or use Fixed Dates with dates from each item.',
 		);
 	}
+	// One position per resource and date filter: leads' createdAt and activities' createdAt move apart.
+	const position = `${kind.resource}.${dateFilter}`;
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	if (toBoolean(this, itemIndex, options.resetSinceLastRun, 'Reset Since Last Run', false)) {
-		forgetHighWatermark(this, filterType);
+		forgetHighWatermark(this, position);
 	}
 	const end = DateTime.utc().startOf('second');
-	const watermark = readHighWatermark(this, filterType);
+	const watermark = readHighWatermark(this, position);
 	let start: DateTime;
 	if (watermark) {
 		start = watermark.plus({ seconds: 1 });
@@ -265,12 +264,12 @@ export async function execute(
 		});
 		return [];
 	}
-	const definition: LeadExportDefinition = readLeadExportDefinition(this, itemIndex, {
+	const definition = kind.readDefinition(this, itemIndex, {
 		limitRangeToMarketoMaximum: false,
 		range: { start, end },
 	});
-	const items = await runExtract(this, client, { definition }, settings);
-	saveHighWatermark(this, filterType, end);
+	const items = await runExtract(this, client, { kind, exportPath, definition }, settings);
+	saveHighWatermark(this, position, end);
 	return items;
 }
 

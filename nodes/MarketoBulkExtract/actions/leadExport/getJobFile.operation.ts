@@ -5,7 +5,7 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { LeadFileReader, type LeadRecord } from '../../csv/leadFileReader';
+import { ExportFileReader, type ExportRecord } from '../../csv/exportFileReader';
 import {
 	readableFromChunks,
 	streamExportFile,
@@ -15,9 +15,10 @@ import {
 } from '../../extract/download';
 import { exportFormatOf, fileNameFor, mimeTypeFor, requireCompleted } from '../../extract/exportFile';
 import { downloadVerified, unverifiedContentWarning } from '../../extract/verifiedDownload';
+import type { ExportKind } from '../../exportKinds/exportKind';
 import { describeValue, invalidParameter, readBinaryPropertyName, readChoice, readExportId } from '../../helpers/validation';
 import type { MarketoClient } from '../../transport';
-import { getExportJobStatus } from '../../transport/leadExportApi';
+import { getExportJobStatus } from '../../transport/exportJobApi';
 import { exportIdProperty, forOperations } from '../common.descriptions';
 
 export const description: INodeProperties[] = forOperations(
@@ -74,13 +75,15 @@ export async function execute(
 	this: IExecuteFunctions,
 	client: MarketoClient,
 	itemIndex: number,
+	kind: ExportKind,
 ): Promise<INodeExecutionData[]> {
+	const exportPath = kind.readExportPath(this, itemIndex);
 	const exportId = readExportId(this, itemIndex);
 	const output = readChoice(this, itemIndex, { name: 'output', label: 'Output', choices: ['items', 'binary'], fallback: 'items' });
 	const range = output === 'binary' ? readByteRange(this, itemIndex) : undefined;
 	const binaryPropertyName = output === 'binary' ? readBinaryPropertyName(this, itemIndex) : '';
 
-	const job = requireCompleted(client, await getExportJobStatus(client, exportId));
+	const job = requireCompleted(client, await getExportJobStatus(client, exportPath, exportId));
 	const format = exportFormatOf(client, job);
 	if (range && job.fileSize !== undefined && range.start >= job.fileSize) {
 		throw invalidParameter(
@@ -94,6 +97,7 @@ export async function execute(
 		);
 	}
 	const file = {
+		exportPath,
 		exportId,
 		fileSize: job.fileSize,
 		fileChecksum: job.fileChecksum,
@@ -107,8 +111,8 @@ export async function execute(
 			client,
 			file,
 			async (chunks) => {
-				const reader = new LeadFileReader(format);
-				const all: LeadRecord[] = [];
+				const reader = new ExportFileReader(format);
+				const all: ExportRecord[] = [];
 				for await (const chunk of chunks) reader.push(chunk, all);
 				return reader.end(all);
 			},

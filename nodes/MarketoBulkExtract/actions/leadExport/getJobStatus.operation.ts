@@ -1,4 +1,4 @@
-import { getExportJobStatus } from '../../transport/leadExportApi';
+import { getExportJobStatus } from '../../transport/exportJobApi';
 import { singleJobOperation } from './singleJobOperation';
 
 /**

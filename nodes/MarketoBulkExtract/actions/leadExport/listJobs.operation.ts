@@ -1,8 +1,9 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import type { MarketoClient } from '../../transport';
+import type { ExportKind } from '../../exportKinds/exportKind';
 import { matchChoice } from '../../helpers/validation';
-import { JOB_STATUSES, listExportJobs } from '../../transport/leadExportApi';
+import { JOB_STATUSES, listExportJobs } from '../../transport/exportJobApi';
 import { forOperations } from '../common.descriptions';
 
 export const description: INodeProperties[] = forOperations(
@@ -34,10 +35,11 @@ export async function execute(
 	this: IExecuteFunctions,
 	client: MarketoClient,
 	itemIndex: number,
+	kind: ExportKind,
 ): Promise<INodeExecutionData[]> {
 	const raw = this.getNodeParameter('statusFilter', itemIndex, []) as unknown;
 	const list: unknown[] = Array.isArray(raw) ? raw : typeof raw === 'string' ? raw.split(',').filter((s) => s.trim() !== '') : [raw];
 	const statuses = list.map((status) => matchChoice(this, itemIndex, 'Status', status, JOB_STATUSES, true));
-	const jobs = await listExportJobs(client, statuses);
+	const jobs = await listExportJobs(client, kind.readExportPath(this, itemIndex), statuses);
 	return jobs.map((job) => ({ json: job }));
 }

@@ -5,11 +5,12 @@ import { MarketoApiError } from './marketoErrors';
 import { asNodeError } from './nodeErrors';
 
 /**
- * One function per Bulk Lead Extract endpoint. Each states whether its call
- * is safe to repeat after an ambiguous failure (see MarketoCall.repeatable).
+ * One function per bulk extract job endpoint. Leads, activities, program
+ * members and custom objects share the endpoints' shape, the queue and the
+ * quota; `exportPath` says which kind's jobs (e.g. `/bulk/v1/leads/export`,
+ * from the export kind's profile). Each call states whether it is safe to
+ * repeat after an ambiguous failure (see MarketoCall.repeatable).
  */
-
-const BASE = '/bulk/v1/leads/export';
 
 export const JOB_STATUSES = ['Created', 'Queued', 'Processing', 'Completed', 'Failed', 'Cancelled'] as const;
 
@@ -68,11 +69,11 @@ function onlyJob(client: MarketoClient, envelope: MarketoEnvelope, action: strin
 	return normaliseJob(client, job);
 }
 
-export async function createExportJob(client: MarketoClient, body: IDataObject): Promise<ExportJob> {
+export async function createExportJob(client: MarketoClient, exportPath: string, body: IDataObject): Promise<ExportJob> {
 	const action = 'create the export job';
 	const envelope = await client.request({
 		method: 'POST',
-		path: `${BASE}/create.json`,
+		path: `${exportPath}/create.json`,
 		body,
 		repeatable: false,
 		action,
@@ -84,19 +85,19 @@ export async function createExportJob(client: MarketoClient, body: IDataObject):
  * Enqueues a job. "Job already queued" (1029) means the job is where it should
  * be, e.g. after a retried enqueue: its status is returned as on success.
  */
-export async function enqueueExportJob(client: MarketoClient, exportId: string): Promise<ExportJob> {
+export async function enqueueExportJob(client: MarketoClient, exportPath: string, exportId: string): Promise<ExportJob> {
 	const action = `enqueue export job ${exportId}`;
 	try {
 		const envelope = await client.request({
 			method: 'POST',
-			path: `${BASE}/${exportId}/enqueue.json`,
+			path: `${exportPath}/${exportId}/enqueue.json`,
 			repeatable: true,
 			action,
 		});
 		return onlyJob(client, envelope, action);
 	} catch (error) {
 		if (error instanceof MarketoApiError && error.kind === 'alreadyQueued') {
-			return await getExportJobStatus(client, exportId);
+			return await getExportJobStatus(client, exportPath, exportId);
 		}
 		if (error instanceof MarketoApiError) {
 			error.description = `${error.description ?? ''} Export job ${exportId} stays Created: enqueue it again later.`.trim();
@@ -105,22 +106,22 @@ export async function enqueueExportJob(client: MarketoClient, exportId: string):
 	}
 }
 
-export async function getExportJobStatus(client: MarketoClient, exportId: string): Promise<ExportJob> {
+export async function getExportJobStatus(client: MarketoClient, exportPath: string, exportId: string): Promise<ExportJob> {
 	const action = `get the status of export job ${exportId}`;
 	const envelope = await client.request({
 		method: 'GET',
-		path: `${BASE}/${exportId}/status.json`,
+		path: `${exportPath}/${exportId}/status.json`,
 		repeatable: true,
 		action,
 	});
 	return onlyJob(client, envelope, action);
 }
 
-export async function cancelExportJob(client: MarketoClient, exportId: string): Promise<ExportJob> {
+export async function cancelExportJob(client: MarketoClient, exportPath: string, exportId: string): Promise<ExportJob> {
 	const action = `cancel export job ${exportId}`;
 	const envelope = await client.request({
 		method: 'POST',
-		path: `${BASE}/${exportId}/cancel.json`,
+		path: `${exportPath}/${exportId}/cancel.json`,
 		repeatable: true,
 		action,
 	});
@@ -131,7 +132,7 @@ export async function cancelExportJob(client: MarketoClient, exportId: string): 
 const LIST_BATCH_SIZE = 300;
 
 /** Every job of the caller from the last 7 days, following nextPageToken to the end. */
-export async function listExportJobs(client: MarketoClient, statuses: string[]): Promise<ExportJob[]> {
+export async function listExportJobs(client: MarketoClient, exportPath: string, statuses: string[]): Promise<ExportJob[]> {
 	const jobs: ExportJob[] = [];
 	const seenTokens = new Set<string>();
 	let nextPageToken: string | undefined;
@@ -141,7 +142,7 @@ export async function listExportJobs(client: MarketoClient, statuses: string[]):
 		if (nextPageToken) qs.nextPageToken = nextPageToken;
 		const envelope = await client.request({
 			method: 'GET',
-			path: `${BASE}.json`,
+			path: `${exportPath}.json`,
 			qs,
 			repeatable: true,
 			action: 'list export jobs',

@@ -4,11 +4,11 @@ import {
 	RowTokenizer,
 	type Cell,
 	type DelimiterSpec,
-	type LeadRecord,
+	type ExportRecord,
 	type ValueConverter,
 } from './rowTokenizer';
 
-export type { LeadRecord, ValueConverter };
+export type { ExportRecord, ValueConverter };
 
 const DELIMITERS: Record<ExportFormat, DelimiterSpec> = { CSV: ',', TSV: '\t', SSV: 'ssv' };
 
@@ -19,7 +19,7 @@ const DELIMITERS: Record<ExportFormat, DelimiterSpec> = { CSV: ',', TSV: '\t', S
  * any, is dropped, and so are NUL bytes. A row whose width differs from the header's is an error
  * naming the row: a silently shifted column would corrupt every value after it.
  */
-export class LeadFileReader {
+export class ExportFileReader {
 	private readonly decoder = new TextDecoder('utf-8');
 
 	private readonly tokenizer: RowTokenizer;
@@ -35,14 +35,14 @@ export class LeadFileReader {
 	}
 
 	/** Parses a chunk; appends the records it completed to `into` (a new array by default) and returns it. */
-	push(bytes: Uint8Array, into: LeadRecord[] = []): LeadRecord[] {
+	push(bytes: Uint8Array, into: ExportRecord[] = []): ExportRecord[] {
 		// Marketo files have been seen carrying NUL bytes; in UTF-8 a 0 byte is only ever NUL.
 		const clean = bytes.indexOf(0) === -1 ? bytes : bytes.filter((byte) => byte !== 0);
 		return this.tokenizer.push(this.decoder.decode(clean, { stream: true }), into);
 	}
 
 	/** Ends the file; appends its last records to `into` and returns it. */
-	end(into: LeadRecord[] = []): LeadRecord[] {
+	end(into: ExportRecord[] = []): ExportRecord[] {
 		const tail = this.decoder.decode();
 		if (tail) this.tokenizer.push(tail, into);
 		return this.tokenizer.end(into);

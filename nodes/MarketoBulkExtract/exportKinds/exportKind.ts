@@ -1,0 +1,65 @@
+import type { DateTime } from 'luxon';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+
+import type { MarketoClient } from '../transport';
+import type { ExportFormat } from '../transport/exportJobApi';
+
+/** A field of an export and its Marketo data type (describe's `dataType`), for Convert Values. */
+export interface FieldType {
+	/** The REST API name, what the export's `fields` take. */
+	name: string;
+	dataType: string;
+}
+
+/** An export as the user defined it, validated; dates stay DateTimes so the extract can split them. */
+export interface ExportDefinition {
+	fields: string[];
+	format: ExportFormat;
+	columnHeaderNames?: Record<string, string>;
+	/** The date filter's range, when the export has one (split into windows by the extract). */
+	range?: { start: DateTime; end: DateTime };
+	/** The filter the range applies to (createdAt, updatedAt): Since Last Run keeps one position per filter. */
+	dateFilter?: string;
+	/** For messages, when the export has no date range: "staticListId 1001". */
+	label: string;
+	/** The kind's own filter values (a list, activity types…), read and checked; filterFor turns them into Marketo's filter. */
+	filters: IDataObject;
+}
+
+export interface ReadDefinitionOptions {
+	/** Create Job refuses ranges Marketo would refuse; the extract splits them. */
+	limitRangeToMarketoMaximum: boolean;
+	/** A range computed by the caller ("since last run") instead of the date parameters. */
+	range?: { start: DateTime; end: DateTime };
+}
+
+/**
+ * Everything that differs between Marketo's bulk extracts (leads, activities,
+ * program members, custom objects): one profile per kind. The job engine, the
+ * download and the parser are the same for every kind; they take what they
+ * need from here. Data flows one way: parameters → readDefinition → createBody
+ * → Marketo → bytes → rows → items.
+ */
+export interface ExportKind {
+	/** The node's Resource value, stored in users' workflows: never renamed. */
+	resource: string;
+	/** For messages: "lead" / "leads" / "Leads". */
+	noun: { one: string; many: string; title: string };
+	/** The endpoints of this kind's jobs, e.g. `/bulk/v1/leads/export`; may depend on a parameter (a custom object's name). */
+	readExportPath(ctx: IExecuteFunctions, itemIndex: number): string;
+	/**
+	 * The date filter the user chose (createdAt, updatedAt), or undefined when the
+	 * export is filtered otherwise; decides whether Since Last Run applies.
+	 */
+	readDateFilter(ctx: IExecuteFunctions, itemIndex: number): string | undefined;
+	/** The job definition from the node's parameters, checked before any call to Marketo. */
+	readDefinition(ctx: IExecuteFunctions, itemIndex: number, options: ReadDefinitionOptions): ExportDefinition;
+	/** The `filter` of create.json, for the whole definition or one date window of it. */
+	filterFor(definition: ExportDefinition, window?: { start: DateTime; end: DateTime }): IDataObject;
+	/** The longest date window Marketo accepts for one job. */
+	maxWindowDays: number;
+	/** The types of the kind's fields (one describe call), for Convert Values. */
+	describeFields(client: MarketoClient, ctx: IExecuteFunctions, itemIndex: number): Promise<FieldType[]>;
+	/** The REST names of the fields that identify a record, to keep one copy across windows. */
+	dedupeFields: readonly string[];
+}
