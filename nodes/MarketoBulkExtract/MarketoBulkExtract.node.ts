@@ -6,7 +6,7 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import * as leadExport from './actions/leadExport';
+import { resourceProperties } from './actions/resources';
 import { router } from './actions/router';
 import * as listSearch from './methods/listSearch';
 import * as loadOptions from './methods/loadOptions';
@@ -26,17 +26,7 @@ export class MarketoBulkExtract implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'marketoOAuth2Api', required: true }],
-		properties: [
-			{
-				displayName: 'Resource',
-				name: 'resource',
-				type: 'options',
-				noDataExpression: true,
-				options: [{ name: 'Lead Export', value: 'leadExport' }],
-				default: 'leadExport',
-			},
-			...leadExport.description,
-		],
+		properties: resourceProperties,
 	};
 
 	methods = { loadOptions, listSearch };

@@ -1,4 +1,6 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+
+import type { ResourceDeclaration } from './resource';
 
 /** Parameters shared by several operations, so each exists once. */
 
@@ -12,89 +14,36 @@ export const exportIdProperty: INodeProperties = {
 	description: 'The exportId that Create Job or List Jobs returned, e.g. {{ $JSON.exportId }}',
 };
 
-function listLocator(
-	name: string,
-	displayName: string,
-	searchMethod: string,
-	byId: boolean,
-): INodeProperties {
+/** The fields to export, picked from the kind's describe (`loadOptionsMethod`). */
+export function fieldsProperty(loadOptionsMethod: string, hint: string): INodeProperties {
 	return {
-		displayName,
-		name,
-		type: 'resourceLocator',
-		default: { mode: 'list', value: '' },
-		required: true,
-		displayOptions: { show: { filterType: [name] } },
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				typeOptions: { searchListMethod: searchMethod, searchable: true },
-			},
-			{
-				displayName: byId ? 'By ID' : 'By Name',
-				name: byId ? 'id' : 'name',
-				type: 'string',
-				placeholder: byId ? '1081' : 'Newsletter subscribers',
-				validation: byId
-					? [{ type: 'regex', properties: { regex: '^\\d+$', errorMessage: 'A list ID is a number' } }]
-					: [],
-			},
-		],
-	};
-}
-
-/** Which fields, in which format: part of the body of Create Export Lead Job. */
-export const fieldsAndFormatProperties: INodeProperties[] = [
-	{
 		displayName: 'Field Names or IDs',
 		name: 'fields',
 		type: 'multiOptions',
 		required: true,
 		default: [],
-		typeOptions: { loadOptionsMethod: 'getLeadFields' },
+		typeOptions: { loadOptionsMethod },
 		description:
 			'Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
-		hint: 'Lead fields to export, by REST API name. An expression may give an array or a comma-separated list.',
-	},
-	{
-		displayName: 'Format',
-		name: 'format',
-		type: 'options',
-		default: 'CSV',
-		options: [
-			{ name: 'CSV', value: 'CSV', description: 'Comma-separated values' },
-			{ name: 'SSV', value: 'SSV', description: 'Space- or semicolon-separated values' },
-			{ name: 'TSV', value: 'TSV', description: 'Tab-separated values' },
-		],
-		description: 'File format Marketo writes; the node parses all three',
-	},
-];
+		hint,
+	};
+}
 
-/** Which leads: Marketo takes exactly one filter per job. */
-export const filterTypeProperty: INodeProperties = {
-		displayName: 'Filter',
-		name: 'filterType',
-		type: 'options',
-		default: 'createdAt',
-		options: [
-			{ name: 'Created At', value: 'createdAt', description: 'Leads created within a date range' },
-			{ name: 'Smart List ID', value: 'smartListId', description: 'Members of a smart list' },
-			{ name: 'Smart List Name', value: 'smartListName', description: 'Members of a smart list' },
-			{ name: 'Static List ID', value: 'staticListId', description: 'Members of a static list' },
-			{ name: 'Static List Name', value: 'staticListName', description: 'Members of a static list' },
-			{
-				name: 'Updated At',
-				value: 'updatedAt',
-				description:
-					'Leads whose most recent field update falls within a date range (not on every subscription)',
-			},
-		],
-		description: 'Which leads to export; Marketo takes exactly one filter per job',
+/** The file format: every kind writes the same three. */
+export const formatProperty: INodeProperties = {
+	displayName: 'Format',
+	name: 'format',
+	type: 'options',
+	default: 'CSV',
+	options: [
+		{ name: 'CSV', value: 'CSV', description: 'Comma-separated values' },
+		{ name: 'SSV', value: 'SSV', description: 'Space- or semicolon-separated values' },
+		{ name: 'TSV', value: 'TSV', description: 'Tab-separated values' },
+	],
+	description: 'File format Marketo writes; the node parses all three',
 };
 
-/** The range of the createdAt / updatedAt filters. */
+/** The range of a date filter (createdAt, updatedAt); the resource says when it applies. */
 export const dateRangeProperties: INodeProperties[] = [
 	{
 		displayName: 'Start At',
@@ -102,7 +51,6 @@ export const dateRangeProperties: INodeProperties[] = [
 		type: 'dateTime',
 		required: true,
 		default: '',
-		displayOptions: { show: { filterType: ['createdAt', 'updatedAt'] } },
 		description:
 			"Start of the range, inclusive. Read in the workflow's time zone unless it carries an offset; sent to Marketo in UTC without milliseconds.",
 	},
@@ -112,20 +60,12 @@ export const dateRangeProperties: INodeProperties[] = [
 		type: 'dateTime',
 		required: true,
 		default: '',
-		displayOptions: { show: { filterType: ['createdAt', 'updatedAt'] } },
 		description: 'End of the range, inclusive',
 	},
 ];
 
-/** The list of the static and smart list filters. */
-export const listProperties: INodeProperties[] = [
-	listLocator('staticListId', 'Static List', 'searchStaticLists', true),
-	listLocator('staticListName', 'Static List', 'searchStaticListNames', false),
-	listLocator('smartListId', 'Smart List', 'searchSmartLists', true),
-	listLocator('smartListName', 'Smart List', 'searchSmartListNames', false),
-];
-
-export const columnHeaderNamesProperty: INodeProperties = {
+/** Renamed columns, the field picked from the kind's describe (`loadOptionsMethod`). */
+export const columnHeaderNamesProperty = (loadOptionsMethod: string): INodeProperties => ({
 		displayName: 'Column Header Names',
 		name: 'columnHeaderNames',
 		type: 'fixedCollection',
@@ -142,7 +82,7 @@ export const columnHeaderNamesProperty: INodeProperties = {
 						displayName: 'Field Name or ID',
 						name: 'field',
 						type: 'options',
-						typeOptions: { loadOptionsMethod: 'getLeadFields' },
+						typeOptions: { loadOptionsMethod },
 						default: '',
 						description:
 							'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
@@ -157,7 +97,20 @@ export const columnHeaderNamesProperty: INodeProperties = {
 				],
 			},
 		],
-	};
+	});
+
+/** The Output options: one item per record (named for the resource: "One Item per Lead"), then `others`. */
+export function outputOptions(resource: ResourceDeclaration, others: INodePropertyOptions[]): INodePropertyOptions[] {
+	const record = resource.recordName.toLowerCase();
+	return [
+		{
+			name: `One Item per ${resource.recordName}`,
+			value: 'items',
+			description: `Parse the file; each ${record} becomes an item keyed by column header`,
+		},
+		...others,
+	];
+}
 
 /** Adds conditions to the properties' `displayOptions.show`. */
 export function showWhen(
@@ -173,7 +126,11 @@ export function showWhen(
 	}));
 }
 
-/** Shows `properties` only for the given operations of the lead export resource. */
-export function forOperations(operations: string[], properties: INodeProperties[]): INodeProperties[] {
-	return showWhen({ resource: ['leadExport'], operation: operations }, properties);
+/** Shows `properties` only for the given operations of one resource. */
+export function forOperations(
+	resource: ResourceDeclaration,
+	operations: string[],
+	properties: INodeProperties[],
+): INodeProperties[] {
+	return showWhen({ resource: [resource.kind.resource], operation: operations }, properties);
 }

@@ -4,14 +4,8 @@ import { MarketoClient } from '../transport';
 import { MarketoApiError } from '../transport/marketoErrors';
 import { asNodeError } from '../transport/nodeErrors';
 import { matchChoice } from '../helpers/validation';
-import { leadExportKind } from '../exportKinds/lead';
-import type { ExportKind } from '../exportKinds/exportKind';
-import { operations, type LeadExportOperation } from './leadExport';
-
-/** Each Resource: its export kind and its operations. */
-const RESOURCES: Record<string, { kind: ExportKind; operations: typeof operations }> = {
-	[leadExportKind.resource]: { kind: leadExportKind, operations },
-};
+import { operationsOf } from './operations';
+import { RESOURCES } from './resources';
 
 /**
  * Runs the chosen operation once per input item, reading its parameters for
@@ -25,24 +19,24 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		try {
-			const resource = matchChoice(
+			const resourceValue = matchChoice(
 				this,
 				itemIndex,
 				'Resource',
-				this.getNodeParameter('resource', itemIndex, leadExportKind.resource),
+				this.getNodeParameter('resource', itemIndex, 'leadExport'),
 				Object.keys(RESOURCES),
 			);
-			const { kind, operations: resourceOperations } = RESOURCES[resource];
+			const resource = RESOURCES[resourceValue];
+			const operations = operationsOf(resource);
 			const operation = matchChoice(
 				this,
 				itemIndex,
 				'Operation',
-				this.getNodeParameter('operation', itemIndex, 'extractLeads'),
-				Object.keys(resourceOperations) as LeadExportOperation[],
+				this.getNodeParameter('operation', itemIndex, resource.extract.value),
+				Object.keys(operations),
 			);
-			const handler = resourceOperations[operation];
 			client ??= await MarketoClient.connect(this);
-			const results = await handler.execute.call(this, client, itemIndex, kind);
+			const results = await operations[operation].execute.call(this, client, itemIndex, resource.kind);
 			// Operations return fresh items: pair them in place (an extract may return millions).
 			const pairedItem = { item: itemIndex };
 			for (const result of results) {

@@ -3,13 +3,13 @@
  * from what the job's status says (numberOfRecords, fileSize) and the number
  * of columns. The figures are measured in BENCHMARKS.md (P2 at 12, 27 and 100
  * columns, items held by n8n's engine, values as text, which costs more than
- * typed values): about 72 bytes per field and 120 per lead for values of the
+ * typed values): about 72 bytes per field and 120 per record for values of the
  * length Marketo fields usually hold. Long text values cost by their length
  * instead, so the estimate never goes below 2.5 bytes per byte of the file
  * (UTF-16 characters plus string headers).
  */
 export const ITEMS_MEMORY = {
-	bytesPerLead: 120,
+	bytesPerRecord: 120,
 	bytesPerField: 72,
 	bytesPerFileByte: 2.5,
 	/** With the width unknown (an adopted job), the highest ratio measured: narrow rows of short values. */
@@ -28,7 +28,7 @@ export function estimateItemsMemory({ records, fileSize, columns }: ItemsMemoryI
 	if (columns === undefined) return fileSize * ITEMS_MEMORY.bytesPerFileByteUnknownWidth;
 	const byFields = records * columns * ITEMS_MEMORY.bytesPerField;
 	const byText = fileSize * ITEMS_MEMORY.bytesPerFileByte;
-	return records * ITEMS_MEMORY.bytesPerLead + Math.max(byFields, byText);
+	return records * ITEMS_MEMORY.bytesPerRecord + Math.max(byFields, byText);
 }
 
 export const MEGABYTE = 1024 * 1024;

@@ -1,102 +1,109 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import * as cancelJob from './cancelJob.operation';
-import * as createJob from './createJob.operation';
-import * as enqueueJob from './enqueueJob.operation';
-import * as extractLeads from './extractLeads.operation';
-import * as getJobFile from './getJobFile.operation';
-import * as getJobStatus from './getJobStatus.operation';
-import * as listJobs from './listJobs.operation';
+import { LEAD_DATE_FILTERS, leadExportKind } from '../../exportKinds/lead';
 import {
 	columnHeaderNamesProperty,
 	dateRangeProperties,
-	fieldsAndFormatProperties,
-	filterTypeProperty,
-	forOperations,
-	listProperties,
+	fieldsProperty,
+	formatProperty,
 } from '../common.descriptions';
+import { operationOptions } from '../operations';
+import type { ResourceDeclaration } from '../resource';
 
-export const operations = {
-	extractLeads,
-	createJob,
-	enqueueJob,
-	getJobStatus,
-	getJobFile,
-	cancelJob,
-	listJobs,
+/** Which leads: Marketo takes exactly one filter per job. */
+const filterTypeProperty: INodeProperties = {
+	displayName: 'Filter',
+	name: 'filterType',
+	type: 'options',
+	default: 'createdAt',
+	options: [
+		{ name: 'Created At', value: 'createdAt', description: 'Leads created within a date range' },
+		{ name: 'Smart List ID', value: 'smartListId', description: 'Members of a smart list' },
+		{ name: 'Smart List Name', value: 'smartListName', description: 'Members of a smart list' },
+		{ name: 'Static List ID', value: 'staticListId', description: 'Members of a static list' },
+		{ name: 'Static List Name', value: 'staticListName', description: 'Members of a static list' },
+		{
+			name: 'Updated At',
+			value: 'updatedAt',
+			description:
+				'Leads whose most recent field update falls within a date range (not on every subscription)',
+		},
+	],
+	description: 'Which leads to export; Marketo takes exactly one filter per job',
 };
 
-export type LeadExportOperation = keyof typeof operations;
-
-/**
- * Operation values are stored in users' workflows: never rename one. The
- * default is stored nowhere (n8n omits default values), so it never changes.
- */
-export const description: INodeProperties[] = [
-	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show: { resource: ['leadExport'] } },
-		options: [
+function listLocator(name: string, displayName: string, searchMethod: string, byId: boolean): INodeProperties {
+	return {
+		displayName,
+		name,
+		type: 'resourceLocator',
+		default: { mode: 'list', value: '' },
+		required: true,
+		displayOptions: { show: { filterType: [name] } },
+		modes: [
 			{
-				name: 'Cancel Job',
-				value: 'cancelJob',
-				action: 'Cancel an export job',
-				description: 'Cancel a created, queued or processing export job',
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: { searchListMethod: searchMethod, searchable: true },
 			},
 			{
-				name: 'Create Job',
-				value: 'createJob',
-				action: 'Create an export job',
-				description: 'Define an export job (it starts only once enqueued)',
-			},
-			{
-				name: 'Enqueue Job',
-				value: 'enqueueJob',
-				action: 'Enqueue an export job',
-				description: 'Put a created export job in Marketo’s export queue',
-			},
-			{
-				name: 'Extract Leads',
-				value: 'extractLeads',
-				action: 'Extract leads',
-				description:
-					'Create the export, wait for Marketo, download and parse the file: one item per lead',
-			},
-			{
-				name: 'Get Job File',
-				value: 'getJobFile',
-				action: 'Get the file of an export job',
-				description: 'Download a completed job’s file, as leads or as binary data',
-			},
-			{
-				name: 'Get Job Status',
-				value: 'getJobStatus',
-				action: 'Get the status of an export job',
-				description: 'Get an export job’s status, record count, file size and checksum',
-			},
-			{
-				name: 'List Jobs',
-				value: 'listJobs',
-				action: 'List export jobs',
-				description: 'List the export jobs of the last 7 days',
+				displayName: byId ? 'By ID' : 'By Name',
+				name: byId ? 'id' : 'name',
+				type: 'string',
+				placeholder: byId ? '1081' : 'Newsletter subscribers',
+				validation: byId
+					? [{ type: 'regex', properties: { regex: '^\\d+$', errorMessage: 'A list ID is a number' } }]
+					: [],
 			},
 		],
-		default: 'extractLeads',
-	},
-	...extractLeads.description,
-	...forOperations(['createJob'], [
-		...fieldsAndFormatProperties,
-		filterTypeProperty,
-		...dateRangeProperties,
-		...listProperties,
-		columnHeaderNamesProperty,
-	]),
-	...enqueueJob.description,
-	...getJobStatus.description,
-	...getJobFile.description,
-	...cancelJob.description,
-	...listJobs.description,
+	};
+}
+
+/** The list of the static and smart list filters. */
+const listProperties: INodeProperties[] = [
+	listLocator('staticListId', 'Static List', 'searchStaticLists', true),
+	listLocator('staticListName', 'Static List', 'searchStaticListNames', false),
+	listLocator('smartListId', 'Smart List', 'searchSmartLists', true),
+	listLocator('smartListName', 'Smart List', 'searchSmartListNames', false),
 ];
+
+/**
+ * The Lead Export resource: Bulk Lead Extract.
+ * https://experienceleague.adobe.com/en/docs/marketo-developer/marketo/rest/bulk-extract/bulk-lead-extract
+ */
+export const leadExport: ResourceDeclaration = {
+	kind: leadExportKind,
+	displayName: 'Lead Export',
+	recordName: 'Lead',
+	get operation(): INodeProperties {
+		return {
+			displayName: 'Operation',
+			name: 'operation',
+			type: 'options',
+			noDataExpression: true,
+			displayOptions: { show: { resource: ['leadExport'] } },
+			options: operationOptions(leadExport),
+			default: 'extractLeads',
+		};
+	},
+	extract: {
+		value: 'extractLeads',
+		name: 'Extract Leads',
+		action: 'Extract leads',
+		description: 'Create the export, wait for Marketo, download and parse the file: one item per lead',
+	},
+	definition: {
+		head: [
+			fieldsProperty(
+				'getLeadFields',
+				'Lead fields to export, by REST API name. An expression may give an array or a comma-separated list.',
+			),
+			formatProperty,
+			filterTypeProperty,
+		],
+		dateRangeShow: { filterType: [...LEAD_DATE_FILTERS] },
+		dateRange: dateRangeProperties,
+		tail: [...listProperties, columnHeaderNamesProperty('getLeadFields')],
+	},
+};

@@ -19,10 +19,11 @@ import type { ExportKind } from '../../exportKinds/exportKind';
 import { describeValue, invalidParameter, readBinaryPropertyName, readChoice, readExportId } from '../../helpers/validation';
 import type { MarketoClient } from '../../transport';
 import { getExportJobStatus } from '../../transport/exportJobApi';
-import { exportIdProperty, forOperations } from '../common.descriptions';
+import { exportIdProperty, forOperations, outputOptions } from '../common.descriptions';
+import type { ResourceDeclaration } from '../resource';
 
-export const description: INodeProperties[] = forOperations(
-	['getJobFile'],
+export const description = (resource: ResourceDeclaration): INodeProperties[] =>
+	forOperations(resource, ['getJobFile'],
 	[
 		exportIdProperty,
 		{
@@ -30,18 +31,13 @@ export const description: INodeProperties[] = forOperations(
 			name: 'output',
 			type: 'options',
 			default: 'items',
-			options: [
-				{
-					name: 'One Item per Lead',
-					value: 'items',
-					description: 'Parse the file; each lead becomes an item keyed by column header',
-				},
+			options: outputOptions(resource, [
 				{
 					name: 'File',
 					value: 'binary',
 					description: 'The file as binary data, streamed into n8n’s binary store',
 				},
-			],
+			]),
 		},
 		{
 			displayName: 'Put Output File in Field',

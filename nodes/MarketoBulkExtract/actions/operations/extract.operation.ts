@@ -15,16 +15,8 @@ import {
 	toNumber,
 } from '../../helpers/validation';
 import type { MarketoClient } from '../../transport';
-import {
-	columnHeaderNamesProperty,
-	dateRangeProperties,
-	exportIdProperty,
-	fieldsAndFormatProperties,
-	filterTypeProperty,
-	forOperations,
-	listProperties,
-	showWhen,
-} from '../common.descriptions';
+import { exportIdProperty, forOperations, outputOptions, showWhen } from '../common.descriptions';
+import type { ResourceDeclaration } from '../resource';
 
 /** Defaults when an option is not set; the same literals stand in the description (lint wants literals there). */
 export const EXTRACT_DEFAULTS = {
@@ -38,9 +30,11 @@ export const EXTRACT_DEFAULTS = {
 
 const NEW_JOB = { jobSource: ['new'] };
 
-export const description: INodeProperties[] = forOperations(
-	['extractLeads'],
-	[
+/** The composite operation of a resource: its value is the resource's `extract.value`. */
+export const description = (resource: ResourceDeclaration): INodeProperties[] => {
+	const { head, dateRangeShow, dateRange, tail } = resource.definition;
+	const record = resource.recordName.toLowerCase();
+	return forOperations(resource, [resource.extract.value], [
 		{
 			displayName: 'Job',
 			name: 'jobSource',
@@ -56,8 +50,8 @@ export const description: INodeProperties[] = forOperations(
 			],
 		},
 		...showWhen({ jobSource: ['existing'] }, [exportIdProperty]),
-		...showWhen(NEW_JOB, [...fieldsAndFormatProperties, filterTypeProperty]),
-		...showWhen({ ...NEW_JOB, filterType: ['createdAt', 'updatedAt'] }, [
+		...showWhen(NEW_JOB, head),
+		...showWhen({ ...NEW_JOB, ...dateRangeShow }, [
 			{
 				displayName: 'Range',
 				name: 'rangeMode',
@@ -73,8 +67,8 @@ export const description: INodeProperties[] = forOperations(
 				],
 			},
 		]),
-		...showWhen({ ...NEW_JOB, rangeMode: ['fixed'] }, dateRangeProperties),
-		...showWhen({ ...NEW_JOB, rangeMode: ['sinceLastRun'], filterType: ['createdAt', 'updatedAt'] }, [
+		...showWhen({ ...NEW_JOB, rangeMode: ['fixed'], ...dateRangeShow }, dateRange),
+		...showWhen({ ...NEW_JOB, rangeMode: ['sinceLastRun'], ...dateRangeShow }, [
 			{
 				displayName: 'First Run Starts At',
 				name: 'firstRunStartAt',
@@ -85,21 +79,20 @@ export const description: INodeProperties[] = forOperations(
 					'Where the first run (or a run after a reset) starts. Later runs start one second after the previous successful run’s end. n8n keeps that position only for runs of the active workflow, not for manual test runs.',
 			},
 		]),
-		...showWhen(NEW_JOB, [...listProperties, columnHeaderNamesProperty]),
+		...showWhen(NEW_JOB, tail),
 		{
 			displayName: 'Output',
 			name: 'output',
 			type: 'options',
 			default: 'items',
-			options: [
-				{ name: 'One Item per Lead', value: 'items', description: 'Each lead becomes an item' },
+			options: outputOptions(resource, [
 				{
 					name: 'Files',
 					value: 'binary',
 					description: 'One item per export file, the file as binary data streamed to n8n’s binary store',
 				},
-				{ name: 'Both', value: 'both', description: 'The lead items, then one item per file' },
-			],
+				{ name: 'Both', value: 'both', description: `The ${record} items, then one item per file` },
+			]),
 		},
 		{
 			displayName: 'Put Output File in Field',
@@ -141,7 +134,7 @@ export const description: INodeProperties[] = forOperations(
 					default: 500000,
 					typeOptions: { minValue: 1, maxValue: 100000000 },
 					description:
-						'Fail, before downloading, when the export holds more leads than this (1 to 100,000,000). Each item takes memory in n8n; for larger exports use Output: Files.',
+						`Fail, before downloading, when the export holds more ${resource.kind.noun.many} than this (1 to 100,000,000). Each item takes memory in n8n; for larger exports use Output: Files.`,
 				},
 				{
 					displayName: 'Max Jobs',
@@ -159,7 +152,7 @@ export const description: INodeProperties[] = forOperations(
 					default: 512,
 					typeOptions: { minValue: 1, maxValue: 1000000 },
 					description:
-						'Fail, before downloading, when the items would take more memory than this (1 to 1,000,000). Estimated from the file size, the leads and the number of fields (about 72 bytes per field), so a wide export reaches it with fewer leads. Output: Files is not limited.',
+						`Fail, before downloading, when the items would take more memory than this (1 to 1,000,000). Estimated from the file size, the ${resource.kind.noun.many} and the number of fields (about 72 bytes per field), so a wide export reaches it with fewer ${resource.kind.noun.many}. Output: Files is not limited.`,
 				},
 				{
 					displayName: 'Max Wait (Minutes)',
@@ -189,8 +182,8 @@ export const description: INodeProperties[] = forOperations(
 				},
 			],
 		},
-	],
-);
+	]);
+};
 
 /**
  * Creates the export (one job per 31-day window for date ranges), enqueues

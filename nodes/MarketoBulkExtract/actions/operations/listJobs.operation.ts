@@ -5,9 +5,10 @@ import type { ExportKind } from '../../exportKinds/exportKind';
 import { matchChoice } from '../../helpers/validation';
 import { JOB_STATUSES, listExportJobs } from '../../transport/exportJobApi';
 import { forOperations } from '../common.descriptions';
+import type { ResourceDeclaration } from '../resource';
 
-export const description: INodeProperties[] = forOperations(
-	['listJobs'],
+export const description = (resource: ResourceDeclaration): INodeProperties[] =>
+	forOperations(resource, ['listJobs'],
 	[
 		{
 			displayName: 'Status',

@@ -1,9 +1,17 @@
-import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import type { ExportKind } from '../../exportKinds/exportKind';
 import { createJobBody } from '../../helpers/jobDefinition';
 import type { MarketoClient } from '../../transport';
 import { createExportJob } from '../../transport/exportJobApi';
+import { forOperations, showWhen } from '../common.descriptions';
+import type { ResourceDeclaration } from '../resource';
+
+/** The resource's whole export definition; Marketo refuses more than 31 days, so no Since Last Run here. */
+export function description(resource: ResourceDeclaration): INodeProperties[] {
+	const { head, dateRangeShow, dateRange, tail } = resource.definition;
+	return forOperations(resource, ['createJob'], [...head, ...showWhen(dateRangeShow, dateRange), ...tail]);
+}
 
 /**
  * Defines an export job. The job does nothing until enqueued.
