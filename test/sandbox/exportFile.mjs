@@ -1,4 +1,4 @@
-/** Writes leads as Marketo does: header row, `null` for empty, RFC 4180 quoting. */
+/** Writes records (leads, activities) as Marketo does: header row, `null` for empty, RFC 4180 quoting. */
 
 const DELIMITERS = { CSV: ',', TSV: '\t', SSV: ' ' };
 
@@ -18,7 +18,7 @@ function cell(value, delimiter) {
 
 function formatValue(field, value) {
 	if (value === null || value === undefined) return null;
-	if (field === 'createdAt' || field === 'updatedAt') return new Date(value).toISOString().replace('.000Z', 'Z');
+	if (field === 'createdAt' || field === 'updatedAt' || field === 'activityDate') return new Date(value).toISOString().replace('.000Z', 'Z');
 	return value;
 }
 

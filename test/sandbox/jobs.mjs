@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 
 import { chicagoMidnightBefore, TICK_MS } from './clock.mjs';
+import { ACTIVITY_FIELDS, DEFAULT_ACTIVITY_FIELDS } from './activities.mjs';
 import { renderExportFile } from './exportFile.mjs';
 
 const MAX_PROCESSING = 2;
@@ -31,9 +32,10 @@ const iso = (ms) => (ms === undefined ? undefined : new Date(ms).toISOString().r
  * counted from finished files since midnight America/Chicago.
  */
 export class JobStore {
-	constructor({ clock, leads, lists, options }) {
+	constructor({ clock, leads, activities = [], lists, options }) {
 		this.clock = clock;
 		this.leads = leads;
+		this.activities = activities;
 		this.lists = lists;
 		this.options = options;
 		this.jobs = new Map();
@@ -105,7 +107,7 @@ export class JobStore {
 	}
 
 	complete(job, at) {
-		const leads = this.select(job.spec.filter);
+		const leads = job.kind === 'activities' ? this.selectActivities(job.spec.filter) : this.select(job.spec.filter);
 		// Benchmarks export the same definition many times: build each large file once.
 		const key = this.options.cacheFiles ? JSON.stringify([job.spec, job.format]) : undefined;
 		const file =
@@ -139,6 +141,23 @@ export class JobStore {
 		return this.leads.filter((lead) => list.member(lead));
 	}
 
+	/** Activities of the createdAt range, of the given types, with the given primary attributes. */
+	selectActivities(filter) {
+		const start = Date.parse(filter.createdAt.startAt);
+		const end = Date.parse(filter.createdAt.endAt);
+		const types = filter.activityTypeIds;
+		const ids = filter.primaryAttributeValueIds;
+		const names = filter.primaryAttributeValues;
+		return this.activities.filter(
+			(a) =>
+				a.activityDate >= start &&
+				a.activityDate <= end &&
+				(!types || types.includes(a.activityTypeId)) &&
+				(!ids || ids.includes(a.primaryAttributeValueId)) &&
+				(!names || names.includes(a.primaryAttributeValue)),
+		);
+	}
+
 	findList(type, value) {
 		const pool = type.startsWith('static') ? this.lists.staticLists : this.lists.smartLists;
 		const byId = type.endsWith('Id');
@@ -162,19 +181,25 @@ export class JobStore {
 		}
 	}
 
-	create(body) {
+	/** A job of `kind` ('leads' or 'activities': one queue and one quota for both). */
+	create(body, kind = 'leads') {
 		this.sync();
-		const { fields, format = 'CSV', columnHeaderNames, filter } = body ?? {};
+		const { format = 'CSV', columnHeaderNames, filter } = body ?? {};
+		// Activity exports may leave fields out: Marketo then writes its eight standard columns.
+		const fields = kind === 'activities' && body?.fields === undefined ? DEFAULT_ACTIVITY_FIELDS : body?.fields;
 		if (!Array.isArray(fields) || fields.length === 0) throw new MarketoError(1003, 'fields cannot be empty');
+		const known = kind === 'activities' ? new Set(ACTIVITY_FIELDS) : this.options.fieldNames;
 		for (const field of fields) {
-			if (!this.options.fieldNames.has(field)) throw new MarketoError(1003, `Invalid field name: ${field}`);
+			if (!known.has(field)) throw new MarketoError(1003, `Invalid field name: ${field}`);
 		}
 		if (!['CSV', 'TSV', 'SSV'].includes(format)) throw new MarketoError(1003, `Invalid format: ${format}`);
-		this.validateFilter(filter);
+		if (kind === 'activities') this.validateActivityFilter(filter);
+		else this.validateFilter(filter);
 		this.checkQuota();
 		const now = this.clock.now();
 		const job = {
 			exportId: randomUUID(),
+			kind,
 			format,
 			status: 'Created',
 			createdAt: now,
@@ -183,6 +208,25 @@ export class JobStore {
 		this.jobs.set(job.exportId, job);
 		this.transitions.push({ exportId: job.exportId, from: null, to: 'Created', at: now });
 		return job;
+	}
+
+	/** Marketo's rules for an activity export's filter, with its 1003 messages. */
+	validateActivityFilter(filter) {
+		if (!filter || typeof filter !== 'object') throw new MarketoError(1003, 'filter is required');
+		const allowed = ['createdAt', 'activityTypeIds', 'primaryAttributeValueIds', 'primaryAttributeValues'];
+		for (const key of Object.keys(filter)) if (!allowed.includes(key)) throw new MarketoError(1003, `Invalid filter type: ${key}`);
+		if (!filter.createdAt) throw new MarketoError(1003, 'createdAt filter is required');
+		this.validateFilter({ createdAt: filter.createdAt });
+		const { activityTypeIds: types, primaryAttributeValueIds: ids, primaryAttributeValues: names } = filter;
+		if (types !== undefined && (!Array.isArray(types) || types.length === 0 || !types.every(Number.isInteger))) {
+			throw new MarketoError(1003, 'activityTypeIds must be a non-empty array of integers');
+		}
+		if (ids !== undefined && names !== undefined) throw new MarketoError(1003, 'primaryAttributeValueIds and primaryAttributeValues cannot be used together');
+		for (const [name, list] of [['primaryAttributeValueIds', ids], ['primaryAttributeValues', names]]) {
+			if (list === undefined) continue;
+			if (!types) throw new MarketoError(1003, `${name} requires activityTypeIds`);
+			if (!Array.isArray(list) || list.length === 0 || list.length > 50) throw new MarketoError(1003, `${name} must hold 1 to 50 values`);
+		}
 	}
 
 	validateFilter(filter) {
@@ -210,15 +254,16 @@ export class JobStore {
 		throw new MarketoError(1003, `Invalid filter type: ${type}`);
 	}
 
-	get(exportId) {
+	/** A job of `kind`: a lead export's ID is unknown at the activities endpoints, and the reverse. */
+	get(exportId, kind = 'leads') {
 		this.sync();
 		const job = this.jobs.get(exportId);
-		if (!job) throw new MarketoError(1003, `Export Id ${exportId} not found`);
+		if (!job || job.kind !== kind) throw new MarketoError(1003, `Export Id ${exportId} not found`);
 		return job;
 	}
 
-	enqueue(exportId) {
-		const job = this.get(exportId);
+	enqueue(exportId, kind = 'leads') {
+		const job = this.get(exportId, kind);
 		if (job.status === 'Queued' || job.status === 'Processing') throw new MarketoError(1029, 'Job already queued');
 		if (job.status !== 'Created') throw new MarketoError(1003, `Job is ${job.status}, cannot be enqueued`);
 		if (this.countIn('Queued', 'Processing') >= MAX_QUEUED) throw new MarketoError(1029, 'Too many jobs (10) in queue');
@@ -228,8 +273,8 @@ export class JobStore {
 		return job;
 	}
 
-	cancel(exportId) {
-		const job = this.get(exportId);
+	cancel(exportId, kind = 'leads') {
+		const job = this.get(exportId, kind);
 		if (!['Created', 'Queued', 'Processing'].includes(job.status)) {
 			throw new MarketoError(1003, `Job is ${job.status}, cannot be cancelled`);
 		}
@@ -237,9 +282,10 @@ export class JobStore {
 		return job;
 	}
 
-	list({ statuses = [], since = this.clock.now() - SEVEN_DAYS } = {}) {
+	list({ statuses = [], since = this.clock.now() - SEVEN_DAYS, kind = 'leads' } = {}) {
 		this.sync();
 		return [...this.jobs.values()]
+			.filter((job) => job.kind === kind)
 			.filter((job) => job.createdAt >= since)
 			.filter((job) => statuses.length === 0 || statuses.includes(job.status))
 			.sort((a, b) => a.createdAt - b.createdAt);

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 
 import { chicagoMidnightBefore, VirtualClock } from './clock.mjs';
+import { ACTIVITY_TYPES, generateActivities } from './activities.mjs';
 import { defaultLists, generateLeads, leadFieldsFor } from './dataset.mjs';
 import { JobStore, MarketoError } from './jobs.mjs';
 
@@ -44,7 +45,17 @@ export async function startSandbox(options = {}) {
 		fieldNames: new Set(leadFields.map((field) => field.rest.name)),
 		quotaUsedBytes: 0,
 	};
-	const jobs = new JobStore({ clock, leads, lists, options: settings });
+	const activities =
+		options.activities ??
+		generateActivities({
+			seed: (options.seed ?? 42) + 1,
+			count: options.activityCount ?? 3000,
+			start: options.datasetStart ?? '2026-01-01T00:00:00Z',
+			end: options.datasetEnd ?? '2026-11-01T00:00:00Z',
+			leads,
+			malformedAttributesEvery: options.malformedAttributesEvery ?? 0,
+		});
+	const jobs = new JobStore({ clock, leads, activities, lists, options: settings });
 	const tokens = new Map();
 	const faults = [];
 	const log = [];
@@ -193,32 +204,37 @@ export async function startSandbox(options = {}) {
 			if (page.length === 0) return envelope(undefined, { warnings: ['No assets found for the given search criteria.'] });
 			return envelope(page);
 		}
-		if (req.method === 'POST' && path === '/bulk/v1/leads/export/create.json') {
-			return envelope([patched(JobStore.view(jobs.create(json())), fault)]);
+		if (req.method === 'GET' && path === '/rest/v1/activities/types.json') return envelope(ACTIVITY_TYPES);
+		// Leads and activities: the same job endpoints under their own path, one queue and one quota.
+		const createMatch = /^\/bulk\/v1\/(leads|activities)\/export\/create\.json$/.exec(path);
+		if (req.method === 'POST' && createMatch) {
+			return envelope([patched(JobStore.view(jobs.create(json(), createMatch[1])), fault)]);
 		}
-		if (req.method === 'GET' && path === '/bulk/v1/leads/export.json') {
+		const jobListMatch = /^\/bulk\/v1\/(leads|activities)\/export\.json$/.exec(path);
+		if (req.method === 'GET' && jobListMatch) {
 			const statuses = (url.searchParams.get('status') ?? '').split(',').filter(Boolean);
 			const batchSize = Math.min(300, Number(url.searchParams.get('batchSize') ?? 300));
 			const offset = Number(Buffer.from(url.searchParams.get('nextPageToken') ?? '', 'base64').toString() || 0);
-			const all = jobs.list({ statuses });
+			const all = jobs.list({ statuses, kind: jobListMatch[1] });
 			const page = all.slice(offset, offset + batchSize).map(JobStore.view);
 			const extra = offset + batchSize < all.length ? { nextPageToken: Buffer.from(String(offset + batchSize)).toString('base64') } : {};
 			return envelope(page, extra);
 		}
-		const jobMatch = /^\/bulk\/v1\/leads\/export\/([^/]+)\/(enqueue|status|file|cancel)\.json$/.exec(path);
+		const jobMatch = /^\/bulk\/v1\/(leads|activities)\/export\/([^/]+)\/(enqueue|status|file|cancel)\.json$/.exec(path);
 		if (jobMatch) {
-			const [, exportId, action] = jobMatch;
-			if (action === 'enqueue' && req.method === 'POST') return envelope([patched(JobStore.view(jobs.enqueue(exportId)), fault)]);
-			if (action === 'status' && req.method === 'GET') return envelope([patched(JobStore.view(jobs.get(exportId)), fault)]);
-			if (action === 'cancel' && req.method === 'POST') return envelope([patched(JobStore.view(jobs.cancel(exportId)), fault)]);
-			if (action === 'file' && req.method === 'GET') return serveFile(req, res, exportId, { entry, reply, fault });
+			const [, kind, exportId, action] = jobMatch;
+			if (action === 'enqueue' && req.method === 'POST') return envelope([patched(JobStore.view(jobs.enqueue(exportId, kind)), fault)]);
+			if (action === 'status' && req.method === 'GET') return envelope([patched(JobStore.view(jobs.get(exportId, kind)), fault)]);
+			if (action === 'cancel' && req.method === 'POST') return envelope([patched(JobStore.view(jobs.cancel(exportId, kind)), fault)]);
+			if (action === 'file' && req.method === 'GET') return serveFile(req, res, exportId, kind, { entry, reply, fault });
 		}
 		return reply(404, `No route for ${req.method} ${path}`);
 	}
 
-	function serveFile(req, res, exportId, { entry, reply, fault }) {
+	function serveFile(req, res, exportId, kind, { entry, reply, fault }) {
 		jobs.sync();
-		const job = jobs.jobs.get(exportId);
+		const found = jobs.jobs.get(exportId);
+		const job = found?.kind === kind ? found : undefined;
 		const missing = job?.file?.length === 0 && settings.emptyExport === 'missing';
 		if (!job || job.status !== 'Completed' || fault?.fileNotReady || missing) {
 			return reply(404, `File for export ${exportId} not found`);
@@ -286,6 +302,7 @@ export async function startSandbox(options = {}) {
 		leads,
 		lists,
 		leadFields,
+		activities,
 		settings,
 		log,
 		/**
@@ -301,9 +318,9 @@ export async function startSandbox(options = {}) {
 			faults.length = 0;
 		},
 		/** A job made, enqueued and moved on to Completed by stepping the clock, for tests of its file. */
-		completedJob(body) {
-			const job = jobs.create(body);
-			jobs.enqueue(job.exportId);
+		completedJob(body, kind = 'leads') {
+			const job = jobs.create(body, kind);
+			jobs.enqueue(job.exportId, kind);
 			while (job.status === 'Queued' || job.status === 'Processing') {
 				clock.advance(60_000);
 				jobs.sync();

@@ -112,6 +112,11 @@ export function outputOptions(resource: ResourceDeclaration, others: INodeProper
 	];
 }
 
+/** The extract's options with the resource's own (e.g. Parse Attributes), in alphabetical order. */
+export function withResourceOptions(resource: ResourceDeclaration, options: INodeProperties[]): INodeProperties[] {
+	return [...options, ...(resource.extractOptions ?? [])].sort((a, b) => a.displayName.localeCompare(b.displayName));
+}
+
 /** Adds conditions to the properties' `displayOptions.show`. */
 export function showWhen(
 	show: Record<string, Array<string | number | boolean>>,

@@ -34,6 +34,8 @@ export interface ResourceDeclaration {
 		/** After the date range: lists, column header names. */
 		tail: INodeProperties[];
 	};
+	/** Options of the composite extract that only this resource has. */
+	extractOptions?: INodeProperties[];
 }
 
 /** What every operation module exports. */

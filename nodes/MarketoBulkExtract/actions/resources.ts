@@ -1,5 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { activityExport } from './activityExport';
 import { leadExport } from './leadExport';
 import { operationProperties } from './operations';
 import type { ResourceDeclaration } from './resource';
@@ -7,6 +8,7 @@ import type { ResourceDeclaration } from './resource';
 /** Every Resource of the node, by its stored value. */
 export const RESOURCES: Record<string, ResourceDeclaration> = {
 	[leadExport.kind.resource]: leadExport,
+	[activityExport.kind.resource]: activityExport,
 };
 
 /** The Resource parameter and, for each resource, its operations' parameters. */

@@ -21,10 +21,13 @@ export type Cell = string | null;
  * returns the text unchanged. Applied while the row is parsed, so a typed
  * export costs no second pass over the records.
  */
-export type ValueConverter = (text: string) => string | number | boolean;
+export type ValueConverter = (text: string) => TypedValue;
+
+/** What a converter may make of a value's text: a number, a boolean, a parsed JSON object, or the text. */
+export type TypedValue = string | number | boolean | { [key: string]: unknown };
 
 /** A data row keyed by the header's column names. */
-export type ExportRecord = Record<string, Cell | number | boolean>;
+export type ExportRecord = Record<string, Cell | TypedValue>;
 
 export class MalformedFileError extends Error {}
 
@@ -537,7 +540,7 @@ function recordTemplate(columns: readonly string[]): ExportRecord {
 }
 
 /** A value as the record keeps it: converted, or the text (an empty text stays empty). */
-function typed(convert: ValueConverter | undefined, text: string): string | number | boolean {
+function typed(convert: ValueConverter | undefined, text: string): TypedValue {
 	return convert === undefined || text === '' ? text : convert(text);
 }
 

@@ -58,8 +58,13 @@ export interface ExportKind {
 	filterFor(definition: ExportDefinition, window?: { start: DateTime; end: DateTime }): IDataObject;
 	/** The longest date window Marketo accepts for one job. */
 	maxWindowDays: number;
-	/** The types of the kind's fields (one describe call), for Convert Values. */
-	describeFields(client: MarketoClient, ctx: IExecuteFunctions, itemIndex: number): Promise<FieldType[]>;
+	/**
+	 * The types by which the parser converts the kind's values: with Convert
+	 * Values on, numbers and booleans (one describe call at most); and whatever
+	 * the kind converts on its own options (an activity's `attributes` as JSON).
+	 * Empty: every value stays the text Marketo wrote.
+	 */
+	fieldTypes(client: MarketoClient, ctx: IExecuteFunctions, itemIndex: number, convertValues: boolean): Promise<FieldType[]>;
 	/** The REST names of the fields that identify a record, to keep one copy across windows. */
 	dedupeFields: readonly string[];
 }

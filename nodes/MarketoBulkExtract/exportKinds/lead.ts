@@ -91,7 +91,7 @@ export const leadExportKind: ExportKind = {
 		return { ...definition.filters };
 	},
 
-	async describeFields(client) {
-		return await describeLeadFields(client);
+	async fieldTypes(client, _ctx, _itemIndex, convertValues) {
+		return convertValues ? await describeLeadFields(client) : [];
 	},
 };

@@ -12,7 +12,7 @@ import { DOWNLOAD_TIMING, readableFromChunks, type DownloadProgress } from './do
 import { exportFormatOf, fileNameFor, mimeTypeFor } from './exportFile';
 import { estimateItemsMemory, MEGABYTE, type ItemsMemoryInput } from './itemsMemory';
 import { JobScheduler, type ExtractTask } from './jobScheduler';
-import { columnConverters } from './typedValues';
+import { columnConverters, JSON_OBJECT_TYPE } from './typedValues';
 import { downloadVerified, unverifiedContentWarning } from './verifiedDownload';
 import { describeWindow, splitIntoWindows } from './windows';
 
@@ -112,10 +112,10 @@ export async function runExtract(
 		exported.records += job.numberOfRecords ?? 0;
 		exported.fileSize += job.fileSize ?? 0;
 		if (wantsItems) refuseOversizedItems(ctx, settings, { ...exported, columns }, kind.noun.many);
-		if (wantsItems && settings.typedValues && fields === undefined) {
-			fields = await kind.describeFields(client, ctx, settings.itemIndex);
+		if (wantsItems && fields === undefined) {
+			fields = await kind.fieldTypes(client, ctx, settings.itemIndex, settings.typedValues);
 		}
-		const convertersFor = fields ? columnConverters(fields, source.definition?.columnHeaderNames) : undefined;
+		const convertersFor = fields?.length ? columnConverters(fields, source.definition?.columnHeaderNames) : undefined;
 		const format = exportFormatOf(client, job);
 		const file = {
 			exportPath,
@@ -175,6 +175,7 @@ export async function runExtract(
 			records = fileRecords[0] ?? [];
 		}
 		for (const record of records) items.push({ json: record });
+		warnings.push(...unparsedJsonWarnings(records, fields ?? [], columnHeaderNames, kind.noun.many));
 	}
 	for (const task of tasks) {
 		const fileItem = results.get(task.index)?.fileItem;
@@ -186,6 +187,26 @@ export async function runExtract(
 		...warnings.map((message) => ({ message, type: 'warning' as const, location: 'outputPane' as const })),
 	);
 	return items;
+}
+
+/** A column converted as JSON (an activity's attributes) whose text did not parse stays text; say how often. */
+function unparsedJsonWarnings(
+	records: ExportRecord[],
+	fields: readonly FieldType[],
+	columnHeaderNames: Record<string, string>,
+	noun: string,
+): string[] {
+	const warnings: string[] = [];
+	for (const field of fields) {
+		if (field.dataType !== JSON_OBJECT_TYPE) continue;
+		const column = columnHeaderNames[field.name] ?? field.name;
+		let kept = 0;
+		for (const record of records) if (typeof record[column] === 'string' && record[column] !== '') kept++;
+		if (kept > 0) {
+			warnings.push(`${kept} of ${records.length} ${noun}: the ${column} column is not a JSON object; kept as the text Marketo wrote.`);
+		}
+	}
+	return warnings;
 }
 
 /** Says before the first call how many jobs the range needs, and refuses more than Max Jobs. */

@@ -85,8 +85,26 @@ const toBoolean: Converter = (text) => {
 	return text;
 };
 
-/** Marketo data types (describe's `dataType`) whose text becomes a JSON number or boolean. */
+/**
+ * A JSON object written as text (an activity's `attributes`). Text that is not
+ * a JSON object stays text: the run goes on, and the extract says how many.
+ */
+const toJsonObject: Converter = (text) => {
+	if (text.charCodeAt(0) !== 0x7b) return text;
+	try {
+		const value: unknown = JSON.parse(text);
+		return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as { [key: string]: unknown }) : text;
+	} catch {
+		return text;
+	}
+};
+
+/** The data type this package gives a column of JSON text (not one of Marketo's). */
+export const JSON_OBJECT_TYPE = 'jsonObject';
+
+/** Marketo data types (describe's `dataType`) whose text becomes a JSON number or boolean, and JSON text. */
 const CONVERTERS: Record<string, Converter> = {
+	[JSON_OBJECT_TYPE]: toJsonObject,
 	integer: toInteger,
 	float: toDecimal,
 	currency: toDecimal,

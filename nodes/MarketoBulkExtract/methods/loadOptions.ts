@@ -1,7 +1,8 @@
 import type { ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
 
 import { MarketoClient } from '../transport';
-import { describeLeadFields } from '../transport/leadDatabaseApi';
+import { ACTIVITY_FIELDS } from '../exportKinds/activity';
+import { describeLeadFields, listActivityTypes } from '../transport/leadDatabaseApi';
 
 /** The instance's lead fields (describe), by REST name, for the field pickers. */
 export async function getLeadFields(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
@@ -14,4 +15,18 @@ export async function getLeadFields(this: ILoadOptionsFunctions): Promise<INodeP
 			description: field.dataType,
 		}))
 		.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** The instance's activity types (Get Activity Types), for the Activity Types filter. */
+export async function getActivityTypes(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
+	const client = await MarketoClient.connect(this);
+	const types = await listActivityTypes(client);
+	return types
+		.map((type) => ({ name: `${type.name} (${type.id})`, value: type.id, description: type.description }))
+		.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** The columns of an activity export (Marketo has no describe for them). */
+export async function getActivityFields(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
+	return ACTIVITY_FIELDS.map((field) => ({ name: field.name, value: field.name, description: field.dataType }));
 }

@@ -3,7 +3,7 @@ import type { IDataObject } from 'n8n-workflow';
 import type { FieldType } from '../exportKinds/exportKind';
 import type { MarketoClient } from './index';
 
-/** Reads from Marketo's lead database and asset APIs that the pickers and typed output need. */
+/** Reads from Marketo's lead database and asset APIs that the pickers and typed output need: lead fields, lists, activity types. */
 
 export interface LeadField extends FieldType {
 	displayName: string;
@@ -60,4 +60,26 @@ export async function fetchListPage(
 		}
 	}
 	return lists;
+}
+
+export interface ActivityType {
+	id: number;
+	name: string;
+	description?: string;
+}
+
+/** Get Activity Types: every activity type of the instance, for the activity type picker. */
+export async function listActivityTypes(client: MarketoClient): Promise<ActivityType[]> {
+	const envelope = await client.request({
+		method: 'GET',
+		path: '/rest/v1/activities/types.json',
+		repeatable: true,
+		action: 'list the activity types',
+	});
+	const types: ActivityType[] = [];
+	for (const entry of envelope.result ?? []) {
+		if (typeof entry.id !== 'number' || typeof entry.name !== 'string') continue;
+		types.push({ id: entry.id, name: entry.name, description: typeof entry.description === 'string' ? entry.description : undefined });
+	}
+	return types;
 }

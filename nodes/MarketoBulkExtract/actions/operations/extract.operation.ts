@@ -15,7 +15,7 @@ import {
 	toNumber,
 } from '../../helpers/validation';
 import type { MarketoClient } from '../../transport';
-import { exportIdProperty, forOperations, outputOptions, showWhen } from '../common.descriptions';
+import { exportIdProperty, forOperations, outputOptions, showWhen, withResourceOptions } from '../common.descriptions';
 import type { ResourceDeclaration } from '../resource';
 
 /** Defaults when an option is not set; the same literals stand in the description (lint wants literals there). */
@@ -109,7 +109,7 @@ export const description = (resource: ResourceDeclaration): INodeProperties[] =>
 			type: 'collection',
 			placeholder: 'Add Option',
 			default: {},
-			options: [
+			options: withResourceOptions(resource, [
 				{
 					displayName: 'Convert Values',
 					name: 'typedValues',
@@ -180,7 +180,7 @@ export const description = (resource: ResourceDeclaration): INodeProperties[] =>
 					description:
 						'Whether to forget the saved position and start again from First Run Starts At. Turn it off again after one run.',
 				},
-			],
+			]),
 		},
 	]);
 };

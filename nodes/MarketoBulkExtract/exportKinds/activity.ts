@@ -1,0 +1,150 @@
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+
+import { dateRangeFilter, readCommonDefinition, readRange } from '../helpers/jobDefinition';
+import { describeValue, invalidParameter, readChoice, toBoolean } from '../helpers/validation';
+import { JSON_OBJECT_TYPE } from '../extract/typedValues';
+import type { ExportKind, FieldType } from './exportKind';
+
+/**
+ * Bulk Activity Extract: activities by creation date (required, at most 31
+ * days a job), optionally of some activity types, and then optionally of some
+ * primary attribute values (by ID or by name, at most 50, never both).
+ * https://experienceleague.adobe.com/en/docs/marketo-developer/marketo/rest/bulk-extract/bulk-activity-extract
+ *
+ * Where the page is silent: Marketo gives no describe for activity columns,
+ * so their types are the documented ones below; `marketoGUID` stays text
+ * (it is an identifier, and some instances write long ones).
+ */
+
+/** The columns an activity export may have, with their types; the first eight are Marketo's default. */
+export const ACTIVITY_FIELDS: readonly FieldType[] = [
+	{ name: 'marketoGUID', dataType: 'string' },
+	{ name: 'leadId', dataType: 'integer' },
+	{ name: 'activityDate', dataType: 'datetime' },
+	{ name: 'activityTypeId', dataType: 'integer' },
+	{ name: 'campaignId', dataType: 'integer' },
+	{ name: 'primaryAttributeValueId', dataType: 'integer' },
+	{ name: 'primaryAttributeValue', dataType: 'string' },
+	{ name: 'attributes', dataType: 'text' },
+	{ name: 'actionResult', dataType: 'string' },
+];
+
+/** Marketo takes at most this many primary attribute values (IDs or names) per job. */
+export const MAX_PRIMARY_ATTRIBUTE_VALUES = 50;
+
+const PRIMARY_ATTRIBUTE_MODES = ['none', 'ids', 'names'] as const;
+
+/** Activity type IDs: positive whole numbers, from the picker (numbers) or an expression (numbers or numeric text). */
+function readActivityTypeIds(ctx: IExecuteFunctions, itemIndex: number): number[] {
+	const raw = ctx.getNodeParameter('activityTypeIds', itemIndex, []) as unknown;
+	const list: unknown[] = Array.isArray(raw) ? raw : typeof raw === 'string' ? raw.split(',').filter((s) => s.trim() !== '') : [raw];
+	const ids: number[] = [];
+	for (const entry of list) {
+		const id = typeof entry === 'number' ? entry : typeof entry === 'string' && /^\s*\d+\s*$/.test(entry) ? Number(entry) : NaN;
+		if (!Number.isSafeInteger(id) || id <= 0) {
+			throw invalidParameter(
+				ctx,
+				itemIndex,
+				'Activity Types',
+				`${describeValue(entry)} is not an activity type ID`,
+				'Pick activity types from the list, or give their numeric IDs (Get Activity Types lists them).',
+			);
+		}
+		if (!ids.includes(id)) ids.push(id);
+	}
+	return ids;
+}
+
+/** Primary attribute values: IDs (whole numbers, comma- or line-separated) or names (one per line: names may hold commas). */
+function readPrimaryAttributeValues(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	mode: 'ids' | 'names',
+): Array<number | string> {
+	const label = mode === 'ids' ? 'Primary Attribute Value IDs' : 'Primary Attribute Values';
+	const parameter = mode === 'ids' ? 'primaryAttributeValueIds' : 'primaryAttributeValues';
+	const raw = ctx.getNodeParameter(parameter, itemIndex, '') as unknown;
+	const separator = mode === 'ids' ? /[,\n]/ : /\n/;
+	const list: unknown[] = Array.isArray(raw) ? raw : typeof raw === 'string' ? raw.split(separator) : [raw];
+	const values: Array<number | string> = [];
+	for (const entry of list) {
+		if (typeof entry === 'string' && entry.trim() === '') continue;
+		if (mode === 'ids') {
+			const id = typeof entry === 'number' ? entry : typeof entry === 'string' && /^\s*\d+\s*$/.test(entry) ? Number(entry) : NaN;
+			if (!Number.isSafeInteger(id) || id < 0) {
+				throw invalidParameter(ctx, itemIndex, label, `${describeValue(entry)} is not an ID`, 'Give numeric IDs separated by commas, e.g. 3001, 3002.');
+			}
+			if (!values.includes(id)) values.push(id);
+		} else {
+			if (typeof entry !== 'string') {
+				throw invalidParameter(ctx, itemIndex, label, `${describeValue(entry)} is not a name`, 'Give one name per line, e.g. GL_OP_ALL_2021.MPS Outbound.');
+			}
+			const name = entry.trim();
+			if (!values.includes(name)) values.push(name);
+		}
+	}
+	if (values.length === 0) {
+		throw invalidParameter(ctx, itemIndex, label, 'none given', mode === 'ids' ? 'Give at least one ID, or set Primary Attribute Filter to None.' : 'Give at least one name, or set Primary Attribute Filter to None.');
+	}
+	if (values.length > MAX_PRIMARY_ATTRIBUTE_VALUES) {
+		throw invalidParameter(
+			ctx,
+			itemIndex,
+			label,
+			`${values.length} values given; Marketo takes at most ${MAX_PRIMARY_ATTRIBUTE_VALUES} per job`,
+			'Give 50 or fewer, or split the export into several nodes.',
+		);
+	}
+	return values;
+}
+
+export const activityExportKind: ExportKind = {
+	resource: 'activityExport',
+	noun: { one: 'activity', many: 'activities', title: 'Activities' },
+	readExportPath: () => '/bulk/v1/activities/export',
+	maxWindowDays: 31,
+	dedupeFields: ['marketoGUID'],
+
+	readDateFilter: () => 'createdAt',
+
+	readDefinition(ctx, itemIndex, options) {
+		const common = readCommonDefinition(ctx, itemIndex, 'activity');
+		const filters: IDataObject = {};
+		const activityTypeIds = readActivityTypeIds(ctx, itemIndex);
+		if (activityTypeIds.length > 0) filters.activityTypeIds = activityTypeIds;
+		const mode = readChoice(ctx, itemIndex, {
+			name: 'primaryAttributeFilter',
+			label: 'Primary Attribute Filter',
+			choices: PRIMARY_ATTRIBUTE_MODES,
+			fallback: 'none',
+		});
+		if (mode !== 'none') {
+			// Marketo takes primary attribute values only with the activity types they belong to.
+			if (activityTypeIds.length === 0) {
+				throw invalidParameter(
+					ctx,
+					itemIndex,
+					'Primary Attribute Filter',
+					'Marketo filters on primary attribute values only together with activity types',
+					'Choose the Activity Types the values belong to (e.g. Fill Out Form for form names), or set Primary Attribute Filter to None.',
+				);
+			}
+			const values = readPrimaryAttributeValues(ctx, itemIndex, mode);
+			filters[mode === 'ids' ? 'primaryAttributeValueIds' : 'primaryAttributeValues'] = values;
+		}
+		const range = readRange(ctx, itemIndex, options, 'Extract Activities');
+		const types = activityTypeIds.length > 0 ? ` of types ${activityTypeIds.join(', ')}` : '';
+		return { ...common, range, dateFilter: 'createdAt', label: `activities${types}`, filters };
+	},
+
+	filterFor(definition, window) {
+		return { createdAt: dateRangeFilter(window ?? definition.range!), ...definition.filters };
+	},
+
+	async fieldTypes(_client, ctx, itemIndex, convertValues) {
+		const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
+		const parseAttributes = toBoolean(ctx, itemIndex, options.parseAttributes, 'Parse Attributes', true);
+		const types = convertValues ? [...ACTIVITY_FIELDS] : [];
+		return parseAttributes ? [...types.filter((f) => f.name !== 'attributes'), { name: 'attributes', dataType: JSON_OBJECT_TYPE }] : types;
+	},
+};

@@ -1,0 +1,149 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+
+import { ACTIVITY_TYPES, DEFAULT_ACTIVITY_FIELDS } from '../sandbox/activities.mjs';
+import { expectedRecord } from '../sandbox/exportFile.mjs';
+import { callEditorMethod } from '../support/engine.mjs';
+import { sandboxFixture } from '../support/sandboxFixture.mjs';
+import { marketoWorkflow } from '../support/workflows.mjs';
+
+/** A 60-second Marketo tick every 50 ms of real time. */
+const SPEED = 1200;
+const FAST = { pollIntervalSeconds: 0.05, maxWaitMinutes: 2 };
+const INTEGER_COLUMNS = ['leadId', 'activityTypeId', 'campaignId', 'primaryAttributeValueId'];
+
+function extract(parameters = {}) {
+	return {
+		resource: 'activityExport',
+		operation: 'extractActivities',
+		fields: DEFAULT_ACTIVITY_FIELDS,
+		startAt: '2026-03-01T00:00:00Z',
+		endAt: '2026-03-20T00:00:00Z',
+		...parameters,
+		options: { ...FAST, ...parameters.options },
+	};
+}
+
+/** An activity as the node outputs it by default: integers typed, attributes parsed, the rest text. */
+function typedActivity(activity, fields = DEFAULT_ACTIVITY_FIELDS) {
+	const record = expectedRecord(activity, fields);
+	for (const column of INTEGER_COLUMNS) if (record[column] !== undefined && record[column] !== null) record[column] = Number(record[column]);
+	if (typeof record.attributes === 'string') record.attributes = JSON.parse(record.attributes);
+	return record;
+}
+
+const createdIn = (activities, start, end) =>
+	activities.filter((a) => a.activityDate >= Date.parse(start) && a.activityDate <= Date.parse(end));
+
+describe('Activity Export in n8n’s engine', () => {
+	let fixture;
+	before(async () => {
+		fixture = await sandboxFixture({ speed: SPEED, leadCount: 800, activityCount: 4000 });
+	});
+	after(() => fixture.stop());
+
+	it('a 95-day range runs as 4 windows and outputs exactly the activities created in it, typed and parsed', async () => {
+		const { sandbox } = fixture;
+		const startAt = '2026-02-01T00:00:00Z';
+		const endAt = '2026-05-06T23:59:59Z';
+		const createsBefore = sandbox.apiCalls('/activities/export/create.json').length;
+		const { items, run } = await fixture.run(extract({ startAt, endAt }));
+		const expected = createdIn(sandbox.activities, startAt, endAt).map((a) => typedActivity(a));
+		assert.ok(expected.length > 1000);
+		assert.deepEqual(items().map((item) => item.json), expected);
+		assert.equal(sandbox.apiCalls('/activities/export/create.json').length - createsBefore, 4);
+		assert.ok(items().some((item) => /\n/.test(Object.values(item.json.attributes).join(''))), 'a multi-line attribute survived');
+		assert.match(JSON.stringify(run.data.resultData.runData), /Marketo Extract Activities: 4 jobs, \d+ activities/);
+	});
+
+	it('sends the activity types and primary attribute names (a name may hold a comma) and outputs only those', async () => {
+		const { sandbox } = fixture;
+		const names = ['Webinar.Register, "Q3"', 'GL_OP_ALL_2021.MPS Outbound'];
+		const { items } = await fixture.run(
+			extract({ activityTypeIds: [2], primaryAttributeFilter: 'names', primaryAttributeValues: names.join('\n') }),
+		);
+		const body = [...sandbox.jobs.jobs.values()].at(-1).spec;
+		assert.deepEqual(body.filter.activityTypeIds, [2]);
+		assert.deepEqual(body.filter.primaryAttributeValues, names);
+		const expected = createdIn(sandbox.activities, '2026-03-01T00:00:00Z', '2026-03-20T00:00:00Z').filter(
+			(a) => a.activityTypeId === 2 && names.includes(a.primaryAttributeValue),
+		);
+		assert.ok(expected.length > 0);
+		assert.deepEqual(items().map((item) => item.json.marketoGUID), expected.map((a) => a.marketoGUID));
+	});
+
+	it('filters by primary attribute value IDs with their activity types', async () => {
+		const { sandbox } = fixture;
+		const { items } = await fixture.run(extract({ activityTypeIds: '104', primaryAttributeFilter: 'ids', primaryAttributeValueIds: '1021' }));
+		const expected = createdIn(sandbox.activities, '2026-03-01T00:00:00Z', '2026-03-20T00:00:00Z').filter(
+			(a) => a.activityTypeId === 104 && a.primaryAttributeValueId === 1021,
+		);
+		assert.ok(expected.length > 0);
+		assert.deepEqual(items().map((item) => item.json.marketoGUID), expected.map((a) => a.marketoGUID));
+	});
+
+	it('refuses primary attribute values without activity types, or more than 50, before any call', async () => {
+		const { sandbox } = fixture;
+		const logBefore = sandbox.log.length;
+		const without = await fixture.run(extract({ primaryAttributeFilter: 'ids', primaryAttributeValueIds: '3001' }));
+		assert.match(without.error().message, /Primary Attribute Filter: Marketo filters on primary attribute values only together with activity types/);
+		assert.match(without.error().description, /Choose the Activity Types/);
+		const many = Array.from({ length: 51 }, (_, i) => String(3000 + i)).join(', ');
+		const tooMany = await fixture.run(extract({ activityTypeIds: [2], primaryAttributeFilter: 'ids', primaryAttributeValueIds: many }));
+		assert.match(tooMany.error().message, /Primary Attribute Value IDs: 51 values given; Marketo takes at most 50 per job/);
+		const badType = await fixture.run(extract({ activityTypeIds: '={{ ["Fill Out Form"] }}' }));
+		assert.match(badType.error().message, /Activity Types: "Fill Out Form" is not an activity type ID/);
+		const overMonth = await fixture.run({ ...extract({ startAt: '2026-01-01T00:00:00Z', endAt: '2026-03-01T00:00:00Z' }), operation: 'createJob' });
+		assert.match(overMonth.error().message, /End At: the range .* is longer than Marketo's 31 days/);
+		assert.match(overMonth.error().description, /Extract Activities operation/);
+		assert.equal(sandbox.log.length, logBefore, 'nothing reached Marketo');
+	});
+
+	it('keeps attributes as text with Parse Attributes off, and every value as text with Convert Values off too', async () => {
+		const { items } = await fixture.run(extract({ options: { parseAttributes: false } }));
+		assert.equal(typeof items()[0].json.attributes, 'string');
+		assert.equal(typeof items()[0].json.leadId, 'number');
+		const text = await fixture.run(extract({ options: { parseAttributes: false, typedValues: false } }));
+		assert.equal(typeof text.items()[0].json.leadId, 'string');
+		const parsedOnly = await fixture.run(extract({ options: { typedValues: false } }));
+		assert.equal(typeof parsedOnly.items()[0].json.attributes, 'object');
+		assert.equal(typeof parsedOnly.items()[0].json.leadId, 'string');
+	});
+
+	it('the job operations work on activity jobs, at the activities endpoints', async () => {
+		const { sandbox } = fixture;
+		const created = await fixture.run({ ...extract(), operation: 'createJob' });
+		const { exportId } = created.items()[0].json;
+		assert.equal(sandbox.jobs.jobs.get(exportId).kind, 'activities');
+		const enqueued = await fixture.run({ resource: 'activityExport', operation: 'enqueueJob', exportId });
+		assert.equal(enqueued.items()[0].json.status, 'Queued');
+		const listed = await fixture.run({ resource: 'activityExport', operation: 'listJobs' });
+		assert.ok(listed.items().some((item) => item.json.exportId === exportId));
+		const leadList = await fixture.run({ resource: 'leadExport', operation: 'listJobs' });
+		assert.ok(!leadList.items().some((item) => item.json.exportId === exportId), 'lead jobs and activity jobs are listed apart');
+		const cancelled = await fixture.run({ resource: 'activityExport', operation: 'cancelJob', exportId });
+		assert.equal(cancelled.items()[0].json.status, 'Cancelled');
+		assert.ok(sandbox.apiCalls(`/bulk/v1/activities/export/${exportId}/cancel.json`).length === 1);
+	});
+
+	it('the activity type picker lists the instance’s types (Get Activity Types)', async () => {
+		const { nodes, connections } = marketoWorkflow({ parameters: extract() });
+		const options = await callEditorMethod({ nodes, connections, credentials: fixture.credentials, kind: 'loadOptions', method: 'getActivityTypes' });
+		assert.deepEqual(options.map((o) => o.value).sort((a, b) => a - b), ACTIVITY_TYPES.map((t) => t.id).sort((a, b) => a - b));
+		assert.ok(options.some((o) => o.name === 'Fill Out Form (2)'));
+	});
+});
+
+describe('Activity attributes that are not JSON', () => {
+	it('stay text, with a warning hint, and the run succeeds', async () => {
+		const fixture = await sandboxFixture({ speed: SPEED, leadCount: 200, activityCount: 600, malformedAttributesEvery: 50 });
+		try {
+			const { items, run } = await fixture.run(extract({ startAt: '2026-01-01T00:00:00Z', endAt: '2026-01-31T00:00:00Z' }));
+			const kept = items().filter((item) => typeof item.json.attributes === 'string');
+			assert.ok(kept.length > 0 && kept.length < items().length);
+			assert.match(JSON.stringify(run.data.resultData.runData), new RegExp(`${kept.length} of ${items().length} activities: the attributes column is not a JSON object; kept as the text Marketo wrote`));
+		} finally {
+			await fixture.stop();
+		}
+	});
+});
