@@ -95,6 +95,43 @@ describe('the packed package in a real n8n 2.41.1', { timeout: 20 * 60_000 }, ()
 		assert.equal(second.leads.length, 0, 'nothing was updated in between');
 	});
 
+	it('Extract Activities over two windows emits every activity, its attributes parsed', async () => {
+		const workflow = {
+			id: 'e2eActivities',
+			name: 'activities',
+			nodes: [
+				{ id: 'b1', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+				{
+					id: 'b2',
+					name: 'Activities of February and March',
+					type: 'n8n-nodes-marketo-bulk-extract.marketoBulkExtract',
+					typeVersion: 1,
+					position: [200, 0],
+					parameters: {
+						resource: 'activityExport',
+						operation: 'extractActivities',
+						startAt: '2026-02-01T00:00:00Z',
+						endAt: '2026-03-31T23:59:59Z',
+						options: FAST,
+					},
+					credentials: { marketoOAuth2Api: { id: 'marketo-credential', name: 'Marketo sandbox' } },
+				},
+			],
+			connections: { Start: { main: [[{ node: 'Activities of February and March', type: 'main', index: 0 }]] } },
+			settings: { executionOrder: 'v1' },
+		};
+		await n8n.importWorkflow(workflow);
+		const { run, log } = await n8n.execute('e2eActivities');
+		assert.ok(run, log);
+		const activities = nodeOutput(run, 'Activities of February and March');
+		const expected = sandbox.activities.filter((a) => a.activityDate >= Date.parse('2026-02-01T00:00:00Z') && a.activityDate <= Date.parse('2026-03-31T23:59:59Z'));
+		assert.ok(expected.length > 0);
+		assert.deepEqual(activities.map((item) => item.json.marketoGUID), expected.map((a) => a.marketoGUID));
+		assert.deepEqual(activities[0].json.attributes, JSON.parse(expected[0].attributes));
+		assert.equal(typeof activities[0].json.leadId, 'number');
+		assert.match(log, /Marketo Extract Activities: window 2\/2 .*: done/);
+	});
+
 	it('a failure is handled by Continue On Fail: an error item, and the workflow goes on', async () => {
 		const workflow = {
 			id: 'e2eContinueOnFail',
