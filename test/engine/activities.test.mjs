@@ -147,3 +147,38 @@ describe('Activity attributes that are not JSON', () => {
 		}
 	});
 });
+
+describe('Extract Activities since last run', () => {
+	it('continues from one second after the previous run, apart from the leads position of the same node', async () => {
+		const now = Date.now();
+		const fixture = await sandboxFixture({
+			speed: SPEED,
+			leadCount: 100,
+			activityCount: 400,
+			datasetStart: '2026-10-01T00:00:00Z',
+			datasetEnd: new Date(now - 60_000).toISOString(),
+		});
+		try {
+			const { sandbox } = fixture;
+			const staticData = {};
+			const parameters = extract({ rangeMode: 'sinceLastRun', firstRunStartAt: '2026-10-20T00:00:00Z' });
+			const filtersOf = async (run) => {
+				const before = sandbox.jobs.jobs.size;
+				const items = (await run).items();
+				const windows = [...sandbox.jobs.jobs.values()].slice(before).map((job) => job.spec.filter.createdAt);
+				return { items, startAt: windows[0].startAt, endAt: windows.at(-1).endAt };
+			};
+			const first = await filtersOf(fixture.run(parameters, { staticData, mode: 'trigger' }));
+			assert.equal(first.startAt, '2026-10-20T00:00:00Z');
+			assert.equal(first.items.length, createdIn(sandbox.activities, first.startAt, first.endAt).length);
+			await new Promise((resolve) => setTimeout(resolve, 1100));
+			const second = await filtersOf(fixture.run(parameters, { staticData, mode: 'trigger' }));
+			assert.equal(Date.parse(second.startAt) - Date.parse(first.endAt), 1000);
+			// The node keeps activities' position under its resource: a lead extract from here starts afresh.
+			assert.match(JSON.stringify(staticData), /activityExport\.createdAt/);
+			assert.doesNotMatch(JSON.stringify(staticData), /leadExport/);
+		} finally {
+			await fixture.stop();
+		}
+	});
+});
