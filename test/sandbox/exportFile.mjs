@@ -18,7 +18,7 @@ function cell(value, delimiter) {
 
 function formatValue(field, value) {
 	if (value === null || value === undefined) return null;
-	if (field === 'createdAt' || field === 'updatedAt' || field === 'activityDate') return new Date(value).toISOString().replace('.000Z', 'Z');
+	if (['createdAt', 'updatedAt', 'activityDate', 'membershipDate'].includes(field)) return new Date(value).toISOString().replace('.000Z', 'Z');
 	return value;
 }
 

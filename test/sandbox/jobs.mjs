@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 
 import { chicagoMidnightBefore, TICK_MS } from './clock.mjs';
 import { ACTIVITY_FIELDS, DEFAULT_ACTIVITY_FIELDS } from './activities.mjs';
+import { PROGRAM_MEMBER_FIELDS, PROGRAMS } from './programMembers.mjs';
 import { renderExportFile } from './exportFile.mjs';
 
 const MAX_PROCESSING = 2;
@@ -32,10 +33,11 @@ const iso = (ms) => (ms === undefined ? undefined : new Date(ms).toISOString().r
  * counted from finished files since midnight America/Chicago.
  */
 export class JobStore {
-	constructor({ clock, leads, activities = [], lists, options }) {
+	constructor({ clock, leads, activities = [], programMembers = [], lists, options }) {
 		this.clock = clock;
 		this.leads = leads;
 		this.activities = activities;
+		this.programMembers = programMembers;
 		this.lists = lists;
 		this.options = options;
 		this.jobs = new Map();
@@ -107,14 +109,21 @@ export class JobStore {
 	}
 
 	complete(job, at) {
-		const leads = job.kind === 'activities' ? this.selectActivities(job.spec.filter) : this.select(job.spec.filter);
+		const leads =
+			job.kind === 'activities'
+				? this.selectActivities(job.spec.filter)
+				: job.kind === 'programMembers'
+					? this.selectProgramMembers(job.spec.filter)
+					: this.select(job.spec.filter);
 		// Benchmarks export the same definition many times: build each large file once.
 		const key = this.options.cacheFiles ? JSON.stringify([job.spec, job.format]) : undefined;
+		// Several programs: Marketo adds programId as the first column.
+		const fields = job.spec.filter?.programIds ? ['programId', ...job.spec.fields.filter((f) => f !== 'programId')] : job.spec.fields;
 		const file =
 			(key && this.fileCache.get(key)) ??
 			renderExportFile({
 				leads,
-				fields: job.spec.fields,
+				fields,
 				columnHeaderNames: job.spec.columnHeaderNames,
 				format: job.format,
 				ssvDelimiter: this.options.ssvDelimiter,
@@ -158,6 +167,39 @@ export class JobStore {
 		);
 	}
 
+	/** Members of the program(s), ANDed with the optional filters. */
+	selectProgramMembers(filter) {
+		const programs = filter.programIds ?? [filter.programId];
+		const range = filter.updatedAt ? [Date.parse(filter.updatedAt.startAt), Date.parse(filter.updatedAt.endAt)] : undefined;
+		return this.programMembers.filter(
+			(m) =>
+				programs.includes(m.programId) &&
+				(filter.isExhausted === undefined || m.isExhausted === filter.isExhausted) &&
+				(filter.nurtureCadence === undefined || m.nurtureCadence === filter.nurtureCadence) &&
+				(filter.statusNames === undefined || filter.statusNames.includes(m.statusName)) &&
+				(!range || (m.updatedAt >= range[0] && m.updatedAt <= range[1])),
+		);
+	}
+
+	/** Marketo's rules for a program member export's filter, with its 1003 messages. */
+	validateProgramMemberFilter(filter) {
+		if (!filter || typeof filter !== 'object') throw new MarketoError(1003, 'filter is required');
+		const allowed = ['programId', 'programIds', 'isExhausted', 'nurtureCadence', 'statusNames', 'updatedAt'];
+		for (const key of Object.keys(filter)) if (!allowed.includes(key)) throw new MarketoError(1003, `Invalid filter type: ${key}`);
+		const { programId, programIds } = filter;
+		if ((programId === undefined) === (programIds === undefined)) throw new MarketoError(1003, 'Exactly one of programId and programIds is required');
+		const ids = programIds ?? [programId];
+		if (!Array.isArray(ids) || ids.length === 0 || ids.length > 10 || !ids.every(Number.isInteger)) throw new MarketoError(1003, 'programIds takes 1 to 10 program ids');
+		for (const id of ids) if (!PROGRAMS.some((p) => p.id === id)) throw new MarketoError(1003, `Program ${id} not found`);
+		if (filter.isExhausted !== undefined && typeof filter.isExhausted !== 'boolean') throw new MarketoError(1003, 'isExhausted must be a boolean');
+		if (filter.nurtureCadence !== undefined && !['pause', 'norm'].includes(filter.nurtureCadence)) throw new MarketoError(1003, 'nurtureCadence must be pause or norm');
+		if (filter.statusNames !== undefined) {
+			const known = new Set(this.programMembers.filter((m) => ids.includes(m.programId)).map((m) => m.statusName));
+			if (!Array.isArray(filter.statusNames) || !filter.statusNames.some((name) => known.has(name))) throw new MarketoError(1003, 'Invalid Data: status name not found');
+		}
+		if (filter.updatedAt) this.validateFilter({ updatedAt: filter.updatedAt });
+	}
+
 	findList(type, value) {
 		const pool = type.startsWith('static') ? this.lists.staticLists : this.lists.smartLists;
 		const byId = type.endsWith('Id');
@@ -188,12 +230,18 @@ export class JobStore {
 		// Activity exports may leave fields out: Marketo then writes its eight standard columns.
 		const fields = kind === 'activities' && body?.fields === undefined ? DEFAULT_ACTIVITY_FIELDS : body?.fields;
 		if (!Array.isArray(fields) || fields.length === 0) throw new MarketoError(1003, 'fields cannot be empty');
-		const known = kind === 'activities' ? new Set(ACTIVITY_FIELDS) : this.options.fieldNames;
+		const known =
+			kind === 'activities'
+				? new Set(ACTIVITY_FIELDS)
+				: kind === 'programMembers'
+					? new Set([...PROGRAM_MEMBER_FIELDS, ...this.options.fieldNames])
+					: this.options.fieldNames;
 		for (const field of fields) {
 			if (!known.has(field)) throw new MarketoError(1003, `Invalid field name: ${field}`);
 		}
 		if (!['CSV', 'TSV', 'SSV'].includes(format)) throw new MarketoError(1003, `Invalid format: ${format}`);
 		if (kind === 'activities') this.validateActivityFilter(filter);
+		else if (kind === 'programMembers') this.validateProgramMemberFilter(filter);
 		else this.validateFilter(filter);
 		this.checkQuota();
 		const now = this.clock.now();

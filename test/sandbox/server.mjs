@@ -4,6 +4,7 @@ import { createServer } from 'node:http';
 import { chicagoMidnightBefore, VirtualClock } from './clock.mjs';
 import { ACTIVITY_TYPES, generateActivities } from './activities.mjs';
 import { defaultLists, generateLeads, leadFieldsFor } from './dataset.mjs';
+import { generateProgramMembers, PROGRAM_MEMBER_DESCRIBE, PROGRAMS } from './programMembers.mjs';
 import { JobStore, MarketoError } from './jobs.mjs';
 
 const TOKEN_LIFETIME_S = 3600;
@@ -55,7 +56,15 @@ export async function startSandbox(options = {}) {
 			leads,
 			malformedAttributesEvery: options.malformedAttributesEvery ?? 0,
 		});
-	const jobs = new JobStore({ clock, leads, activities, lists, options: settings });
+	const programMembers =
+		options.programMembers ??
+		generateProgramMembers({
+			seed: (options.seed ?? 42) + 2,
+			leads,
+			start: options.datasetStart ?? '2026-01-01T00:00:00Z',
+			end: options.datasetEnd ?? '2026-11-01T00:00:00Z',
+		});
+	const jobs = new JobStore({ clock, leads, activities, programMembers, lists, options: settings });
 	const tokens = new Map();
 	const faults = [];
 	const log = [];
@@ -205,24 +214,33 @@ export async function startSandbox(options = {}) {
 			return envelope(page);
 		}
 		if (req.method === 'GET' && path === '/rest/v1/activities/types.json') return envelope(ACTIVITY_TYPES);
-		// Leads and activities: the same job endpoints under their own path, one queue and one quota.
-		const createMatch = /^\/bulk\/v1\/(leads|activities)\/export\/create\.json$/.exec(path);
-		if (req.method === 'POST' && createMatch) {
-			return envelope([patched(JobStore.view(jobs.create(json(), createMatch[1])), fault)]);
+		if (req.method === 'GET' && path === '/rest/v1/programs/members/describe.json') return envelope([PROGRAM_MEMBER_DESCRIBE]);
+		if (req.method === 'GET' && path === '/rest/asset/v1/programs.json') {
+			const offset = Number(url.searchParams.get('offset') ?? 0);
+			const maxReturn = Math.min(200, Number(url.searchParams.get('maxReturn') ?? 20));
+			const page = PROGRAMS.slice(offset, offset + maxReturn).map(({ id, name }) => ({ id, name, type: 'program' }));
+			if (page.length === 0) return envelope(undefined, { warnings: ['No assets found for the given search criteria.'] });
+			return envelope(page);
 		}
-		const jobListMatch = /^\/bulk\/v1\/(leads|activities)\/export\.json$/.exec(path);
+		// Leads and activities: the same job endpoints under their own path, one queue and one quota.
+		const createMatch = /^\/bulk\/v1\/(leads|activities|program\/members)\/export\/create\.json$/.exec(path);
+		if (req.method === 'POST' && createMatch) {
+			return envelope([patched(JobStore.view(jobs.create(json(), kindOf(createMatch[1]))), fault)]);
+		}
+		const jobListMatch = /^\/bulk\/v1\/(leads|activities|program\/members)\/export\.json$/.exec(path);
 		if (req.method === 'GET' && jobListMatch) {
 			const statuses = (url.searchParams.get('status') ?? '').split(',').filter(Boolean);
 			const batchSize = Math.min(300, Number(url.searchParams.get('batchSize') ?? 300));
 			const offset = Number(Buffer.from(url.searchParams.get('nextPageToken') ?? '', 'base64').toString() || 0);
-			const all = jobs.list({ statuses, kind: jobListMatch[1] });
+			const all = jobs.list({ statuses, kind: kindOf(jobListMatch[1]) });
 			const page = all.slice(offset, offset + batchSize).map(JobStore.view);
 			const extra = offset + batchSize < all.length ? { nextPageToken: Buffer.from(String(offset + batchSize)).toString('base64') } : {};
 			return envelope(page, extra);
 		}
-		const jobMatch = /^\/bulk\/v1\/(leads|activities)\/export\/([^/]+)\/(enqueue|status|file|cancel)\.json$/.exec(path);
+		const jobMatch = /^\/bulk\/v1\/(leads|activities|program\/members)\/export\/([^/]+)\/(enqueue|status|file|cancel)\.json$/.exec(path);
 		if (jobMatch) {
-			const [, kind, exportId, action] = jobMatch;
+			const [, kindPath, exportId, action] = jobMatch;
+			const kind = kindOf(kindPath);
 			if (action === 'enqueue' && req.method === 'POST') return envelope([patched(JobStore.view(jobs.enqueue(exportId, kind)), fault)]);
 			if (action === 'status' && req.method === 'GET') return envelope([patched(JobStore.view(jobs.get(exportId, kind)), fault)]);
 			if (action === 'cancel' && req.method === 'POST') return envelope([patched(JobStore.view(jobs.cancel(exportId, kind)), fault)]);
@@ -303,6 +321,7 @@ export async function startSandbox(options = {}) {
 		lists,
 		leadFields,
 		activities,
+		programMembers,
 		settings,
 		log,
 		/**
@@ -343,6 +362,11 @@ export async function startSandbox(options = {}) {
 			await new Promise((resolve) => server.close(resolve));
 		},
 	};
+}
+
+/** The job store's name for the kind a bulk path serves. */
+function kindOf(path) {
+	return path === 'program/members' ? 'programMembers' : path;
 }
 
 /** A fault's patchJob changes what Marketo says of a job (an odd status, format or checksum). */

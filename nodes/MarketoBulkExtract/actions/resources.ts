@@ -2,6 +2,7 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { activityExport } from './activityExport';
 import { leadExport } from './leadExport';
+import { programMemberExport } from './programMemberExport';
 import { operationProperties } from './operations';
 import type { ResourceDeclaration } from './resource';
 
@@ -9,6 +10,7 @@ import type { ResourceDeclaration } from './resource';
 export const RESOURCES: Record<string, ResourceDeclaration> = {
 	[leadExport.kind.resource]: leadExport,
 	[activityExport.kind.resource]: activityExport,
+	[programMemberExport.kind.resource]: programMemberExport,
 };
 
 /** The Resource parameter and, for each resource, its operations' parameters. */

@@ -166,7 +166,11 @@ export async function runExtract(
 		// A record repeats only across windows: one file needs no de-duplication.
 		let records: ExportRecord[];
 		if (fileRecords.length > 1) {
-			const keyColumns = kind.dedupeFields.map((field) => columnHeaderNames[field] ?? field);
+			// The key columns the files have: a one-program member export has no programId column, and needs none.
+			const sample = fileRecords.find((file) => file.length > 0)?.[0] ?? {};
+			const keyColumns = kind.dedupeFields
+				.map((field) => columnHeaderNames[field] ?? field)
+				.filter((column) => column in sample);
 			const deduplicator = new RecordDeduplicator(keyColumns);
 			for (const file of fileRecords) for (const record of file) deduplicator.add(record);
 			stats.duplicatesRemoved = deduplicator.removed;

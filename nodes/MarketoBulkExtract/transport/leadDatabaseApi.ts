@@ -83,3 +83,53 @@ export async function listActivityTypes(client: MarketoClient): Promise<Activity
 	}
 	return types;
 }
+
+/**
+ * Describe Program Member: the member fields and their types, and the fields
+ * that identify a member (its `dedupeFields`, leadId and programId today).
+ */
+export async function describeProgramMembers(
+	client: MarketoClient,
+): Promise<{ fields: LeadField[]; dedupeFields: string[] }> {
+	const envelope = await client.request({
+		method: 'GET',
+		path: '/rest/v1/programs/members/describe.json',
+		repeatable: true,
+		action: 'describe the program member fields',
+	});
+	const described = envelope.result?.[0] ?? {};
+	const fields: LeadField[] = [];
+	for (const entry of (described.fields as IDataObject[] | undefined) ?? []) {
+		if (typeof entry.name !== 'string') continue;
+		fields.push({
+			name: entry.name,
+			displayName: typeof entry.displayName === 'string' ? entry.displayName : entry.name,
+			dataType: typeof entry.dataType === 'string' ? entry.dataType : 'string',
+		});
+	}
+	const dedupeFields = Array.isArray(described.dedupeFields)
+		? (described.dedupeFields as unknown[]).filter((name): name is string => typeof name === 'string')
+		: [];
+	return { fields, dedupeFields };
+}
+
+export interface MarketoProgram {
+	id: number;
+	name: string;
+}
+
+/** One page of programs (asset API, offset paging), for the program picker. */
+export async function fetchProgramPage(client: MarketoClient, offset: number): Promise<MarketoProgram[]> {
+	const envelope = await client.request({
+		method: 'GET',
+		path: '/rest/asset/v1/programs.json',
+		qs: { maxReturn: LIST_PAGE_SIZE, offset },
+		repeatable: true,
+		action: 'list the programs',
+	});
+	const programs: MarketoProgram[] = [];
+	for (const entry of envelope.result ?? []) {
+		if (typeof entry.id === 'number' && typeof entry.name === 'string') programs.push({ id: entry.id, name: entry.name });
+	}
+	return programs;
+}
