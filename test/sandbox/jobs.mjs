@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 
 import { chicagoMidnightBefore, TICK_MS } from './clock.mjs';
 import { ACTIVITY_FIELDS, DEFAULT_ACTIVITY_FIELDS } from './activities.mjs';
+import { CUSTOM_OBJECTS } from './customObjects.mjs';
 import { PROGRAM_MEMBER_FIELDS, PROGRAMS } from './programMembers.mjs';
 import { renderExportFile } from './exportFile.mjs';
 
@@ -33,11 +34,12 @@ const iso = (ms) => (ms === undefined ? undefined : new Date(ms).toISOString().r
  * counted from finished files since midnight America/Chicago.
  */
 export class JobStore {
-	constructor({ clock, leads, activities = [], programMembers = [], lists, options }) {
+	constructor({ clock, leads, activities = [], programMembers = [], customObjectRecords = {}, lists, options }) {
 		this.clock = clock;
 		this.leads = leads;
 		this.activities = activities;
 		this.programMembers = programMembers;
+		this.customObjectRecords = customObjectRecords;
 		this.lists = lists;
 		this.options = options;
 		this.jobs = new Map();
@@ -114,7 +116,9 @@ export class JobStore {
 				? this.selectActivities(job.spec.filter)
 				: job.kind === 'programMembers'
 					? this.selectProgramMembers(job.spec.filter)
-					: this.select(job.spec.filter);
+					: job.kind.startsWith('customobjects/')
+						? this.selectCustomObjectRecords(job.kind.slice('customobjects/'.length), job.spec.filter)
+						: this.select(job.spec.filter);
 		// Benchmarks export the same definition many times: build each large file once.
 		const key = this.options.cacheFiles ? JSON.stringify([job.spec, job.format]) : undefined;
 		// Several programs: Marketo adds programId as the first column.
@@ -165,6 +169,20 @@ export class JobStore {
 				(!ids || ids.includes(a.primaryAttributeValueId)) &&
 				(!names || names.includes(a.primaryAttributeValue)),
 		);
+	}
+
+	/** A custom object's records updated in the range, or linked to the leads of a list. */
+	selectCustomObjectRecords(apiName, filter) {
+		const records = this.customObjectRecords[apiName] ?? [];
+		const [type, value] = Object.entries(filter)[0];
+		if (type === 'updatedAt') {
+			const start = Date.parse(value.startAt);
+			const end = Date.parse(value.endAt);
+			return records.filter((r) => r.updatedAt >= start && r.updatedAt <= end);
+		}
+		const list = this.findList(type, value);
+		const members = new Set(this.leads.filter((lead) => list.member(lead)).map((lead) => lead.id));
+		return records.filter((r) => members.has(r.leadID));
 	}
 
 	/** Members of the program(s), ANDed with the optional filters. */
@@ -230,18 +248,23 @@ export class JobStore {
 		// Activity exports may leave fields out: Marketo then writes its eight standard columns.
 		const fields = kind === 'activities' && body?.fields === undefined ? DEFAULT_ACTIVITY_FIELDS : body?.fields;
 		if (!Array.isArray(fields) || fields.length === 0) throw new MarketoError(1003, 'fields cannot be empty');
+		const customObject = kind.startsWith('customobjects/') ? CUSTOM_OBJECTS[kind.slice('customobjects/'.length)] : undefined;
+		if (kind.startsWith('customobjects/') && !customObject) throw new MarketoError(1003, `Invalid custom object name: ${kind.slice('customobjects/'.length)}`);
 		const known =
 			kind === 'activities'
 				? new Set(ACTIVITY_FIELDS)
 				: kind === 'programMembers'
 					? new Set([...PROGRAM_MEMBER_FIELDS, ...this.options.fieldNames])
-					: this.options.fieldNames;
+					: customObject
+						? new Set(customObject.fields.map((f) => f.name))
+						: this.options.fieldNames;
 		for (const field of fields) {
 			if (!known.has(field)) throw new MarketoError(1003, `Invalid field name: ${field}`);
 		}
 		if (!['CSV', 'TSV', 'SSV'].includes(format)) throw new MarketoError(1003, `Invalid format: ${format}`);
 		if (kind === 'activities') this.validateActivityFilter(filter);
 		else if (kind === 'programMembers') this.validateProgramMemberFilter(filter);
+		else if (customObject && filter && 'createdAt' in filter) throw new MarketoError(1003, 'Invalid filter type: createdAt');
 		else this.validateFilter(filter);
 		this.checkQuota();
 		const now = this.clock.now();

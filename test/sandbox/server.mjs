@@ -4,6 +4,7 @@ import { createServer } from 'node:http';
 import { chicagoMidnightBefore, VirtualClock } from './clock.mjs';
 import { ACTIVITY_TYPES, generateActivities } from './activities.mjs';
 import { defaultLists, generateLeads, leadFieldsFor } from './dataset.mjs';
+import { CUSTOM_OBJECTS, generateCustomObjectRecords } from './customObjects.mjs';
 import { generateProgramMembers, PROGRAM_MEMBER_DESCRIBE, PROGRAMS } from './programMembers.mjs';
 import { JobStore, MarketoError } from './jobs.mjs';
 
@@ -64,7 +65,15 @@ export async function startSandbox(options = {}) {
 			start: options.datasetStart ?? '2026-01-01T00:00:00Z',
 			end: options.datasetEnd ?? '2026-11-01T00:00:00Z',
 		});
-	const jobs = new JobStore({ clock, leads, activities, programMembers, lists, options: settings });
+	const customObjectRecords =
+		options.customObjectRecords ??
+		generateCustomObjectRecords({
+			seed: (options.seed ?? 42) + 3,
+			leads,
+			start: options.datasetStart ?? '2026-01-01T00:00:00Z',
+			end: options.datasetEnd ?? '2026-11-01T00:00:00Z',
+		});
+	const jobs = new JobStore({ clock, leads, activities, programMembers, customObjectRecords, lists, options: settings });
 	const tokens = new Map();
 	const faults = [];
 	const log = [];
@@ -215,6 +224,15 @@ export async function startSandbox(options = {}) {
 		}
 		if (req.method === 'GET' && path === '/rest/v1/activities/types.json') return envelope(ACTIVITY_TYPES);
 		if (req.method === 'GET' && path === '/rest/v1/programs/members/describe.json') return envelope([PROGRAM_MEMBER_DESCRIBE]);
+		if (req.method === 'GET' && path === '/rest/v1/customobjects.json') {
+			return envelope(Object.values(CUSTOM_OBJECTS).map(({ name, displayName, description }) => ({ name, displayName, description })));
+		}
+		const describeMatch = /^\/rest\/v1\/customobjects\/([^/]+)\/describe\.json$/.exec(path);
+		if (req.method === 'GET' && describeMatch) {
+			const object = CUSTOM_OBJECTS[describeMatch[1]];
+			if (!object) throw new MarketoError(1003, `Invalid custom object name: ${describeMatch[1]}`);
+			return envelope([object]);
+		}
 		if (req.method === 'GET' && path === '/rest/asset/v1/programs.json') {
 			const offset = Number(url.searchParams.get('offset') ?? 0);
 			const maxReturn = Math.min(200, Number(url.searchParams.get('maxReturn') ?? 20));
@@ -223,11 +241,11 @@ export async function startSandbox(options = {}) {
 			return envelope(page);
 		}
 		// Leads and activities: the same job endpoints under their own path, one queue and one quota.
-		const createMatch = /^\/bulk\/v1\/(leads|activities|program\/members)\/export\/create\.json$/.exec(path);
+		const createMatch = /^\/bulk\/v1\/(leads|activities|program\/members|customobjects\/[A-Za-z0-9_]+)\/export\/create\.json$/.exec(path);
 		if (req.method === 'POST' && createMatch) {
 			return envelope([patched(JobStore.view(jobs.create(json(), kindOf(createMatch[1]))), fault)]);
 		}
-		const jobListMatch = /^\/bulk\/v1\/(leads|activities|program\/members)\/export\.json$/.exec(path);
+		const jobListMatch = /^\/bulk\/v1\/(leads|activities|program\/members|customobjects\/[A-Za-z0-9_]+)\/export\.json$/.exec(path);
 		if (req.method === 'GET' && jobListMatch) {
 			const statuses = (url.searchParams.get('status') ?? '').split(',').filter(Boolean);
 			const batchSize = Math.min(300, Number(url.searchParams.get('batchSize') ?? 300));
@@ -237,7 +255,7 @@ export async function startSandbox(options = {}) {
 			const extra = offset + batchSize < all.length ? { nextPageToken: Buffer.from(String(offset + batchSize)).toString('base64') } : {};
 			return envelope(page, extra);
 		}
-		const jobMatch = /^\/bulk\/v1\/(leads|activities|program\/members)\/export\/([^/]+)\/(enqueue|status|file|cancel)\.json$/.exec(path);
+		const jobMatch = /^\/bulk\/v1\/(leads|activities|program\/members|customobjects\/[A-Za-z0-9_]+)\/export\/([^/]+)\/(enqueue|status|file|cancel)\.json$/.exec(path);
 		if (jobMatch) {
 			const [, kindPath, exportId, action] = jobMatch;
 			const kind = kindOf(kindPath);
@@ -322,6 +340,7 @@ export async function startSandbox(options = {}) {
 		leadFields,
 		activities,
 		programMembers,
+		customObjectRecords,
 		settings,
 		log,
 		/**
@@ -364,10 +383,11 @@ export async function startSandbox(options = {}) {
 	};
 }
 
-/** The job store's name for the kind a bulk path serves. */
+/** The job store's name for the kind a bulk path serves ('customobjects/car_c': each object's jobs apart). */
 function kindOf(path) {
 	return path === 'program/members' ? 'programMembers' : path;
 }
+
 
 /** A fault's patchJob changes what Marketo says of a job (an odd status, format or checksum). */
 function patched(view, fault) {

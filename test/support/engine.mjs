@@ -265,6 +265,8 @@ export function errorOf(run, nodeName) {
 export async function callEditorMethod({ nodes, connections, credentials, kind, method, args = [] }) {
 	const workflow = new Workflow({ id: 'wf-test', name: 'test', nodes, connections, nodeTypes, active: false, settings: {} });
 	const node = workflow.getNode(nodes.at(-1).name);
-	const context = new core.LoadOptionsContext(workflow, node, additionalDataFor(credentials, undefined), 'parameters');
+	// The editor sends the node's current parameters with every load-options request.
+	const additionalData = { ...additionalDataFor(credentials, undefined), currentNodeParameters: node.parameters };
+	const context = new core.LoadOptionsContext(workflow, node, additionalData, 'parameters');
 	return await nodeTypeInstances[node.type].methods[kind][method].call(context, ...args);
 }

@@ -14,15 +14,15 @@ export const exportIdProperty: INodeProperties = {
 	description: 'The exportId that Create Job or List Jobs returned, e.g. {{ $JSON.exportId }}',
 };
 
-/** The fields to export, picked from the kind's describe (`loadOptionsMethod`). */
-export function fieldsProperty(loadOptionsMethod: string, hint: string): INodeProperties {
+/** The fields to export, picked from the kind's describe (`loadOptionsMethod`, reloaded when `dependsOn` changes). */
+export function fieldsProperty(loadOptionsMethod: string, hint: string, dependsOn?: string[]): INodeProperties {
 	return {
 		displayName: 'Field Names or IDs',
 		name: 'fields',
 		type: 'multiOptions',
 		required: true,
 		default: [],
-		typeOptions: { loadOptionsMethod },
+		typeOptions: dependsOn ? { loadOptionsMethod, loadOptionsDependsOn: dependsOn } : { loadOptionsMethod },
 		description:
 			'Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
 		hint,
@@ -64,8 +64,44 @@ export const dateRangeProperties: INodeProperties[] = [
 	},
 ];
 
+function listLocator(name: string, displayName: string, searchMethod: string, byId: boolean): INodeProperties {
+	return {
+		displayName,
+		name,
+		type: 'resourceLocator',
+		default: { mode: 'list', value: '' },
+		required: true,
+		displayOptions: { show: { filterType: [name] } },
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: { searchListMethod: searchMethod, searchable: true },
+			},
+			{
+				displayName: byId ? 'By ID' : 'By Name',
+				name: byId ? 'id' : 'name',
+				type: 'string',
+				placeholder: byId ? '1081' : 'Newsletter subscribers',
+				validation: byId
+					? [{ type: 'regex', properties: { regex: '^\\d+$', errorMessage: 'A list ID is a number' } }]
+					: [],
+			},
+		],
+	};
+}
+
+/** The list of the static and smart list filters (leads, custom objects). */
+export const listProperties: INodeProperties[] = [
+	listLocator('staticListId', 'Static List', 'searchStaticLists', true),
+	listLocator('staticListName', 'Static List', 'searchStaticListNames', false),
+	listLocator('smartListId', 'Smart List', 'searchSmartLists', true),
+	listLocator('smartListName', 'Smart List', 'searchSmartListNames', false),
+];
+
 /** Renamed columns, the field picked from the kind's describe (`loadOptionsMethod`). */
-export const columnHeaderNamesProperty = (loadOptionsMethod: string): INodeProperties => ({
+export const columnHeaderNamesProperty = (loadOptionsMethod: string, dependsOn?: string[]): INodeProperties => ({
 		displayName: 'Column Header Names',
 		name: 'columnHeaderNames',
 		type: 'fixedCollection',
@@ -82,7 +118,7 @@ export const columnHeaderNamesProperty = (loadOptionsMethod: string): INodePrope
 						displayName: 'Field Name or ID',
 						name: 'field',
 						type: 'options',
-						typeOptions: { loadOptionsMethod },
+						typeOptions: dependsOn ? { loadOptionsMethod, loadOptionsDependsOn: dependsOn } : { loadOptionsMethod },
 						default: '',
 						description:
 							'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',

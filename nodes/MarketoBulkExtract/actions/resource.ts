@@ -34,6 +34,8 @@ export interface ResourceDeclaration {
 		/** After the date range: lists, column header names. */
 		tail: INodeProperties[];
 	};
+	/** Parameters every operation of the resource needs (a custom object's name: it is part of every path). */
+	common?: INodeProperties[];
 	/** Options of the composite extract that only this resource has. */
 	extractOptions?: INodeProperties[];
 }

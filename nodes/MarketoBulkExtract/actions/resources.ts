@@ -1,6 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { activityExport } from './activityExport';
+import { customObjectExport } from './customObjectExport';
 import { leadExport } from './leadExport';
 import { programMemberExport } from './programMemberExport';
 import { operationProperties } from './operations';
@@ -11,6 +12,7 @@ export const RESOURCES: Record<string, ResourceDeclaration> = {
 	[leadExport.kind.resource]: leadExport,
 	[activityExport.kind.resource]: activityExport,
 	[programMemberExport.kind.resource]: programMemberExport,
+	[customObjectExport.kind.resource]: customObjectExport,
 };
 
 /** The Resource parameter and, for each resource, its operations' parameters. */

@@ -103,7 +103,7 @@ export const activityExportKind: ExportKind = {
 	noun: { one: 'activity', many: 'activities', title: 'Activities' },
 	readExportPath: () => '/bulk/v1/activities/export',
 	maxWindowDays: 31,
-	dedupeFields: ['marketoGUID'],
+	keyFields: async () => ['marketoGUID'],
 
 	readDateFilter: () => 'createdAt',
 

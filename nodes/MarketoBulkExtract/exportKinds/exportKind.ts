@@ -65,6 +65,10 @@ export interface ExportKind {
 	 * Empty: every value stays the text Marketo wrote.
 	 */
 	fieldTypes(client: MarketoClient, ctx: IExecuteFunctions, itemIndex: number, convertValues: boolean): Promise<FieldType[]>;
-	/** The REST names of the fields that identify a record, to keep one copy across windows. */
-	dedupeFields: readonly string[];
+	/**
+	 * The REST names of the fields that identify a record, to keep one copy
+	 * across windows; asked only when an extract has more than one file (a
+	 * custom object's come from its describe).
+	 */
+	keyFields(client: MarketoClient, ctx: IExecuteFunctions, itemIndex: number): Promise<readonly string[]>;
 }

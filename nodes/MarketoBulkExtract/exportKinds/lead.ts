@@ -1,7 +1,7 @@
-import type { INodeParameterResourceLocator, IExecuteFunctions } from 'n8n-workflow';
+import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { dateRangeFilter, readCommonDefinition, readRange } from '../helpers/jobDefinition';
-import { invalidParameter, readChoice } from '../helpers/validation';
+import { dateRangeFilter, readCommonDefinition, readListFilter, readRange } from '../helpers/jobDefinition';
+import { readChoice } from '../helpers/validation';
 import { describeLeadFields } from '../transport/leadDatabaseApi';
 import type { ExportDefinition, ExportKind } from './exportKind';
 
@@ -28,45 +28,12 @@ export function readLeadFilter(ctx: IExecuteFunctions, itemIndex: number): LeadF
 	return readChoice(ctx, itemIndex, { name: 'filterType', label: 'Filter', choices: LEAD_FILTERS, fallback: 'createdAt' });
 }
 
-const LIST_PARAMETERS: Record<string, { label: string; numeric: boolean }> = {
-	staticListId: { label: 'Static List', numeric: true },
-	staticListName: { label: 'Static List', numeric: false },
-	smartListId: { label: 'Smart List', numeric: true },
-	smartListName: { label: 'Smart List', numeric: false },
-};
-
-function readList(ctx: IExecuteFunctions, itemIndex: number, filter: LeadFilter): number | string {
-	const { label, numeric } = LIST_PARAMETERS[filter];
-	const raw = ctx.getNodeParameter(filter, itemIndex, '') as INodeParameterResourceLocator | string;
-	const value = String(typeof raw === 'object' && raw !== null ? (raw.value ?? '') : raw).trim();
-	if (value === '') {
-		throw invalidParameter(
-			ctx,
-			itemIndex,
-			label,
-			'no list chosen',
-			`Pick a ${label.toLowerCase()} from the list, or enter its ${numeric ? 'ID' : 'name'}.`,
-		);
-	}
-	if (!numeric) return value;
-	if (!/^\d+$/.test(value) || Number(value) <= 0) {
-		throw invalidParameter(
-			ctx,
-			itemIndex,
-			label,
-			`"${value}" is not a list ID`,
-			`Enter the list's numeric ID (shown in its Marketo URL), or pick it from the list.`,
-		);
-	}
-	return Number(value);
-}
-
 export const leadExportKind: ExportKind = {
 	resource: 'leadExport',
 	noun: { one: 'lead', many: 'leads', title: 'Leads' },
 	readExportPath: () => '/bulk/v1/leads/export',
 	maxWindowDays: 31,
-	dedupeFields: ['id'],
+	keyFields: async () => ['id'],
 
 	readDateFilter(ctx, itemIndex) {
 		const filter = readLeadFilter(ctx, itemIndex);
@@ -76,11 +43,11 @@ export const leadExportKind: ExportKind = {
 	readDefinition(ctx, itemIndex, options): ExportDefinition {
 		const common = readCommonDefinition(ctx, itemIndex, 'lead');
 		const filter = readLeadFilter(ctx, itemIndex);
-		if (LEAD_DATE_FILTERS.includes(filter)) {
+		if (filter === 'createdAt' || filter === 'updatedAt') {
 			const range = readRange(ctx, itemIndex, options, 'Extract Leads');
 			return { ...common, range, dateFilter: filter, label: filter, filters: {} };
 		}
-		const list = readList(ctx, itemIndex, filter);
+		const list = readListFilter(ctx, itemIndex, filter);
 		return { ...common, label: `${filter} ${list}`, filters: { [filter]: list } };
 	},
 

@@ -72,7 +72,7 @@ export const programMemberExportKind: ExportKind = {
 	noun: { one: 'program member', many: 'program members', title: 'Program Members' },
 	readExportPath: () => '/bulk/v1/program/members/export',
 	maxWindowDays: 31,
-	dedupeFields: ['leadId', 'programId'],
+	keyFields: async () => ['leadId', 'programId'],
 
 	readDateFilter(ctx, itemIndex) {
 		const filter = readChoice(ctx, itemIndex, { name: 'dateFilter', label: 'Date Filter', choices: DATE_FILTERS, fallback: 'none' });

@@ -168,7 +168,8 @@ export async function runExtract(
 		if (fileRecords.length > 1) {
 			// The key columns the files have: a one-program member export has no programId column, and needs none.
 			const sample = fileRecords.find((file) => file.length > 0)?.[0] ?? {};
-			const keyColumns = kind.dedupeFields
+			const keyFields = await kind.keyFields(client, ctx, settings.itemIndex);
+			const keyColumns = keyFields
 				.map((field) => columnHeaderNames[field] ?? field)
 				.filter((column) => column in sample);
 			const deduplicator = new RecordDeduplicator(keyColumns);

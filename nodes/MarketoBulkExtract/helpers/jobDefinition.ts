@@ -1,5 +1,5 @@
 import type { DateTime } from 'luxon';
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeParameterResourceLocator } from 'n8n-workflow';
 
 import type { ExportDefinition, ExportKind, ReadDefinitionOptions } from '../exportKinds/exportKind';
 import { EXPORT_FORMATS, type ExportFormat } from '../transport/exportJobApi';
@@ -60,6 +60,44 @@ export function readRange(
 		);
 	}
 	return { start, end };
+}
+
+const LIST_FILTERS: Record<string, { label: string; numeric: boolean }> = {
+	staticListId: { label: 'Static List', numeric: true },
+	staticListName: { label: 'Static List', numeric: false },
+	smartListId: { label: 'Smart List', numeric: true },
+	smartListName: { label: 'Smart List', numeric: false },
+};
+
+/** The list of a static or smart list filter (leads, custom objects): an ID (a number) or a name. */
+export function readListFilter(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	filter: 'staticListId' | 'staticListName' | 'smartListId' | 'smartListName',
+): number | string {
+	const { label, numeric } = LIST_FILTERS[filter];
+	const raw = ctx.getNodeParameter(filter, itemIndex, '') as INodeParameterResourceLocator | string;
+	const value = String(typeof raw === 'object' && raw !== null ? (raw.value ?? '') : raw).trim();
+	if (value === '') {
+		throw invalidParameter(
+			ctx,
+			itemIndex,
+			label,
+			'no list chosen',
+			`Pick a ${label.toLowerCase()} from the list, or enter its ${numeric ? 'ID' : 'name'}.`,
+		);
+	}
+	if (!numeric) return value;
+	if (!/^\d+$/.test(value) || Number(value) <= 0) {
+		throw invalidParameter(
+			ctx,
+			itemIndex,
+			label,
+			`"${value}" is not a list ID`,
+			`Enter the list's numeric ID (shown in its Marketo URL), or pick it from the list.`,
+		);
+	}
+	return Number(value);
 }
 
 /** A date filter's value for Marketo: `{ startAt, endAt }` in UTC without milliseconds. */

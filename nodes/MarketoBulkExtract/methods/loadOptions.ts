@@ -2,12 +2,15 @@ import type { ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
 
 import { MarketoClient } from '../transport';
 import { ACTIVITY_FIELDS } from '../exportKinds/activity';
+import { isCustomObjectApiName } from '../exportKinds/customObject';
 import {
+	describeCustomObject,
 	describeLeadFields,
 	describeProgramMembers,
 	fetchProgramPage,
 	LIST_PAGE_SIZE,
 	listActivityTypes,
+	listCustomObjects,
 } from '../transport/leadDatabaseApi';
 
 /** The instance's lead fields (describe), by REST name, for the field pickers. */
@@ -65,4 +68,24 @@ export async function getPrograms(this: ILoadOptionsFunctions): Promise<INodePro
 		if (programs.length < LIST_PAGE_SIZE) break;
 	}
 	return options.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** The instance's custom object types (List Custom Objects), for the Custom Object picker. */
+export async function getCustomObjects(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
+	const client = await MarketoClient.connect(this);
+	const objects = await listCustomObjects(client);
+	return objects
+		.map((object) => ({ name: `${object.displayName} (${object.name})`, value: object.name }))
+		.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** The chosen custom object's fields (Describe Custom Object). */
+export async function getCustomObjectFields(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
+	const raw = this.getCurrentNodeParameter('customObjectName');
+	if (!isCustomObjectApiName(raw)) return [];
+	const client = await MarketoClient.connect(this);
+	const { fields } = await describeCustomObject(client, raw);
+	return fields
+		.map((field) => ({ name: `${field.displayName} (${field.name})`, value: field.name, description: field.dataType }))
+		.sort((a, b) => a.name.localeCompare(b.name));
 }

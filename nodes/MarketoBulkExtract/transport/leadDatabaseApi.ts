@@ -133,3 +133,52 @@ export async function fetchProgramPage(client: MarketoClient, offset: number): P
 	}
 	return programs;
 }
+
+export interface CustomObjectType {
+	/** The API name, e.g. `car_c`: the path of its bulk exports. */
+	name: string;
+	displayName: string;
+}
+
+/** List Custom Objects: the instance's custom object types (Marketo's own, not CRM-synced ones, are exportable). */
+export async function listCustomObjects(client: MarketoClient): Promise<CustomObjectType[]> {
+	const envelope = await client.request({
+		method: 'GET',
+		path: '/rest/v1/customobjects.json',
+		repeatable: true,
+		action: 'list the custom objects',
+	});
+	const objects: CustomObjectType[] = [];
+	for (const entry of envelope.result ?? []) {
+		if (typeof entry.name !== 'string') continue;
+		objects.push({ name: entry.name, displayName: typeof entry.displayName === 'string' ? entry.displayName : entry.name });
+	}
+	return objects;
+}
+
+/** Describe Custom Object: its fields with their types, and the fields that identify a record. */
+export async function describeCustomObject(
+	client: MarketoClient,
+	apiName: string,
+): Promise<{ fields: LeadField[]; dedupeFields: string[]; idField?: string }> {
+	const envelope = await client.request({
+		method: 'GET',
+		path: `/rest/v1/customobjects/${encodeURIComponent(apiName)}/describe.json`,
+		repeatable: true,
+		action: `describe the custom object ${apiName}`,
+	});
+	const described = envelope.result?.[0] ?? {};
+	const fields: LeadField[] = [];
+	for (const entry of (described.fields as IDataObject[] | undefined) ?? []) {
+		if (typeof entry.name !== 'string') continue;
+		fields.push({
+			name: entry.name,
+			displayName: typeof entry.displayName === 'string' ? entry.displayName : entry.name,
+			dataType: typeof entry.dataType === 'string' ? entry.dataType : 'string',
+		});
+	}
+	const dedupeFields = Array.isArray(described.dedupeFields)
+		? (described.dedupeFields as unknown[]).filter((name): name is string => typeof name === 'string')
+		: [];
+	return { fields, dedupeFields, idField: typeof described.idField === 'string' ? described.idField : undefined };
+}

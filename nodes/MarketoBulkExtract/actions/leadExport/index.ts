@@ -6,6 +6,7 @@ import {
 	dateRangeProperties,
 	fieldsProperty,
 	formatProperty,
+	listProperties,
 } from '../common.descriptions';
 import { operationOptions } from '../operations';
 import type { ResourceDeclaration } from '../resource';
@@ -31,42 +32,6 @@ const filterTypeProperty: INodeProperties = {
 	],
 	description: 'Which leads to export; Marketo takes exactly one filter per job',
 };
-
-function listLocator(name: string, displayName: string, searchMethod: string, byId: boolean): INodeProperties {
-	return {
-		displayName,
-		name,
-		type: 'resourceLocator',
-		default: { mode: 'list', value: '' },
-		required: true,
-		displayOptions: { show: { filterType: [name] } },
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				typeOptions: { searchListMethod: searchMethod, searchable: true },
-			},
-			{
-				displayName: byId ? 'By ID' : 'By Name',
-				name: byId ? 'id' : 'name',
-				type: 'string',
-				placeholder: byId ? '1081' : 'Newsletter subscribers',
-				validation: byId
-					? [{ type: 'regex', properties: { regex: '^\\d+$', errorMessage: 'A list ID is a number' } }]
-					: [],
-			},
-		],
-	};
-}
-
-/** The list of the static and smart list filters. */
-const listProperties: INodeProperties[] = [
-	listLocator('staticListId', 'Static List', 'searchStaticLists', true),
-	listLocator('staticListName', 'Static List', 'searchStaticListNames', false),
-	listLocator('smartListId', 'Smart List', 'searchSmartLists', true),
-	listLocator('smartListName', 'Smart List', 'searchSmartListNames', false),
-];
 
 /**
  * The Lead Export resource: Bulk Lead Extract.

@@ -71,7 +71,15 @@ export function operationOptions(resource: ResourceDeclaration): INodePropertyOp
 	return options.sort((a, b) => a.name.localeCompare(b.name));
 }
 
-/** The Operation parameter of a resource, then every operation's parameters. */
+/** The Operation parameter of a resource, its parameters for every operation, then each operation's own. */
 export function operationProperties(resource: ResourceDeclaration): INodeProperties[] {
-	return [resource.operation, ...Object.values(operationsOf(resource)).flatMap((module) => module.description(resource))];
+	const common = (resource.common ?? []).map((property) => ({
+		...property,
+		displayOptions: { show: { ...property.displayOptions?.show, resource: [resource.kind.resource] } },
+	}));
+	return [
+		resource.operation,
+		...common,
+		...Object.values(operationsOf(resource)).flatMap((module) => module.description(resource)),
+	];
 }
