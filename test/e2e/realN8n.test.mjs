@@ -95,41 +95,74 @@ describe('the packed package in a real n8n 2.41.1', { timeout: 20 * 60_000 }, ()
 		assert.equal(second.leads.length, 0, 'nothing was updated in between');
 	});
 
-	it('Extract Activities over two windows emits every activity, its attributes parsed', async () => {
+	/** A Manual Trigger and one Marketo node with these parameters, imported under `id`. */
+	async function runOneNode(id, nodeName, parameters) {
 		const workflow = {
-			id: 'e2eActivities',
-			name: 'activities',
+			id,
+			name: id,
 			nodes: [
-				{ id: 'b1', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+				{ id: `${id}-1`, name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
 				{
-					id: 'b2',
-					name: 'Activities of February and March',
+					id: `${id}-2`,
+					name: nodeName,
 					type: 'n8n-nodes-marketo-bulk-extract.marketoBulkExtract',
 					typeVersion: 1,
 					position: [200, 0],
-					parameters: {
-						resource: 'activityExport',
-						operation: 'extractActivities',
-						startAt: '2026-02-01T00:00:00Z',
-						endAt: '2026-03-31T23:59:59Z',
-						options: FAST,
-					},
+					parameters: { ...parameters, options: FAST },
 					credentials: { marketoOAuth2Api: { id: 'marketo-credential', name: 'Marketo sandbox' } },
 				},
 			],
-			connections: { Start: { main: [[{ node: 'Activities of February and March', type: 'main', index: 0 }]] } },
+			connections: { Start: { main: [[{ node: nodeName, type: 'main', index: 0 }]] } },
 			settings: { executionOrder: 'v1' },
 		};
 		await n8n.importWorkflow(workflow);
-		const { run, log } = await n8n.execute('e2eActivities');
+		const { run, log } = await n8n.execute(id);
 		assert.ok(run, log);
-		const activities = nodeOutput(run, 'Activities of February and March');
+		return { items: nodeOutput(run, nodeName), log };
+	}
+
+	it('Extract Activities over two windows emits every activity, its attributes parsed', async () => {
+		const { items: activities, log } = await runOneNode('e2eActivities', 'Activities of February and March', {
+			resource: 'activityExport',
+			operation: 'extractActivities',
+			startAt: '2026-02-01T00:00:00Z',
+			endAt: '2026-03-31T23:59:59Z',
+		});
 		const expected = sandbox.activities.filter((a) => a.activityDate >= Date.parse('2026-02-01T00:00:00Z') && a.activityDate <= Date.parse('2026-03-31T23:59:59Z'));
 		assert.ok(expected.length > 0);
 		assert.deepEqual(activities.map((item) => item.json.marketoGUID), expected.map((a) => a.marketoGUID));
 		assert.deepEqual(activities[0].json.attributes, JSON.parse(expected[0].attributes));
 		assert.equal(typeof activities[0].json.leadId, 'number');
 		assert.match(log, /Marketo Extract Activities: window 2\/2 .*: done/);
+	});
+
+	it('Extract Program Members emits every member of two programs, programId first', async () => {
+		const { items: members } = await runOneNode('e2eProgramMembers', 'Members of two programs', {
+			resource: 'programMemberExport',
+			operation: 'extractProgramMembers',
+			programIds: [1021, 1022],
+			fields: ['leadId', 'statusName', 'email'],
+		});
+		const expected = sandbox.programMembers.filter((m) => [1021, 1022].includes(m.programId));
+		assert.equal(members.length, expected.length);
+		assert.deepEqual(Object.keys(members[0].json), ['programId', 'leadId', 'statusName', 'email']);
+		assert.deepEqual(new Set(members.map((item) => `${item.json.programId}/${item.json.leadId}`)), new Set(expected.map((m) => `${m.programId}/${m.leadId}`)));
+	});
+
+	it('Extract Custom Objects emits the cars updated in a month, from the object’s own endpoints', async () => {
+		const { items: cars } = await runOneNode('e2eCustomObjects', 'Cars updated in March', {
+			resource: 'customObjectExport',
+			operation: 'extractCustomObjects',
+			customObjectName: 'car_c',
+			fields: ['marketoGUID', 'leadID', 'vIN', 'price'],
+			filterType: 'updatedAt',
+			startAt: '2026-03-01T00:00:00Z',
+			endAt: '2026-03-31T23:59:59Z',
+		});
+		const expected = sandbox.customObjectRecords.car_c.filter((r) => r.updatedAt >= Date.parse('2026-03-01T00:00:00Z') && r.updatedAt <= Date.parse('2026-03-31T23:59:59Z'));
+		assert.ok(expected.length > 0);
+		assert.deepEqual(cars.map((item) => item.json.vIN).sort(), expected.map((r) => r.vIN).sort());
+		assert.ok(sandbox.apiCalls('/bulk/v1/customobjects/car_c/export/').length > 0);
 	});
 
 	it('a failure is handled by Continue On Fail: an error item, and the workflow goes on', async () => {

@@ -98,19 +98,7 @@ export async function describeProgramMembers(
 		action: 'describe the program member fields',
 	});
 	const described = envelope.result?.[0] ?? {};
-	const fields: LeadField[] = [];
-	for (const entry of (described.fields as IDataObject[] | undefined) ?? []) {
-		if (typeof entry.name !== 'string') continue;
-		fields.push({
-			name: entry.name,
-			displayName: typeof entry.displayName === 'string' ? entry.displayName : entry.name,
-			dataType: typeof entry.dataType === 'string' ? entry.dataType : 'string',
-		});
-	}
-	const dedupeFields = Array.isArray(described.dedupeFields)
-		? (described.dedupeFields as unknown[]).filter((name): name is string => typeof name === 'string')
-		: [];
-	return { fields, dedupeFields };
+	return { fields: describedFields(described), dedupeFields: describedDedupeFields(described) };
 }
 
 export interface MarketoProgram {
@@ -168,6 +156,15 @@ export async function describeCustomObject(
 		action: `describe the custom object ${apiName}`,
 	});
 	const described = envelope.result?.[0] ?? {};
+	return {
+		fields: describedFields(described),
+		dedupeFields: describedDedupeFields(described),
+		idField: typeof described.idField === 'string' ? described.idField : undefined,
+	};
+}
+
+/** The `fields` of a describe answer (program members, custom objects): name, label and type. */
+function describedFields(described: IDataObject): LeadField[] {
 	const fields: LeadField[] = [];
 	for (const entry of (described.fields as IDataObject[] | undefined) ?? []) {
 		if (typeof entry.name !== 'string') continue;
@@ -177,8 +174,12 @@ export async function describeCustomObject(
 			dataType: typeof entry.dataType === 'string' ? entry.dataType : 'string',
 		});
 	}
-	const dedupeFields = Array.isArray(described.dedupeFields)
+	return fields;
+}
+
+/** The `dedupeFields` of a describe answer: the fields that identify a record. */
+function describedDedupeFields(described: IDataObject): string[] {
+	return Array.isArray(described.dedupeFields)
 		? (described.dedupeFields as unknown[]).filter((name): name is string => typeof name === 'string')
 		: [];
-	return { fields, dedupeFields, idField: typeof described.idField === 'string' ? described.idField : undefined };
 }
