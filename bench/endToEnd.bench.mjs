@@ -7,6 +7,9 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { join } from 'node:path';
 
+import { DEFAULT_ACTIVITY_FIELDS, generateActivities } from '../test/sandbox/activities.mjs';
+import { generateLeads } from '../test/sandbox/dataset.mjs';
+import { renderExportFile } from '../test/sandbox/exportFile.mjs';
 import { fieldsOfWidth, leadsForSize } from './data.mjs';
 import { median } from './stats.mjs';
 
@@ -15,12 +18,13 @@ const root = join(import.meta.dirname, '..');
 const STANDARD_FIELDS = 27;
 
 /** The sandbox in its own process, serving `megabytes` of leads of `columns` columns in one 31-day window. */
-export async function startSandbox({ megabytes, columns, repeat = 1 }) {
+export async function startSandbox({ megabytes, columns, repeat = 1, activities = 0 }) {
 	const args = [
 		'--max-old-space-size=16000',
 		join(root, 'scripts', 'sandbox.mjs'),
 		'--speed', '1200',
-		'--leads', String(leadsForSize(megabytes, columns)),
+		'--leads', String(activities > 0 ? 2000 : leadsForSize(megabytes, columns)),
+		'--activities', String(activities),
 		'--custom-fields', String(Math.max(0, columns - STANDARD_FIELDS)),
 		'--start', RANGE.start,
 		'--end', RANGE.end,
@@ -36,8 +40,8 @@ export async function startSandbox({ megabytes, columns, repeat = 1 }) {
 }
 
 /** One scenario in a fresh process; `dist` runs another build of the node (bench/compare.mjs). */
-export function scenario(mode, sandbox, columns, dist) {
-	const args = ['--max-old-space-size=16000', join(import.meta.dirname, 'endToEndRunner.mjs'), '--mode', mode, '--sandbox', sandbox, '--start', RANGE.start, '--end', RANGE.end, '--columns', String(columns)];
+export function scenario(mode, sandbox, columns, dist, kind = 'leads') {
+	const args = ['--max-old-space-size=16000', join(import.meta.dirname, 'endToEndRunner.mjs'), '--mode', mode, '--sandbox', sandbox, '--start', RANGE.start, '--end', RANGE.end, '--columns', String(columns), '--kind', kind];
 	const env = dist ? { ...process.env, MARKETO_DIST: dist } : process.env;
 	const output = execFileSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 24, env });
 	return JSON.parse(output.trim().split('\n').at(-1));
@@ -107,10 +111,42 @@ export async function endToEnd({ rounds = 3, widths = [12, 27, 100], megabytes =
 	return { timing, memory, conversion };
 }
 
+/** Average bytes per activity in the sandbox's files (Marketo's eight standard columns). */
+function bytesPerActivity() {
+	const leads = generateLeads({ count: 100, start: RANGE.start, end: RANGE.end });
+	const sample = generateActivities({ count: 2000, start: RANGE.start, end: RANGE.end, leads });
+	return renderExportFile({ leads: sample, fields: DEFAULT_ACTIVITY_FIELDS, format: 'CSV' }).length / sample.length;
+}
+
+/** P2 for activities: the same scenarios against the same floor, their rows carrying JSON attributes. */
+export async function activitiesEndToEnd({ rounds = 3, megabytes = 100 } = {}) {
+	const count = Math.round((megabytes * 1024 * 1024) / bytesPerActivity());
+	const sandbox = await startSandbox({ megabytes, columns: 8, activities: count });
+	const timing = [];
+	try {
+		scenario('floor', sandbox.info, 8, undefined, 'activities'); // warm-up: the sandbox builds the file once
+		const runs = { floor: [], items: [], 'items-raw': [], binary: [] };
+		for (let round = 0; round < rounds; round++) {
+			const order = round % 2 ? ['binary', 'items-raw', 'items', 'floor'] : ['floor', 'items', 'items-raw', 'binary'];
+			for (const mode of order) runs[mode].push(scenario(mode, sandbox.info, 8, undefined, 'activities'));
+		}
+		const floorMs = median(runs.floor.map((r) => r.ms));
+		for (const [mode, results] of Object.entries(runs)) {
+			const ms = median(results.map((r) => r.ms));
+			const peak = Math.max(...results.map((r) => r.peakRssMb));
+			timing.push({ export: 'activities', scenario: `${mode} (${megabytes} MB)`, 'median ms': ms, 'vs floor': (ms / floorMs).toFixed(2), records: results.at(-1).records ?? '', 'peak RSS MB': peak });
+		}
+	} finally {
+		sandbox.stop();
+	}
+	return timing;
+}
+
 if (process.argv[1] === import.meta.filename) {
 	const [rounds = '3', widths = '12,27,100', gigabyte = 'with-1gb'] = process.argv.slice(2);
 	const { timing, memory, conversion } = await endToEnd({ rounds: Number(rounds), widths: widths.split(',').map(Number), withGigabyte: gigabyte !== 'no-1gb' });
 	console.table(timing);
 	console.table(memory);
 	console.table(conversion);
+	console.table(await activitiesEndToEnd({ rounds: Number(rounds) }));
 }

@@ -5,7 +5,8 @@
  *   floor: the same export without n8n: create, enqueue and poll the job
  *          with plain HTTP calls, then download the file into this package's
  *          parser, the records kept in an array.
- * `--columns N` exports the first N lead fields (bench/data.mjs).
+ * `--columns N` exports the first N lead fields (bench/data.mjs); `--kind activities`
+ * exports activities (Marketo's eight standard columns) instead of leads.
  * Prints one JSON line: { mode, ms, records, bytes, baselineRssMb, peakRssMb }.
  */
 import { request } from 'node:http';
@@ -21,11 +22,19 @@ const { values } = parseArgs({
 		start: { type: 'string' },
 		end: { type: 'string' },
 		columns: { type: 'string', default: '12' },
+		kind: { type: 'string', default: 'leads' },
 	},
 });
 const sandbox = JSON.parse(values.sandbox);
 const range = { startAt: values.start, endAt: values.end };
+const ACTIVITIES = values.kind === 'activities';
 const FIELDS = fieldsOfWidth(Number(values.columns)).map((field) => field.rest.name);
+/** The export's path, and the node parameters that define it, by kind. */
+const EXPORT_PATH = ACTIVITIES ? '/bulk/v1/activities/export' : '/bulk/v1/leads/export';
+const DEFINITION = ACTIVITIES
+	? { resource: 'activityExport', operation: 'extractActivities' }
+	: { operation: 'extractLeads', fields: FIELDS, filterType: 'createdAt' };
+const CREATE_BODY = ACTIVITIES ? { format: 'CSV', filter: { createdAt: range } } : { fields: FIELDS, format: 'CSV', filter: { createdAt: range } };
 
 const rssMb = () => process.memoryUsage().rss / 1024 / 1024;
 
@@ -35,7 +44,7 @@ async function viaN8n(output, typedValues = true) {
 	const credentials = new CredentialStore();
 	credentials.set(CREDENTIAL_ID, { baseUrl: sandbox.restEndpoint, clientId: sandbox.clientId, clientSecret: sandbox.clientSecret });
 	const { nodes, connections } = marketoWorkflow({
-		parameters: { operation: 'extractLeads', fields: FIELDS, filterType: 'createdAt', ...range, output, options: { pollIntervalSeconds: 0.01, maxItems: 50_000_000, maxMemoryMb: 1_000_000, typedValues } },
+		parameters: { ...DEFINITION, ...range, output, options: { pollIntervalSeconds: 0.01, maxItems: 50_000_000, maxMemoryMb: 1_000_000, typedValues } },
 	});
 	const baselineRssMb = rssMb();
 	const started = performance.now();
@@ -70,12 +79,12 @@ async function floor() {
 	const baselineRssMb = rssMb();
 	const started = performance.now();
 	let token = await newToken();
-	const created = await json('POST', '/bulk/v1/leads/export/create.json', { fields: FIELDS, format: 'CSV', filter: { createdAt: range } }, token);
+	const created = await json('POST', `${EXPORT_PATH}/create.json`, CREATE_BODY, token);
 	const { exportId } = created.result[0];
-	await json('POST', `/bulk/v1/leads/export/${exportId}/enqueue.json`, undefined, token);
+	await json('POST', `${EXPORT_PATH}/${exportId}/enqueue.json`, undefined, token);
 	for (;;) {
 		// A token may die while the sandbox builds a large file (602): the next round takes a new one.
-		const status = (await json('GET', `/bulk/v1/leads/export/${exportId}/status.json`, undefined, token)).result?.[0];
+		const status = (await json('GET', `${EXPORT_PATH}/${exportId}/status.json`, undefined, token)).result?.[0];
 		if (status?.status === 'Completed') break;
 		// The sandbox's clock runs fast: a token may expire while it builds a large file.
 		token = await newToken();
@@ -83,7 +92,7 @@ async function floor() {
 	}
 	token = await newToken();
 	const { records, bytes } = await new Promise((resolve, reject) => {
-		request(`${sandbox.url}/bulk/v1/leads/export/${exportId}/file.json`, { headers: { Authorization: `Bearer ${token}` } }, (response) => {
+		request(`${sandbox.url}${EXPORT_PATH}/${exportId}/file.json`, { headers: { Authorization: `Bearer ${token}` } }, (response) => {
 			// The records are kept, as any caller of a parser keeps them.
 			const reader = new ExportFileReader('CSV');
 			const records = [];

@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 
-import { endToEnd } from './endToEnd.bench.mjs';
+import { activitiesEndToEnd, endToEnd } from './endToEnd.bench.mjs';
 import { apiEconomy, windowsInParallel } from './extract.bench.mjs';
 import { runConversionBench, runHeadToHead, runParserBench } from './parser.bench.mjs';
 
@@ -35,6 +35,10 @@ results.endToEnd = await endToEnd({ rounds: 3, widths: [12, 27, 100] });
 console.table(results.endToEnd.timing);
 console.table(results.endToEnd.memory);
 console.table(results.endToEnd.conversion);
+
+console.log('\nP2 for activities (100 MB, the eight standard columns, attributes parsed; median of 3)');
+results.activitiesEndToEnd = await activitiesEndToEnd({ rounds: 3 });
+console.table(results.activitiesEndToEnd);
 
 console.log('\nP3 API calls per extract');
 results.apiEconomy = await apiEconomy();

@@ -1,7 +1,7 @@
 /**
  * Runs the Marketo sandbox on its own, for a real n8n to talk to.
  * `node scripts/sandbox.mjs [--port N] [--speed S] [--leads N] [--start ISO] [--end ISO]
- * [--ticks N] [--repeat N] [--quota-mb N] [--custom-fields N]` prints one JSON
+ * [--ticks N] [--repeat N] [--quota-mb N] [--custom-fields N] [--activities N]` prints one JSON
  * line ({ url, restEndpoint, clientId, clientSecret }) and serves until stopped.
  */
 import { parseArgs } from 'node:util';
@@ -19,6 +19,7 @@ const { values } = parseArgs({
 		repeat: { type: 'string', default: '1' },
 		'quota-mb': { type: 'string', default: '500' },
 		'custom-fields': { type: 'string', default: '0' },
+		activities: { type: 'string', default: '3000' },
 	},
 });
 const sandbox = await startSandbox({
@@ -31,6 +32,7 @@ const sandbox = await startSandbox({
 	fileRepeat: Number(values.repeat),
 	dailyQuotaBytes: Number(values['quota-mb']) * 1024 * 1024,
 	customFields: Number(values['custom-fields']),
+	activityCount: Number(values.activities),
 	// A standalone sandbox serves benchmarks and demos: each distinct file is built once.
 	cacheFiles: true,
 });

@@ -19,8 +19,8 @@ export class MarketoBulkExtract implements INodeType {
 		group: ['input'],
 		version: 1,
 		subtitle:
-			'={{ {"extractLeads": "Extract leads", "createJob": "Create job", "enqueueJob": "Enqueue job", "getJobStatus": "Get job status", "getJobFile": "Get job file", "cancelJob": "Cancel job", "listJobs": "List jobs"}[$parameter["operation"]] }}',
-		description: 'Export leads from Marketo in bulk with the Bulk Extract API',
+			'={{ {"extractLeads": "Extract leads", "extractActivities": "Extract activities", "extractProgramMembers": "Extract program members", "extractCustomObjects": "Extract custom objects", "createJob": "Create job", "enqueueJob": "Enqueue job", "getJobStatus": "Get job status", "getJobFile": "Get job file", "cancelJob": "Cancel job", "listJobs": "List jobs"}[$parameter["operation"]] }}',
+		description: 'Export leads, activities, program members and custom objects from Marketo in bulk',
 		defaults: { name: 'Marketo Bulk Extract' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

@@ -14,7 +14,7 @@ const FAST = { pollIntervalSeconds: 0.05, maxWaitMinutes: 2 };
 function prepare(workflow, id, adjust = () => {}) {
 	workflow.id = id;
 	for (const node of workflow.nodes) {
-		if (node.type.endsWith('.marketoBulkExtract') && node.parameters.operation === 'extractLeads') {
+		if (node.type.endsWith('.marketoBulkExtract') && node.parameters.operation?.startsWith('extract')) {
 			node.parameters.options = { ...node.parameters.options, ...FAST };
 		}
 	}
@@ -84,15 +84,28 @@ describe('the packed package in a real n8n 2.41.1', { timeout: 20 * 60_000 }, ()
 			const before = sandbox.jobs.jobs.size;
 			const { run, log } = await n8n.execute('e2eIncremental');
 			assert.ok(run, log);
-			const filters = [...sandbox.jobs.jobs.values()].slice(before).map((job) => job.spec.filter.updatedAt);
-			return { startAt: filters[0].startAt, endAt: filters.at(-1).endAt, leads: nodeOutput(run, 'Leads updated since last run') };
+			const jobs = [...sandbox.jobs.jobs.values()].slice(before);
+			const filters = jobs.filter((job) => job.kind === 'leads').map((job) => job.spec.filter.updatedAt);
+			const activityFilters = jobs.filter((job) => job.kind === 'activities').map((job) => job.spec.filter.createdAt);
+			return {
+				startAt: filters[0].startAt,
+				endAt: filters.at(-1).endAt,
+				leads: nodeOutput(run, 'Leads updated since last run'),
+				activityStartAt: activityFilters[0].startAt,
+				activityEndAt: activityFilters.at(-1).endAt,
+				activities: nodeOutput(run, 'Activities created since last run'),
+			};
 		};
 		const first = await windowsOf();
 		assert.equal(first.startAt, '2026-01-01T00:00:00Z');
+		assert.equal(first.activityStartAt, '2026-01-01T00:00:00Z');
 		assert.ok(first.leads.length > 0);
+		assert.ok(first.activities.length > 0);
 		const second = await windowsOf();
 		assert.equal(Date.parse(second.startAt) - Date.parse(first.endAt), 1000);
+		assert.equal(Date.parse(second.activityStartAt) - Date.parse(first.activityEndAt), 1000, 'activities keep their own position');
 		assert.equal(second.leads.length, 0, 'nothing was updated in between');
+		assert.equal(second.activities.length, 0, 'no activity was created in between');
 	});
 
 	/** A Manual Trigger and one Marketo node with these parameters, imported under `id`. */

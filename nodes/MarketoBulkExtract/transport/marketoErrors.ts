@@ -61,7 +61,7 @@ function classify1029(message: string): MarketoErrorKind {
 /** What the user can do about each code; shown as the error's description. */
 const ADVICE: Record<string, string> = {
 	'603':
-		"Marketo denied access. Give the API user's role the Read-Only Lead (or Read-Write Lead) permission and check the IP allow-list under Admin → Web Services.",
+		"Marketo denied access. Give the API user's role the read permission of what you export (Read-Only Lead for leads and program members, Read-Only Activity for activities, Read-Only Custom Object for custom objects) and check the IP allow-list under Admin → Web Services.",
 	'605': 'Marketo does not accept this HTTP method here; please report it as a bug of this node.',
 	'609': 'Marketo could not read the request body; please report it as a bug of this node.',
 	'610': 'Marketo does not know this URL. Check the REST API Endpoint in the credential.',
@@ -119,7 +119,7 @@ function adviceFor(code: string, kind: MarketoErrorKind): string {
 		case 'dailyCallQuota':
 			return `The subscription's daily API call quota is spent; ${describeQuotaReset()}.`;
 		case 'queueFull':
-			return 'The bulk-export queue holds 10 jobs (shared with activity, program-member and custom-object exports). Try again later; Extract Leads waits for a free place by itself.';
+			return 'The bulk-export queue holds 10 jobs (shared with activity, program-member and custom-object exports). Try again later; the Extract operations wait for a free place by themselves.';
 		case 'rateLimit':
 			return 'Marketo allows 100 calls per 20 seconds; the node waited and retried but the limit stayed spent. Other integrations may be using the same API user.';
 		case 'busy':
