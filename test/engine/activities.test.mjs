@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 
 import { ACTIVITY_TYPES, DEFAULT_ACTIVITY_FIELDS } from '../sandbox/activities.mjs';
 import { expectedRecord } from '../sandbox/exportFile.mjs';
-import { callEditorMethod } from '../support/engine.mjs';
+import { callEditorMethod, outputOf, runWorkflow } from '../support/engine.mjs';
 import { sandboxFixture } from '../support/sandboxFixture.mjs';
 import { marketoWorkflow } from '../support/workflows.mjs';
 
@@ -124,6 +124,42 @@ describe('Activity Export in n8n’s engine', () => {
 		const cancelled = await fixture.run({ resource: 'activityExport', operation: 'cancelJob', exportId });
 		assert.equal(cancelled.items()[0].json.status, 'Cancelled');
 		assert.ok(sandbox.apiCalls(`/bulk/v1/activities/export/${exportId}/cancel.json`).length === 1);
+	});
+
+	it('adopts a completed activity job by its Export ID and outputs its activities', async () => {
+		const { sandbox } = fixture;
+		const body = { format: 'CSV', filter: { createdAt: { startAt: '2026-04-01T00:00:00Z', endAt: '2026-04-10T00:00:00Z' } } };
+		const job = sandbox.completedJob(body, 'activities');
+		const createsBefore = sandbox.apiCalls('/create.json').length;
+		const { items } = await fixture.run(extract({ jobSource: 'existing', exportId: job.exportId }));
+		assert.equal(sandbox.apiCalls('/create.json').length, createsBefore, 'no job was created');
+		const expected = createdIn(sandbox.activities, '2026-04-01T00:00:00Z', '2026-04-10T00:00:00Z');
+		assert.deepEqual(items().map((item) => item.json.marketoGUID), expected.map((a) => a.marketoGUID));
+	});
+
+	it('a failed activity job fails the extract, names the job and what was not exported, and cancels the rest', async () => {
+		const { sandbox } = fixture;
+		sandbox.jobs.failures.set('*next*', 'Internal error while building the file');
+		const { error } = await fixture.run(extract({ startAt: '2026-06-01T00:00:00Z', endAt: '2026-08-15T00:00:00Z' }));
+		assert.match(error().message, /Marketo export job [0-9a-f-]{36} \(window 1\/3 .*\) failed: Internal error while building the file/);
+		assert.match(error().description, /Not exported: .*window 3\/3/);
+		const jobs = [...sandbox.jobs.jobs.values()].filter((job) => job.kind === 'activities').slice(-2);
+		assert.ok(jobs.every((job) => ['Failed', 'Cancelled', 'Completed'].includes(job.status)), 'nothing left queued or processing');
+	});
+
+	it('a lead extract and an activity extract in one workflow share Marketo’s queue: never more than 2 jobs processing', async () => {
+		const { sandbox } = fixture;
+		sandbox.jobs.maxProcessing = 0;
+		const leads = marketoWorkflow({ parameters: { operation: 'extractLeads', fields: ['id', 'email'], filterType: 'createdAt', startAt: '2026-01-01T00:00:00Z', endAt: '2026-04-30T00:00:00Z', options: FAST } });
+		const activities = marketoWorkflow({ parameters: extract({ startAt: '2026-01-01T00:00:00Z', endAt: '2026-04-30T00:00:00Z' }) });
+		const second = { ...activities.nodes[1], id: 'n-marketo-2', name: 'Activities', position: [400, 0] };
+		const nodes = [...leads.nodes, second];
+		// Two branches from the one start item: n8n runs them one after the other.
+		const connections = { Items: { main: [[{ node: 'Marketo', type: 'main', index: 0 }, { node: 'Activities', type: 'main', index: 0 }]] } };
+		const { run } = await runWorkflow({ nodes, connections, credentials: fixture.credentials });
+		assert.ok(outputOf(run, 'Marketo').length > 0);
+		assert.ok(outputOf(run, 'Activities').length > 0);
+		assert.ok(sandbox.jobs.maxProcessing <= 2, `${sandbox.jobs.maxProcessing} jobs processed at once`);
 	});
 
 	it('the activity type picker lists the instance’s types (Get Activity Types)', async () => {
