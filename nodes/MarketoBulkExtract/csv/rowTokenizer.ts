@@ -251,7 +251,7 @@ export class RowTokenizer {
 					quoted += text.slice(from, close + 1);
 					from = close + 2;
 				}
-				value = quoted + text.slice(from, close);
+				value = quoted === '' ? text.slice(from, close) : quoted + text.slice(from, close);
 				i = close + 1;
 				const next = text.charCodeAt(i);
 				if (count < width) record[columns[count]] = converters === undefined ? value : typed(converters[count], value);
@@ -309,15 +309,20 @@ export class RowTokenizer {
 		const converters = this.converters;
 		const record: ExportRecord = { ...this.template };
 		let p = start;
-		for (let c = 0; c < width; c++) {
-			let cut = text.indexOf(d, p);
-			if (cut === -1 || cut > end) cut = end;
-			// Too few values ends the line early; too many leaves a delimiter in the last one.
-			if ((cut === end) !== (c === width - 1)) this.wrongWidth(text.slice(start, end).split(d).length);
+		const last = width - 1;
+		for (let c = 0; c < last; c++) {
+			const cut = text.indexOf(d, p);
+			// Too few values: the line ends before this one's delimiter.
+			if (cut === -1 || cut >= end) this.wrongWidth(text.slice(start, end).split(d).length);
 			const value = text.slice(p, cut);
-			record[columns[c]] = value === 'null' ? null : (converters === undefined ? value : typed(converters[c], value));
+			record[columns[c]] = value === 'null' ? null : converters === undefined ? value : typed(converters[c], value);
 			p = cut + 1;
 		}
+		// Too many values: a delimiter is left in the last one.
+		const extra = text.indexOf(d, p);
+		if (extra !== -1 && extra < end) this.wrongWidth(text.slice(start, end).split(d).length);
+		const value = text.slice(p, end);
+		record[columns[last]] = value === 'null' ? null : converters === undefined ? value : typed(converters[last], value);
 		this.rowNumber++;
 		this.out.push(record);
 	}
