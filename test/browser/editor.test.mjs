@@ -122,5 +122,22 @@ describe('the node in the real n8n editor', { timeout: 10 * 60_000 }, () => {
 		const text = await page.locator('body').innerText();
 		assert.ok(text.includes('Webinar attendees (1002)'));
 		assert.ok(sandbox.apiCalls('/staticLists.json').length > 0, 'the editor asked Marketo for the lists');
+		await page.keyboard.press('Escape');
+	});
+
+	it('offers every export kind, and Activity Export shows its own parameters and the instance’s activity types', async () => {
+		await page.locator('[data-test-id="parameter-input-resource"]').first().click();
+		for (const resource of ['Lead Export', 'Activity Export', 'Program Member Export', 'Custom Object Export']) {
+			await page.getByText(resource, { exact: true }).first().waitFor({ timeout: 10_000 });
+		}
+		await page.getByText('Activity Export', { exact: true }).first().click();
+		await page.getByText('Activity Type Names or IDs').first().waitFor({ timeout: 30_000 });
+		const values = await page.locator('input').evaluateAll((inputs) => inputs.map((input) => input.value));
+		assert.ok(values.includes('Extract Activities'), `the operation is Extract Activities (${values.filter(Boolean).join(', ')})`);
+		await page.locator('[data-test-id="parameter-input-activityTypeIds"]').first().click();
+		await page.getByText('Fill Out Form (2)').first().waitFor({ timeout: 30_000 });
+		await page.screenshot({ path: join(shots, 'activity-types-picker.png') });
+		assert.ok(sandbox.apiCalls('/activities/types.json').length > 0, 'the editor asked Marketo for the activity types');
+		await page.keyboard.press('Escape');
 	});
 });

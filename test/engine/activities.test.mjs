@@ -91,6 +91,9 @@ describe('Activity Export in n8n’s engine', () => {
 		const many = Array.from({ length: 51 }, (_, i) => String(3000 + i)).join(', ');
 		const tooMany = await fixture.run(extract({ activityTypeIds: [2], primaryAttributeFilter: 'ids', primaryAttributeValueIds: many }));
 		assert.match(tooMany.error().message, /Primary Attribute Value IDs: 51 values given; Marketo takes at most 50 per job/);
+		const leadField = await fixture.run(extract({ fields: ['marketoGUID', 'email'] }));
+		assert.match(leadField.error().message, /Fields: "email" is not an activity column/);
+		assert.match(leadField.error().description, /Choose from marketoGUID, leadId, activityDate/);
 		const badType = await fixture.run(extract({ activityTypeIds: '={{ ["Fill Out Form"] }}' }));
 		assert.match(badType.error().message, /Activity Types: "Fill Out Form" is not an activity type ID/);
 		const overMonth = await fixture.run({ ...extract({ startAt: '2026-01-01T00:00:00Z', endAt: '2026-03-01T00:00:00Z' }), operation: 'createJob' });

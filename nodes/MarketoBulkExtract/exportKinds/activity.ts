@@ -109,6 +109,17 @@ export const activityExportKind: ExportKind = {
 
 	readDefinition(ctx, itemIndex, options) {
 		const common = readCommonDefinition(ctx, itemIndex, 'activity');
+		// The columns are fixed, so a wrong one (e.g. a lead field kept when the Resource changed) is caught here.
+		const unknown = common.fields.find((field) => !ACTIVITY_FIELDS.some((column) => column.name === field));
+		if (unknown !== undefined) {
+			throw invalidParameter(
+				ctx,
+				itemIndex,
+				'Fields',
+				`"${unknown}" is not an activity column`,
+				`Choose from ${ACTIVITY_FIELDS.map((column) => column.name).join(', ')}.`,
+			);
+		}
 		const filters: IDataObject = {};
 		const activityTypeIds = readActivityTypeIds(ctx, itemIndex);
 		if (activityTypeIds.length > 0) filters.activityTypeIds = activityTypeIds;
