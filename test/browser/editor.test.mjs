@@ -135,7 +135,8 @@ describe('the node in the real n8n editor', { timeout: 10 * 60_000 }, () => {
 		const values = await page.locator('input').evaluateAll((inputs) => inputs.map((input) => input.value));
 		assert.ok(values.includes('Extract Activities'), `the operation is Extract Activities (${values.filter(Boolean).join(', ')})`);
 		await page.locator('[data-test-id="parameter-input-activityTypeIds"]').first().click();
-		await page.getByText('Fill Out Form (2)').first().waitFor({ timeout: 30_000 });
+		// The options are in the page once the editor has loaded them; the dropdown may scroll them out of view.
+		await page.getByText('Fill Out Form (2)').first().waitFor({ state: 'attached', timeout: 30_000 });
 		await page.screenshot({ path: join(shots, 'activity-types-picker.png') });
 		assert.ok(sandbox.apiCalls('/activities/types.json').length > 0, 'the editor asked Marketo for the activity types');
 		await page.keyboard.press('Escape');
