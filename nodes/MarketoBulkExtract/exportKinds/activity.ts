@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { dateRangeFilter, readCommonDefinition, readRange } from '../helpers/jobDefinition';
-import { describeValue, invalidParameter, readChoice, toBoolean } from '../helpers/validation';
+import { readCommonDefinition, readRange } from '../helpers/jobDefinition';
+import { describeValue, invalidParameter, listEntries, readChoice, readIds, toBoolean } from '../helpers/validation';
 import { JSON_OBJECT_TYPE } from '../extract/typedValues';
 import type { ExportKind, FieldType } from './exportKind';
 
@@ -36,23 +36,12 @@ const PRIMARY_ATTRIBUTE_MODES = ['none', 'ids', 'names'] as const;
 
 /** Activity type IDs: positive whole numbers, from the picker (numbers) or an expression (numbers or numeric text). */
 function readActivityTypeIds(ctx: IExecuteFunctions, itemIndex: number): number[] {
-	const raw = ctx.getNodeParameter('activityTypeIds', itemIndex, []) as unknown;
-	const list: unknown[] = Array.isArray(raw) ? raw : typeof raw === 'string' ? raw.split(',').filter((s) => s.trim() !== '') : [raw];
-	const ids: number[] = [];
-	for (const entry of list) {
-		const id = typeof entry === 'number' ? entry : typeof entry === 'string' && /^\s*\d+\s*$/.test(entry) ? Number(entry) : NaN;
-		if (!Number.isSafeInteger(id) || id <= 0) {
-			throw invalidParameter(
-				ctx,
-				itemIndex,
-				'Activity Types',
-				`${describeValue(entry)} is not an activity type ID`,
-				'Pick activity types from the list, or give their numeric IDs (Get Activity Types lists them).',
-			);
-		}
-		if (!ids.includes(id)) ids.push(id);
-	}
-	return ids;
+	return readIds(ctx, itemIndex, listEntries(ctx.getNodeParameter('activityTypeIds', itemIndex, [])), {
+		label: 'Activity Types',
+		what: 'an activity type ID',
+		fix: 'Pick activity types from the list, or give their numeric IDs (Get Activity Types lists them).',
+		min: 1,
+	});
 }
 
 /** Primary attribute values: IDs (whole numbers, comma- or line-separated) or names (one per line: names may hold commas). */
@@ -64,18 +53,14 @@ function readPrimaryAttributeValues(
 	const label = mode === 'ids' ? 'Primary Attribute Value IDs' : 'Primary Attribute Values';
 	const parameter = mode === 'ids' ? 'primaryAttributeValueIds' : 'primaryAttributeValues';
 	const raw = ctx.getNodeParameter(parameter, itemIndex, '') as unknown;
-	const separator = mode === 'ids' ? /[,\n]/ : /\n/;
-	const list: unknown[] = Array.isArray(raw) ? raw : typeof raw === 'string' ? raw.split(separator) : [raw];
-	const values: Array<number | string> = [];
-	for (const entry of list) {
-		if (typeof entry === 'string' && entry.trim() === '') continue;
-		if (mode === 'ids') {
-			const id = typeof entry === 'number' ? entry : typeof entry === 'string' && /^\s*\d+\s*$/.test(entry) ? Number(entry) : NaN;
-			if (!Number.isSafeInteger(id) || id < 0) {
-				throw invalidParameter(ctx, itemIndex, label, `${describeValue(entry)} is not an ID`, 'Give numeric IDs separated by commas, e.g. 3001, 3002.');
-			}
-			if (!values.includes(id)) values.push(id);
-		} else {
+	// Names may hold commas: one per line. IDs: commas or lines.
+	const entries = listEntries(raw, mode === 'ids' ? /[,\n]/ : /\n/).filter((entry) => typeof entry !== 'string' || entry.trim() !== '');
+	let values: Array<number | string>;
+	if (mode === 'ids') {
+		values = readIds(ctx, itemIndex, entries, { label, what: 'an ID', fix: 'Give numeric IDs separated by commas, e.g. 3001, 3002.', min: 0 });
+	} else {
+		values = [];
+		for (const entry of entries) {
 			if (typeof entry !== 'string') {
 				throw invalidParameter(ctx, itemIndex, label, `${describeValue(entry)} is not a name`, 'Give one name per line, e.g. GL_OP_ALL_2021.MPS Outbound.');
 			}
@@ -148,9 +133,6 @@ export const activityExportKind: ExportKind = {
 		return { ...common, range, dateFilter: 'createdAt', label: `activities${types}`, filters };
 	},
 
-	filterFor(definition, window) {
-		return { createdAt: dateRangeFilter(window ?? definition.range!), ...definition.filters };
-	},
 
 	async fieldTypes(_client, ctx, itemIndex, convertValues) {
 		const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;

@@ -1,6 +1,6 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { dateRangeFilter, readCommonDefinition, readListFilter, readRange } from '../helpers/jobDefinition';
+import { readCommonDefinition, readListFilter, readRange } from '../helpers/jobDefinition';
 import { describeValue, invalidParameter, readChoice } from '../helpers/validation';
 import { describeCustomObject } from '../transport/leadDatabaseApi';
 import type { ExportKind } from './exportKind';
@@ -28,7 +28,7 @@ export function isCustomObjectApiName(name: unknown): name is string {
 export function readCustomObjectName(ctx: IExecuteFunctions, itemIndex: number): string {
 	const raw = ctx.getNodeParameter('customObjectName', itemIndex, '') as unknown;
 	const name = typeof raw === 'string' ? raw.trim() : '';
-	if (!API_NAME.test(name)) {
+	if (!isCustomObjectApiName(name)) {
 		throw invalidParameter(
 			ctx,
 			itemIndex,
@@ -40,6 +40,10 @@ export function readCustomObjectName(ctx: IExecuteFunctions, itemIndex: number):
 	return name;
 }
 
+function readCustomObjectFilter(ctx: IExecuteFunctions, itemIndex: number) {
+	return readChoice(ctx, itemIndex, { name: 'filterType', label: 'Filter', choices: CUSTOM_OBJECT_FILTERS, fallback: 'updatedAt' });
+}
+
 export const customObjectExportKind: ExportKind = {
 	resource: 'customObjectExport',
 	noun: { one: 'custom object record', many: 'custom object records', title: 'Custom Objects' },
@@ -47,13 +51,13 @@ export const customObjectExportKind: ExportKind = {
 	maxWindowDays: 31,
 
 	readDateFilter(ctx, itemIndex) {
-		const filter = readChoice(ctx, itemIndex, { name: 'filterType', label: 'Filter', choices: CUSTOM_OBJECT_FILTERS, fallback: 'updatedAt' });
+		const filter = readCustomObjectFilter(ctx, itemIndex);
 		return filter === 'updatedAt' ? filter : undefined;
 	},
 
 	readDefinition(ctx, itemIndex, options) {
 		const common = readCommonDefinition(ctx, itemIndex, 'custom object');
-		const filter = readChoice(ctx, itemIndex, { name: 'filterType', label: 'Filter', choices: CUSTOM_OBJECT_FILTERS, fallback: 'updatedAt' });
+		const filter = readCustomObjectFilter(ctx, itemIndex);
 		if (filter === 'updatedAt') {
 			const range = readRange(ctx, itemIndex, options, 'Extract Custom Objects');
 			return { ...common, range, dateFilter: filter, label: filter, filters: {} };
@@ -62,10 +66,6 @@ export const customObjectExportKind: ExportKind = {
 		return { ...common, label: `${filter} ${list}`, filters: { [filter]: list } };
 	},
 
-	filterFor(definition, window) {
-		if (definition.dateFilter && definition.range) return { [definition.dateFilter]: dateRangeFilter(window ?? definition.range) };
-		return { ...definition.filters };
-	},
 
 	async fieldTypes(client, ctx, itemIndex, convertValues) {
 		if (!convertValues) return [];

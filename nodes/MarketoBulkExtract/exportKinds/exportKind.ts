@@ -22,7 +22,10 @@ export interface ExportDefinition {
 	dateFilter?: string;
 	/** For messages, when the export has no date range: "staticListId 1001". */
 	label: string;
-	/** The kind's own filter values (a list, activity types…), read and checked; filterFor turns them into Marketo's filter. */
+	/**
+	 * The kind's own filter values (a list, activity types, programs…), read and
+	 * checked, as Marketo takes them; the date range joins them per window.
+	 */
 	filters: IDataObject;
 }
 
@@ -37,7 +40,7 @@ export interface ReadDefinitionOptions {
  * Everything that differs between Marketo's bulk extracts (leads, activities,
  * program members, custom objects): one profile per kind. The job engine, the
  * download and the parser are the same for every kind; they take what they
- * need from here. Data flows one way: parameters → readDefinition → createBody
+ * need from here. Data flows one way: parameters → readDefinition → createJobBody
  * → Marketo → bytes → rows → items.
  */
 export interface ExportKind {
@@ -54,8 +57,6 @@ export interface ExportKind {
 	readDateFilter(ctx: IExecuteFunctions, itemIndex: number): string | undefined;
 	/** The job definition from the node's parameters, checked before any call to Marketo. */
 	readDefinition(ctx: IExecuteFunctions, itemIndex: number, options: ReadDefinitionOptions): ExportDefinition;
-	/** The `filter` of create.json, for the whole definition or one date window of it. */
-	filterFor(definition: ExportDefinition, window?: { start: DateTime; end: DateTime }): IDataObject;
 	/** The longest date window Marketo accepts for one job. */
 	maxWindowDays: number;
 	/**

@@ -1,6 +1,6 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { dateRangeFilter, readCommonDefinition, readListFilter, readRange } from '../helpers/jobDefinition';
+import { readCommonDefinition, readListFilter, readRange } from '../helpers/jobDefinition';
 import { readChoice } from '../helpers/validation';
 import { describeLeadFields } from '../transport/leadDatabaseApi';
 import type { ExportDefinition, ExportKind } from './exportKind';
@@ -51,12 +51,6 @@ export const leadExportKind: ExportKind = {
 		return { ...common, label: `${filter} ${list}`, filters: { [filter]: list } };
 	},
 
-	filterFor(definition, window) {
-		if (definition.dateFilter && definition.range) {
-			return { [definition.dateFilter]: dateRangeFilter(window ?? definition.range) };
-		}
-		return { ...definition.filters };
-	},
 
 	async fieldTypes(client, _ctx, _itemIndex, convertValues) {
 		return convertValues ? await describeLeadFields(client) : [];

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { dateRangeFilter, readCommonDefinition, readRange } from '../helpers/jobDefinition';
-import { describeValue, invalidParameter, readChoice } from '../helpers/validation';
+import { readCommonDefinition, readRange } from '../helpers/jobDefinition';
+import { describeValue, invalidParameter, listEntries, readChoice, readIds } from '../helpers/validation';
 import { describeLeadFields, describeProgramMembers } from '../transport/leadDatabaseApi';
 import type { ExportKind } from './exportKind';
 
@@ -27,16 +27,12 @@ const EXHAUSTED = ['any', 'true', 'false'] as const;
 const DATE_FILTERS = ['none', 'updatedAt'] as const;
 
 function readProgramIds(ctx: IExecuteFunctions, itemIndex: number): number[] {
-	const raw = ctx.getNodeParameter('programIds', itemIndex, []) as unknown;
-	const list: unknown[] = Array.isArray(raw) ? raw : typeof raw === 'string' ? raw.split(',').filter((s) => s.trim() !== '') : [raw];
-	const ids: number[] = [];
-	for (const entry of list) {
-		const id = typeof entry === 'number' ? entry : typeof entry === 'string' && /^\s*\d+\s*$/.test(entry) ? Number(entry) : NaN;
-		if (!Number.isSafeInteger(id) || id <= 0) {
-			throw invalidParameter(ctx, itemIndex, 'Programs', `${describeValue(entry)} is not a program ID`, 'Pick programs from the list, or give their numeric IDs.');
-		}
-		if (!ids.includes(id)) ids.push(id);
-	}
+	const ids = readIds(ctx, itemIndex, listEntries(ctx.getNodeParameter('programIds', itemIndex, [])), {
+		label: 'Programs',
+		what: 'a program ID',
+		fix: 'Pick programs from the list, or give their numeric IDs.',
+		min: 1,
+	});
 	if (ids.length === 0) {
 		throw invalidParameter(ctx, itemIndex, 'Programs', 'no program chosen', 'Pick the program whose members to export (Marketo requires one, or up to 10).');
 	}
@@ -54,10 +50,9 @@ function readProgramIds(ctx: IExecuteFunctions, itemIndex: number): number[] {
 
 function readStatusNames(ctx: IExecuteFunctions, itemIndex: number): string[] {
 	const raw = ctx.getNodeParameter('statusNames', itemIndex, '') as unknown;
-	if (raw === undefined || raw === null || raw === '') return [];
-	const list: unknown[] = Array.isArray(raw) ? raw : typeof raw === 'string' ? raw.split(',') : [raw];
+	if (raw === undefined || raw === null) return [];
 	const names: string[] = [];
-	for (const entry of list) {
+	for (const entry of listEntries(raw)) {
 		if (typeof entry !== 'string') {
 			throw invalidParameter(ctx, itemIndex, 'Status Names', `${describeValue(entry)} is not a status name`, 'Give status names separated by commas, e.g. Registered, Attended.');
 		}
@@ -96,11 +91,6 @@ export const programMemberExportKind: ExportKind = {
 		return { ...common, range, dateFilter, label, filters };
 	},
 
-	filterFor(definition, window) {
-		const filter: IDataObject = { ...definition.filters };
-		if (definition.dateFilter && definition.range) filter[definition.dateFilter] = dateRangeFilter(window ?? definition.range);
-		return filter;
-	},
 
 	async fieldTypes(client, _ctx, _itemIndex, convertValues) {
 		if (!convertValues) return [];

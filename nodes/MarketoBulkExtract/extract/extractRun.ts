@@ -64,13 +64,13 @@ function tasksFor(source: ExtractSource): ExtractTask[] {
 	const { kind } = source;
 	const definition = source.definition!;
 	if (!definition.range) {
-		return [{ index: 0, label: definition.label, body: createJobBody(kind, definition), enqueued: false }];
+		return [{ index: 0, label: definition.label, body: createJobBody(definition), enqueued: false }];
 	}
 	const windows = splitIntoWindows(definition.range.start, definition.range.end, kind.maxWindowDays);
 	return windows.map((window, index) => ({
 		index,
 		label: `window ${index + 1}/${windows.length} (${describeWindow(window)})`,
-		body: createJobBody(kind, definition, window),
+		body: createJobBody(definition, window),
 		enqueued: false,
 	}));
 }
@@ -104,6 +104,7 @@ export async function runExtract(
 	/** Execution hints of type warning, e.g. a file whose content could not be verified. */
 	const warnings: string[] = [];
 	let fields: FieldType[] | undefined;
+	let convertersFor: ((columns: readonly string[]) => Array<ValueConverter | undefined>) | undefined;
 	const exported = { records: 0, fileSize: 0 };
 	const columns = source.definition?.fields.length;
 
@@ -114,8 +115,8 @@ export async function runExtract(
 		if (wantsItems) refuseOversizedItems(ctx, settings, { ...exported, columns }, kind.noun.many);
 		if (wantsItems && fields === undefined) {
 			fields = await kind.fieldTypes(client, ctx, settings.itemIndex, settings.typedValues);
+			if (fields.length > 0) convertersFor = columnConverters(fields, source.definition?.columnHeaderNames);
 		}
-		const convertersFor = fields?.length ? columnConverters(fields, source.definition?.columnHeaderNames) : undefined;
 		const format = exportFormatOf(client, job);
 		const file = {
 			exportPath,

@@ -1,7 +1,7 @@
 import type { DateTime } from 'luxon';
 import type { IDataObject, IExecuteFunctions, INodeParameterResourceLocator } from 'n8n-workflow';
 
-import type { ExportDefinition, ExportKind, ReadDefinitionOptions } from '../exportKinds/exportKind';
+import type { ExportDefinition, ReadDefinitionOptions } from '../exportKinds/exportKind';
 import { EXPORT_FORMATS, type ExportFormat } from '../transport/exportJobApi';
 import { invalidParameter, readChoice, readDateTime, readFields, toMarketoDateTime } from './validation';
 
@@ -100,10 +100,6 @@ export function readListFilter(
 	return Number(value);
 }
 
-/** A date filter's value for Marketo: `{ startAt, endAt }` in UTC without milliseconds. */
-export function dateRangeFilter(range: { start: DateTime; end: DateTime }): IDataObject {
-	return { startAt: toMarketoDateTime(range.start), endAt: toMarketoDateTime(range.end) };
-}
 
 function readColumnHeaderNames(
 	ctx: IExecuteFunctions,
@@ -155,17 +151,18 @@ function readColumnHeaderNames(
 	return Object.keys(headers).length > 0 ? headers : undefined;
 }
 
-/** The body of create.json for a definition of any kind, for the whole range or one window of it. */
-export function createJobBody(
-	kind: ExportKind,
-	definition: ExportDefinition,
-	window?: { start: DateTime; end: DateTime },
-): IDataObject {
-	const body: IDataObject = {
-		fields: definition.fields,
-		format: definition.format,
-		filter: kind.filterFor(definition, window),
-	};
+/**
+ * The body of create.json for a definition of any kind, for the whole range or
+ * one window of it: the kind's filters, and the date filter (Marketo takes it
+ * as `{ startAt, endAt }` in UTC without milliseconds) when there is one.
+ */
+export function createJobBody(definition: ExportDefinition, window?: { start: DateTime; end: DateTime }): IDataObject {
+	const filter: IDataObject = { ...definition.filters };
+	const range = window ?? definition.range;
+	if (definition.dateFilter && range) {
+		filter[definition.dateFilter] = { startAt: toMarketoDateTime(range.start), endAt: toMarketoDateTime(range.end) };
+	}
+	const body: IDataObject = { fields: definition.fields, format: definition.format, filter };
 	if (definition.columnHeaderNames) body.columnHeaderNames = definition.columnHeaderNames;
 	return body;
 }

@@ -82,6 +82,40 @@ export function matchChoice<T extends string>(
 	);
 }
 
+/**
+ * The entries of a list parameter: an array as it is, text split at
+ * `separator` with blank pieces dropped, and any other value as one entry
+ * (for the caller's check to name its type).
+ */
+export function listEntries(raw: unknown, separator: string | RegExp = ','): unknown[] {
+	if (Array.isArray(raw)) return raw;
+	if (typeof raw === 'string') return raw.split(separator).filter((piece) => piece.trim() !== '');
+	return [raw];
+}
+
+/**
+ * IDs (activity types, programs, assets) from a picker (numbers) or an
+ * expression (numbers or numeric text), each a whole number of at least `min`;
+ * repeats dropped. Anything else is refused, naming its type.
+ */
+export function readIds(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	entries: unknown[],
+	rule: { label: string; what: string; fix: string; min: number },
+): number[] {
+	const ids: number[] = [];
+	for (const entry of entries) {
+		const id =
+			typeof entry === 'number' ? entry : typeof entry === 'string' && /^\s*\d+\s*$/.test(entry) ? Number(entry) : NaN;
+		if (!Number.isSafeInteger(id) || id < rule.min) {
+			throw invalidParameter(ctx, itemIndex, rule.label, `${describeValue(entry)} is not ${rule.what}`, rule.fix);
+		}
+		if (!ids.includes(id)) ids.push(id);
+	}
+	return ids;
+}
+
 export interface NumberRule {
 	label: string;
 	min: number;

@@ -25,6 +25,6 @@ export async function execute(
 ): Promise<INodeExecutionData[]> {
 	const exportPath = kind.readExportPath(this, itemIndex);
 	const definition = kind.readDefinition(this, itemIndex, { limitRangeToMarketoMaximum: true });
-	const job = await createExportJob(client, exportPath, createJobBody(kind, definition));
+	const job = await createExportJob(client, exportPath, createJobBody(definition));
 	return [{ json: job }];
 }

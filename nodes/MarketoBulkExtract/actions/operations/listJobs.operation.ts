@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 
 import type { MarketoClient } from '../../transport';
 import type { ExportKind } from '../../exportKinds/exportKind';
-import { matchChoice } from '../../helpers/validation';
+import { listEntries, matchChoice } from '../../helpers/validation';
 import { JOB_STATUSES, listExportJobs } from '../../transport/exportJobApi';
 import { forOperations } from '../common.descriptions';
 import type { ResourceDeclaration } from '../resource';
@@ -38,9 +38,9 @@ export async function execute(
 	itemIndex: number,
 	kind: ExportKind,
 ): Promise<INodeExecutionData[]> {
-	const raw = this.getNodeParameter('statusFilter', itemIndex, []) as unknown;
-	const list: unknown[] = Array.isArray(raw) ? raw : typeof raw === 'string' ? raw.split(',').filter((s) => s.trim() !== '') : [raw];
-	const statuses = list.map((status) => matchChoice(this, itemIndex, 'Status', status, JOB_STATUSES, true));
+	const statuses = listEntries(this.getNodeParameter('statusFilter', itemIndex, [])).map((status) =>
+		matchChoice(this, itemIndex, 'Status', status, JOB_STATUSES, true),
+	);
 	const jobs = await listExportJobs(client, kind.readExportPath(this, itemIndex), statuses);
 	return jobs.map((job) => ({ json: job }));
 }
