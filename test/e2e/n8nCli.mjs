@@ -24,7 +24,11 @@ function installPackage(userFolder) {
 	rmSync(packDir, { recursive: true, force: true });
 }
 
-export async function startN8n() {
+/**
+ * `env` adds to n8n's environment for every command (a database, queue mode):
+ * the CLI commands must see the same database as the servers they prepare.
+ */
+export async function startN8n({ env: extraEnv = {} } = {}) {
 	installN8n();
 	const userFolder = mkdtempSync(join(tmpdir(), 'n8n-e2e-'));
 	installPackage(userFolder);
@@ -37,6 +41,7 @@ export async function startN8n() {
 		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
 		N8N_LOG_LEVEL: 'info',
 		GENERIC_TIMEZONE: 'UTC',
+		...extraEnv,
 	};
 
 	function n8n(args) {
@@ -64,6 +69,8 @@ export async function startN8n() {
 		userFolder,
 		env,
 		binary: n8nBin,
+		/** Runs an n8n CLI command to its end: { code, stdout, stderr }. */
+		run: n8n,
 		importCredentials: (credentials) => importJson('import:credentials', credentials),
 		/** The credential the examples use (id marketo-credential), pointing at `sandbox`. */
 		importSandboxCredential: (sandbox) =>

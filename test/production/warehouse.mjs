@@ -1,0 +1,80 @@
+/**
+ * The production scenarios' shared parts: the scheduled example workflow as a
+ * user sets it up (Postgres nodes enabled, a credential for each service, a
+ * short schedule), the warehouse tables README.md gives for it, and what the
+ * table must hold for a set of sandbox leads.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const examplePath = join(import.meta.dirname, '..', '..', 'examples', 'scheduled-incremental-extract.json');
+
+/** The DDL README.md gives for the scheduled example's two tables. */
+export const WAREHOUSE_DDL = `
+create table marketo_leads (
+	id integer primary key,
+	email text, "firstName" text, "lastName" text, company text, title text,
+	"leadScore" integer, "annualRevenue" numeric(14, 2), unsubscribed boolean, notes text,
+	"createdAt" timestamptz, "updatedAt" timestamptz
+);
+create table marketo_activities (
+	"marketoGUID" text primary key,
+	"leadId" integer, "activityDate" timestamptz, "activityTypeId" integer, "campaignId" integer,
+	"primaryAttributeValueId" integer, "primaryAttributeValue" text, attributes jsonb
+);`;
+
+export const LEAD_COLUMNS = ['id', 'email', 'firstName', 'lastName', 'company', 'title', 'leadScore', 'annualRevenue', 'unsubscribed', 'notes', 'createdAt', 'updatedAt'];
+
+export const POSTGRES_CREDENTIAL_ID = 'warehouse-credential';
+
+export function postgresCredential(postgres, database) {
+	return {
+		id: POSTGRES_CREDENTIAL_ID,
+		name: 'Warehouse',
+		type: 'postgres',
+		data: { host: postgres.host, port: postgres.port, database, user: postgres.user, password: postgres.password, ssl: 'disable' },
+	};
+}
+
+/**
+ * examples/scheduled-incremental-extract.json under `id`, firing every
+ * `seconds`, its Postgres nodes enabled with the warehouse credential, and the
+ * Marketo nodes polling the fast sandbox often.
+ */
+export function scheduledExample({ id, seconds = 10, pollIntervalSeconds = 0.05, adjust = () => {} }) {
+	const workflow = JSON.parse(readFileSync(examplePath, 'utf8'));
+	workflow.id = id;
+	workflow.name = `${workflow.name} (${id})`;
+	for (const node of workflow.nodes) {
+		node.id = `${id}-${node.id.slice(-4)}`;
+		if (node.type === 'n8n-nodes-base.scheduleTrigger') node.parameters = { rule: { interval: [{ field: 'seconds', secondsInterval: seconds }] } };
+		if (node.type === 'n8n-nodes-base.postgres') {
+			delete node.disabled;
+			node.credentials = { postgres: { id: POSTGRES_CREDENTIAL_ID, name: 'Warehouse' } };
+		}
+		if (node.type.endsWith('.marketoBulkExtract')) node.parameters.options = { ...node.parameters.options, pollIntervalSeconds, maxWaitMinutes: 10 };
+	}
+	adjust(workflow);
+	return workflow;
+}
+
+const iso = (ms) => new Date(ms).toISOString();
+
+/** Asserts that marketo_leads holds exactly `leads`, value for value, with PostgreSQL's types. */
+export function assertLeadsTable(postgres, database, leads) {
+	const rows = postgres.rows(database, `select ${LEAD_COLUMNS.map((c) => `"${c}"`).join(', ')} from marketo_leads order by id`);
+	const expected = [...leads].sort((a, b) => a.id - b.id);
+	assert.equal(rows.length, expected.length, 'one row per lead');
+	const missing = expected.filter((lead, index) => rows[index]?.id !== lead.id).map((lead) => lead.id);
+	assert.deepEqual(missing.slice(0, 10), [], 'the table has exactly the leads’ ids');
+	for (const [index, lead] of expected.entries()) {
+		const row = rows[index];
+		const actual = { ...row, createdAt: iso(Date.parse(row.createdAt)), updatedAt: iso(Date.parse(row.updatedAt)) };
+		const wanted = {};
+		for (const column of LEAD_COLUMNS) wanted[column] = lead[column] ?? null;
+		wanted.createdAt = iso(lead.createdAt);
+		wanted.updatedAt = iso(lead.updatedAt);
+		assert.deepEqual(actual, wanted, `lead ${lead.id}: every value and its type`);
+	}
+}
