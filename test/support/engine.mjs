@@ -5,7 +5,8 @@
  * defaults evaluated as n8n evaluates them, the parent type `oAuth2Api`, and a
  * token store so n8n's client-credentials fetch and refresh run for real.
  */
-import { mkdtempSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,6 +36,75 @@ const capturingLogger = {
 };
 // Nodes reach n8n's logger through the container: catch what they write.
 Container.set(Logger, capturingLogger);
+
+/**
+ * n8n's processed-data store (what `checkProcessedAndRecord` writes to), as
+ * n8n's DeduplicationHelper keeps it in its database: per workflow and
+ * context, MD5 hashes in insertion order, the oldest dropped beyond
+ * maxEntries. Each run gets an empty store unless the test passes one (a
+ * JournalStore) to share across runs, as n8n's database is shared.
+ */
+export class JournalStore {
+	rows = new Map();
+	/** With a file, the store is kept there after every change, as a database keeps it: it outlives a killed process. */
+	constructor(file) {
+		this.file = file;
+		if (file && existsSync(file)) this.rows = new Map(JSON.parse(readFileSync(file, 'utf8')));
+	}
+	save() {
+		if (this.file) writeFileSync(this.file, JSON.stringify([...this.rows]));
+	}
+	static hash = (value) => createHash('md5').update(String(value)).digest('base64');
+	key = (scope, { workflow, node }) => `${workflow.id}|${scope === 'node' ? `n:${node.id}` : ''}`;
+	async checkProcessedAndRecord(items, scope, contextData, options) {
+		if (options.mode !== 'entries') throw new Error('the test store keeps entries only');
+		if (!contextData.workflow.id) throw new Error('no workflow id');
+		const key = this.key(scope, contextData);
+		const data = this.rows.get(key) ?? [];
+		const seen = new Set(data);
+		const result = { new: [], processed: [] };
+		for (const item of items) {
+			const hashed = JournalStore.hash(item);
+			if (seen.has(hashed)) result.processed.push(item);
+			else {
+				result.new.push(item);
+				data.push(hashed);
+				seen.add(hashed);
+			}
+		}
+		if (options.maxEntries) data.splice(0, Math.max(0, data.length - options.maxEntries));
+		this.rows.set(key, data);
+		this.save();
+		return result;
+	}
+	async removeProcessed(items, scope, contextData) {
+		const data = this.rows.get(this.key(scope, contextData)) ?? [];
+		for (const item of items) {
+			const index = data.indexOf(JournalStore.hash(item));
+			if (index !== -1) data.splice(index, 1);
+		}
+		this.save();
+	}
+	async checkProcessedItemsAndRecord() {
+		throw new Error('not used by this package');
+	}
+	async clearAllProcessedItems(scope, contextData) {
+		this.rows.delete(this.key(scope, contextData));
+	}
+	async getProcessedDataCount(scope, contextData) {
+		return (this.rows.get(this.key(scope, contextData)) ?? []).length;
+	}
+	/** How many entries the store holds in all. */
+	get size() {
+		return [...this.rows.values()].reduce((sum, data) => sum + data.length, 0);
+	}
+}
+let currentJournal = new JournalStore();
+const journalProxy = new Proxy(
+	{},
+	{ get: (_, name) => (...args) => currentJournal[name](...args) },
+);
+await core.DataDeduplicationService.init(journalProxy);
 
 // The package's build; a benchmark may point MARKETO_DIST at another build (an earlier commit) to compare.
 const dist = process.env.MARKETO_DIST ?? join(import.meta.dirname, '..', '..', 'dist');
@@ -203,8 +273,9 @@ function additionalDataFor(credentials, hooks) {
  * is the CredentialStore to use (create one per sandbox to share tokens across
  * runs). `abortAfterMs` cancels the execution like a user pressing Stop.
  */
-export async function runWorkflow({ nodes, connections, credentials, mode = 'manual', staticData, abortAfterMs }) {
+export async function runWorkflow({ nodes, connections, credentials, mode = 'manual', staticData, abortAfterMs, journal }) {
 	await initBinaryData();
+	currentJournal = journal ?? new JournalStore();
 	const workflow = new Workflow({
 		id: 'wf-test',
 		name: 'test',

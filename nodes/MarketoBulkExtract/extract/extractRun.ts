@@ -3,7 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { ExportFileReader, type ExportRecord, type ValueConverter } from '../csv/exportFileReader';
 import type { ExportDefinition, ExportKind, FieldType } from '../exportKinds/exportKind';
-import { createJobBody, type ExportFormat } from '../helpers/jobDefinition';
+import type { ExportFormat } from '../helpers/jobDefinition';
 import type { MarketoClient } from '../transport';
 import type { ExportJob } from '../transport/exportJobApi';
 import { asNodeError } from '../transport/nodeErrors';
@@ -11,10 +11,11 @@ import { RecordDeduplicator } from './deduplicator';
 import { DOWNLOAD_TIMING, readableFromChunks, type DownloadProgress } from './download';
 import { exportFormatOf, fileNameFor, mimeTypeFor } from './exportFile';
 import { estimateItemsMemory, MEGABYTE, type ItemsMemoryInput } from './itemsMemory';
+import { JobJournal } from './jobJournal';
 import { JobScheduler, type ExtractTask } from './jobScheduler';
+import { plannedTasks, planWithLeftOvers, toJournalWindow } from './leftOverJobs';
 import { columnConverters, JSON_OBJECT_TYPE } from './typedValues';
 import { downloadVerified, unverifiedContentWarning } from './verifiedDownload';
-import { describeWindow, splitIntoWindows } from './windows';
 
 export type OutputMode = 'items' | 'binary' | 'both';
 
@@ -30,6 +31,8 @@ export interface ExtractSettings {
 	maxMemoryMb: number;
 	maxWaitMs: number;
 	pollIntervalMs: number;
+	/** Cancel this node's left-over jobs that do not serve the run (those of a stopped execution always are). */
+	cancelLeftOverJobs: boolean;
 	itemIndex: number;
 }
 
@@ -59,20 +62,13 @@ interface WindowResult {
 /** Builds the extract's tasks: one per window of a date range (31 days for every kind today), or one job. */
 function tasksFor(source: ExtractSource): ExtractTask[] {
 	if (source.adoptExportId) {
-		return [{ index: 0, label: `export ${source.adoptExportId}`, exportId: source.adoptExportId, enqueued: false }];
+		return [{ index: 0, label: `export ${source.adoptExportId}`, exportId: source.adoptExportId, adopted: true, enqueued: false }];
 	}
-	const { kind } = source;
-	const definition = source.definition!;
-	if (!definition.range) {
-		return [{ index: 0, label: definition.label, body: createJobBody(definition), enqueued: false }];
-	}
-	const windows = splitIntoWindows(definition.range.start, definition.range.end, kind.maxWindowDays);
-	return windows.map((window, index) => ({
-		index,
-		label: `window ${index + 1}/${windows.length} (${describeWindow(window)})`,
-		body: createJobBody(definition, window),
-		enqueued: false,
-	}));
+	return plannedTasks(source.definition!, source.kind.maxWindowDays);
+}
+
+function journalEntry(task: ExtractTask) {
+	return { exportId: task.exportId!, window: task.window ? toJournalWindow(task.window) : undefined };
 }
 
 /**
@@ -90,14 +86,37 @@ export async function runExtract(
 	const startedAt = Date.now();
 	const { kind, exportPath } = source;
 	const title = `Marketo Extract ${kind.noun.title}`;
-	const tasks = tasksFor(source);
+	let tasks = tasksFor(source);
 	refuseTooManyJobs(ctx, settings, tasks, title);
 	const results = new Map<number, WindowResult>();
 	const stats: ExtractStats = { jobs: 0, records: 0, bytes: 0, duplicatesRemoved: 0, resumes: 0, refetches: 0 };
 	const log = (message: string) => ctx.logger.info(`${title}: ${message}`);
+	const warn = (message: string) => ctx.logger.warn(`${title}: ${message}`);
+	/** Execution hints of type info beyond the summary: jobs adopted, cancelled or left. */
+	const notes: string[] = [];
+
+	const journal = source.definition ? await JobJournal.open(ctx, exportPath, source.definition) : undefined;
+	if (journal && source.definition) {
+		const plan = await planWithLeftOvers(client, journal, {
+			exportPath,
+			definition: source.definition,
+			maxWindowDays: kind.maxWindowDays,
+			cancelLeftOvers: settings.cancelLeftOverJobs,
+		});
+		tasks = plan.tasks;
+		for (const line of plan.report) log(line);
+		notes.push(...plan.report);
+	}
+	const onCreated = async (task: ExtractTask): Promise<void> => {
+		try {
+			await journal?.recordCreated(task.exportId!, journalEntry(task).window);
+		} catch (error) {
+			warn(`export ${task.exportId} could not be journaled (${(error as Error).message}); a later run will not find it should this one die`);
+		}
+	};
 	const scheduler = new JobScheduler(
 		client,
-		{ exportPath, concurrency: settings.concurrency, pollIntervalMs: settings.pollIntervalMs, deadline: startedAt + settings.maxWaitMs },
+		{ exportPath, concurrency: settings.concurrency, pollIntervalMs: settings.pollIntervalMs, deadline: startedAt + settings.maxWaitMs, onCreated },
 		log,
 	);
 	const wantsItems = settings.output !== 'binary';
@@ -157,7 +176,13 @@ export async function runExtract(
 	try {
 		await scheduler.run(tasks, download);
 	} catch (error) {
-		throw await explainFailure(ctx, client, scheduler, { tasks, results, title, noun: kind.noun.many }, error);
+		throw await explainFailure(ctx, client, scheduler, { tasks, results, title, noun: kind.noun.many, journal }, error);
+	}
+	// Delivered: no later run may adopt these jobs again.
+	try {
+		await journal?.forget(tasks.filter((task) => task.exportId).map(journalEntry));
+	} catch (error) {
+		warn(`the delivered jobs could not be removed from the job journal (${(error as Error).message})`);
 	}
 
 	const items: INodeExecutionData[] = [];
@@ -190,6 +215,7 @@ export async function runExtract(
 
 	ctx.addExecutionHints(
 		{ message: summary(title, kind.noun.many, tasks.length, stats, client, Date.now() - startedAt), type: 'info', location: 'outputPane' },
+		...notes.map((message) => ({ message, type: 'info' as const, location: 'outputPane' as const })),
 		...warnings.map((message) => ({ message, type: 'warning' as const, location: 'outputPane' as const })),
 	);
 	return items;
@@ -299,10 +325,10 @@ async function explainFailure(
 	ctx: IExecuteFunctions,
 	client: MarketoClient,
 	scheduler: JobScheduler,
-	run: { tasks: ExtractTask[]; results: Map<number, WindowResult>; title: string; noun: string },
+	run: { tasks: ExtractTask[]; results: Map<number, WindowResult>; title: string; noun: string; journal?: JobJournal },
 	error: unknown,
 ): Promise<Error> {
-	const { tasks, results, title, noun } = run;
+	const { tasks, results, title, noun, journal } = run;
 	const nodeError = asNodeError(ctx.getNode(), error);
 	const finished = tasks.filter((task) => results.has(task.index));
 	const waiting = scheduler.completedNotDownloaded;
@@ -318,9 +344,24 @@ async function explainFailure(
 		// After a cancel the editor may not show the node's error: the log keeps the job IDs.
 		ctx.logger.warn(`${title}: execution cancelled. ${consequence}`);
 		parts.push(consequence);
+		// The journal is n8n's database, not Marketo: it can still be written. The next run adopts or cancels them.
+		const created = running.filter((task) => task.created);
+		if (journal && created.length > 0) {
+			try {
+				await journal.recordStopped(created.map((task) => task.exportId!));
+				parts.push('The next run of this node adopts them if they serve it, and cancels them otherwise.');
+			} catch (error) {
+				ctx.logger.warn(`${title}: the stopped jobs could not be journaled (${(error as Error).message})`);
+			}
+		}
 	} else {
-		const outcomes = await scheduler.cancelInFlight();
+		const { outcomes, cancelled } = await scheduler.cancelInFlight();
 		if (outcomes.length > 0) parts.push(`Export jobs still in Marketo's queue: ${outcomes.join('; ')}.`);
+		try {
+			await journal?.forget(cancelled.map(journalEntry));
+		} catch (error) {
+			ctx.logger.warn(`${title}: cancelled jobs stay in the job journal (${(error as Error).message})`);
+		}
 	}
 	if (tasks.length > 1 || finished.length > 0) {
 		const records = finished.reduce((sum, task) => sum + (results.get(task.index)?.records?.length ?? 0), 0);

@@ -14,6 +14,7 @@ import {
 } from '../transport/exportJobApi';
 import { MarketoApiError } from '../transport/marketoErrors';
 import { asNodeError } from '../transport/nodeErrors';
+import type { DateWindow } from './windows';
 
 /** One export job of an extract: a date window, a list, or an adopted job. */
 export interface ExtractTask {
@@ -28,6 +29,12 @@ export interface ExtractTask {
 	status?: JobStatus | string;
 	/** False while Marketo's queue was full at enqueue; enqueue is tried again at each poll. */
 	enqueued: boolean;
+	/** The task's date window, when the export has a date range. */
+	window?: DateWindow;
+	/** True once this run created the job: only such jobs are ever cancelled by it. */
+	created?: boolean;
+	/** A job an earlier run left, adopted instead of creating one. */
+	adopted?: boolean;
 }
 
 export interface SchedulerOptions {
@@ -38,6 +45,8 @@ export interface SchedulerOptions {
 	pollIntervalMs: number;
 	/** Epoch ms after which the extract gives up waiting. */
 	deadline: number;
+	/** Called the moment Marketo created a task's job, before it is enqueued (the job journal). */
+	onCreated?: (task: ExtractTask) => Promise<void>;
 }
 
 /**
@@ -109,7 +118,9 @@ export class JobScheduler {
 		} else {
 			job = await createExportJob(this.client, this.options.exportPath, task.body!);
 			task.exportId = job.exportId;
+			task.created = true;
 			this.observe(task, job);
+			await this.options.onCreated?.(task);
 		}
 		await this.tryEnqueue(task);
 		return undefined;
@@ -187,18 +198,28 @@ export class JobScheduler {
 		await this.client.wait(Math.min(this.options.pollIntervalMs, remaining));
 	}
 
-	/** Cancels the jobs still in flight; returns what happened to each, for the error message. */
-	async cancelInFlight(): Promise<string[]> {
+	/**
+	 * Cancels the jobs in flight that this run created; a job it adopted may
+	 * serve another execution too, so it is left running. Returns what happened
+	 * to each, for the error message, and the tasks whose job was cancelled.
+	 */
+	async cancelInFlight(): Promise<{ outcomes: string[]; cancelled: ExtractTask[] }> {
 		const outcomes: string[] = [];
+		const cancelled: ExtractTask[] = [];
 		for (const task of this.inFlight) {
 			if (!task.exportId) continue;
+			if (!task.created) {
+				outcomes.push(`${task.exportId} (${task.label}) left running: this run adopted it and did not create it`);
+				continue;
+			}
 			try {
 				await cancelExportJob(this.client, this.options.exportPath, task.exportId);
 				outcomes.push(`${task.exportId} (${task.label}) cancelled`);
+				cancelled.push(task);
 			} catch (error) {
 				outcomes.push(`${task.exportId} (${task.label}) could not be cancelled: ${(error as Error).message}`);
 			}
 		}
-		return outcomes;
+		return { outcomes, cancelled };
 	}
 }

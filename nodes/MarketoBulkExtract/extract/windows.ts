@@ -29,3 +29,33 @@ export function splitIntoWindows(start: DateTime, end: DateTime, maxDays = 31): 
 export function describeWindow(window: DateWindow): string {
 	return `${toMarketoDateTime(window.start)} – ${toMarketoDateTime(window.end)}`;
 }
+
+/** One window of a plan: a new job's, or the window of a job an earlier run left (`taken`). */
+export interface PlannedWindow<T> {
+	window: DateWindow;
+	taken?: T;
+}
+
+/**
+ * The windows of a range around windows already served by existing jobs:
+ * the taken windows as they are, and the gaps between them split as
+ * splitIntoWindows does. `taken` must lie inside the range and not overlap.
+ */
+export function planAround<T>(
+	start: DateTime,
+	end: DateTime,
+	taken: Array<{ window: DateWindow; taken: T }>,
+	maxDays = 31,
+): Array<PlannedWindow<T>> {
+	const plan: Array<PlannedWindow<T>> = [];
+	let cursor = start.startOf('second');
+	for (const entry of [...taken].sort((a, b) => a.window.start.toMillis() - b.window.start.toMillis())) {
+		if (entry.window.start > cursor) {
+			plan.push(...splitIntoWindows(cursor, entry.window.start.minus({ seconds: 1 }), maxDays).map((window) => ({ window })));
+		}
+		plan.push(entry);
+		cursor = entry.window.end.plus({ seconds: 1 });
+	}
+	if (cursor <= end) plan.push(...splitIntoWindows(cursor, end, maxDays).map((window) => ({ window })));
+	return plan;
+}

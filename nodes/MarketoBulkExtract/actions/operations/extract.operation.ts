@@ -111,6 +111,14 @@ export const description = (resource: ResourceDeclaration): INodeProperties[] =>
 			default: {},
 			options: withResourceOptions(resource, [
 				{
+					displayName: 'Cancel Left-Over Jobs',
+					name: 'cancelLeftOverJobs',
+					type: 'boolean',
+					default: false,
+					description:
+						'Whether to cancel this node’s earlier jobs still in Marketo’s queue that do not serve this run (another definition or range). Jobs that serve it are adopted either way, jobs of a stopped execution are always cancelled, and jobs of other workflows are never touched.',
+				},
+				{
 					displayName: 'Convert Values',
 					name: 'typedValues',
 					type: 'boolean',
@@ -297,6 +305,7 @@ function readSettings(ctx: IExecuteFunctions, itemIndex: number, client: Marketo
 		maxJobs: option('maxJobs'),
 		maxWaitMs: option('maxWaitMinutes') * 60_000,
 		pollIntervalMs: Math.max(option('pollIntervalSeconds'), pollFloorSeconds) * 1000,
+		cancelLeftOverJobs: toBoolean(ctx, itemIndex, options.cancelLeftOverJobs, 'Cancel Left-Over Jobs', false),
 		itemIndex,
 	};
 }

@@ -1,0 +1,144 @@
+import { DateTime } from 'luxon';
+
+import type { ExportDefinition } from '../exportKinds/exportKind';
+import { createJobBody } from '../helpers/jobDefinition';
+import type { MarketoClient } from '../transport';
+import { cancelExportJob, listExportJobs, type ExportJob } from '../transport/exportJobApi';
+import type { JobJournal, JournaledJob, JournalWindow } from './jobJournal';
+import type { ExtractTask } from './jobScheduler';
+import { describeWindow, planAround, splitIntoWindows, type DateWindow } from './windows';
+
+/** Statuses of a job that can still deliver a file. */
+const LIVE_STATUSES = ['Created', 'Queued', 'Processing', 'Completed'];
+const CANCELLABLE = new Set(['Created', 'Queued', 'Processing']);
+// The job a run would rather adopt when two serve the same need.
+const PREFERENCE = ['Completed', 'Processing', 'Queued', 'Created'];
+
+export interface LeftOverPlan {
+	tasks: ExtractTask[];
+	/** For the execution hint: what was adopted, cancelled and left. */
+	report: string[];
+}
+
+export function toJournalWindow(window: DateWindow): JournalWindow {
+	return { start: window.start.toSeconds(), end: window.end.toSeconds() };
+}
+
+function fromJournalWindow(window: JournalWindow): DateWindow {
+	return { start: DateTime.fromSeconds(window.start, { zone: 'utc' }), end: DateTime.fromSeconds(window.end, { zone: 'utc' }) };
+}
+
+/** The plan's tasks: one per window of a date range (or one job), in order. */
+export function plannedTasks(definition: ExportDefinition, maxWindowDays: number): ExtractTask[] {
+	if (!definition.range) return [{ index: 0, label: definition.label, body: createJobBody(definition), enqueued: false }];
+	const windows = splitIntoWindows(definition.range.start, definition.range.end, maxWindowDays);
+	return windows.map((window, index) => ({
+		index,
+		label: `window ${index + 1}/${windows.length} (${describeWindow(window)})`,
+		body: createJobBody(definition, window),
+		window,
+		enqueued: false,
+	}));
+}
+
+/**
+ * Before creating anything: the jobs this node left in Marketo (a killed
+ * worker, a stopped execution, a failed run's completed files) that serve
+ * this run are adopted, whatever their state, and only the rest of the range
+ * is planned around them. This node's jobs that do not serve it are left,
+ * unless the user stopped their execution or asks to cancel them. Jobs of
+ * other workflows and tools are never touched: the journal does not know them.
+ */
+export async function planWithLeftOvers(
+	client: MarketoClient,
+	journal: JobJournal,
+	job: { exportPath: string; definition: ExportDefinition; maxWindowDays: number; cancelLeftOvers: boolean },
+): Promise<LeftOverPlan> {
+	const { exportPath, definition, maxWindowDays } = job;
+	const listed = await listExportJobs(client, exportPath, LIVE_STATUSES);
+	const byId = new Map(listed.filter((entry) => LIVE_STATUSES.includes(String(entry.status))).map((entry) => [entry.exportId, entry]));
+	const own = await journal.lookUp([...byId.keys()], definition.range !== undefined);
+	const report: string[] = [];
+	const serving = own
+		.filter((entry) => entry.sameDefinition && servesRange(entry, definition))
+		.sort((a, b) => PREFERENCE.indexOf(String(byId.get(a.exportId)!.status)) - PREFERENCE.indexOf(String(byId.get(b.exportId)!.status)));
+	const adopted = chooseNonOverlapping(serving, definition);
+	const adoptedIds = new Set(adopted.map((entry) => entry.exportId));
+
+	let tasks: ExtractTask[];
+	if (!definition.range) {
+		tasks = adopted.length > 0 ? [adoptedTask(adopted[0], byId.get(adopted[0].exportId)!, 0, definition.label)] : plannedTasks(definition, maxWindowDays);
+	} else {
+		const plan = planAround(
+			definition.range.start,
+			definition.range.end,
+			adopted.map((entry) => ({ window: fromJournalWindow(entry.window!), taken: entry })),
+			maxWindowDays,
+		);
+		tasks = plan.map(({ window, taken }, index) => {
+			const label = `window ${index + 1}/${plan.length} (${describeWindow(window)})`;
+			if (taken) return adoptedTask(taken, byId.get(taken.exportId)!, index, label);
+			return { index, label, body: createJobBody(definition, window), window, enqueued: false };
+		});
+	}
+	if (adopted.length > 0) {
+		const names = tasks.filter((task) => task.adopted).map((task) => `export ${task.exportId} (${task.label}, ${task.status})`);
+		report.push(`Adopted ${names.length} ${names.length === 1 ? 'job' : 'jobs'} an earlier run of this node left in Marketo: ${names.join('; ')}.`);
+	}
+
+	const leftOver = own.filter((entry) => !adoptedIds.has(entry.exportId));
+	const cancelled: string[] = [];
+	const left: string[] = [];
+	for (const entry of leftOver) {
+		const found = byId.get(entry.exportId)!;
+		const status = String(found.status);
+		const describe = `export ${entry.exportId} (${status}, created ${found.createdAt ?? 'at an unknown time'})`;
+		if (CANCELLABLE.has(status) && (entry.stopped || job.cancelLeftOvers)) {
+			try {
+				await cancelExportJob(client, exportPath, entry.exportId);
+				cancelled.push(`${describe}${entry.stopped ? ', its execution was stopped' : ''}`);
+				await journal.forget([{ exportId: entry.exportId, window: entry.window }]);
+			} catch (error) {
+				left.push(`${describe}: could not be cancelled (${(error as Error).message})`);
+			}
+		} else {
+			left.push(describe);
+		}
+	}
+	if (cancelled.length > 0) report.push(`Cancelled ${cancelled.length} left-over ${cancelled.length === 1 ? 'job' : 'jobs'} of this node: ${cancelled.join('; ')}.`);
+	if (left.length > 0) {
+		report.push(
+			`Left in Marketo: ${left.length} ${left.length === 1 ? 'job' : 'jobs'} of this node that do not serve this run (another definition or range): ${left.join('; ')}. Turn on Cancel Left-Over Jobs (Options) to cancel such jobs.`,
+		);
+	}
+	return { tasks, report };
+}
+
+function servesRange(entry: JournaledJob, definition: ExportDefinition): boolean {
+	if (!definition.range) return true;
+	if (!entry.window) return false;
+	return entry.window.start >= definition.range.start.toSeconds() && entry.window.end <= definition.range.end.toSeconds() && entry.window.start <= entry.window.end;
+}
+
+/** At most one job per need: for a range, windows that do not overlap (earlier ones first); else one job. */
+function chooseNonOverlapping(serving: JournaledJob[], definition: ExportDefinition): JournaledJob[] {
+	if (!definition.range) return serving.slice(0, 1);
+	const chosen: JournaledJob[] = [];
+	for (const entry of serving) {
+		const overlaps = chosen.some((other) => entry.window!.start <= other.window!.end && other.window!.start <= entry.window!.end);
+		if (!overlaps) chosen.push(entry);
+	}
+	return chosen;
+}
+
+function adoptedTask(entry: JournaledJob, found: ExportJob, index: number, label: string): ExtractTask {
+	return {
+		index,
+		label,
+		exportId: entry.exportId,
+		window: entry.window ? fromJournalWindow(entry.window) : undefined,
+		status: String(found.status),
+		adopted: true,
+		enqueued: false,
+	};
+}
