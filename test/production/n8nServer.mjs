@@ -111,6 +111,15 @@ export async function startDeployment({ postgres, redis, database = 'n8n' }) {
 			if (!cookie) throw new Error('login: no n8n-auth cookie');
 		},
 		rest,
+		/** Starts a production execution of a workflow with a Webhook trigger on `path`. */
+		async webhook(path, body = {}) {
+			const response = await fetch(`${main.url}/webhook/${path}`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify(body),
+			});
+			if (!response.ok) throw new Error(`POST /webhook/${path}: ${response.status} ${await response.text()}`);
+		},
 		/** What the editor's Stop button does for a running execution. */
 		stopExecution: (executionId) => rest('POST', `/executions/${executionId}/stop`),
 		/** The executions of a workflow, oldest first, from n8n's own database. */

@@ -62,8 +62,8 @@ export function scheduledExample({ id, seconds = 10, pollIntervalSeconds = 0.05,
 const iso = (ms) => new Date(ms).toISOString();
 
 /** Asserts that marketo_leads holds exactly `leads`, value for value, with PostgreSQL's types. */
-export function assertLeadsTable(postgres, database, leads) {
-	const rows = postgres.rows(database, `select ${LEAD_COLUMNS.map((c) => `"${c}"`).join(', ')} from marketo_leads order by id`);
+export function assertLeadsTable(postgres, database, leads, table = 'marketo_leads') {
+	const rows = postgres.rows(database, `select ${LEAD_COLUMNS.map((c) => `"${c}"`).join(', ')} from ${table} order by id`);
 	const expected = [...leads].sort((a, b) => a.id - b.id);
 	assert.equal(rows.length, expected.length, 'one row per lead');
 	const missing = expected.filter((lead, index) => rows[index]?.id !== lead.id).map((lead) => lead.id);
@@ -77,4 +77,52 @@ export function assertLeadsTable(postgres, database, leads) {
 		wanted.updatedAt = iso(lead.updatedAt);
 		assert.deepEqual(actual, wanted, `lead ${lead.id}: every value and its type`);
 	}
+}
+
+/** The same workflow started by a POST to /webhook/<path> instead of its schedule: a test decides when it runs. */
+export function triggeredByWebhook(workflow, path) {
+	const trigger = workflow.nodes.find((node) => node.type === 'n8n-nodes-base.scheduleTrigger');
+	Object.assign(trigger, {
+		type: 'n8n-nodes-base.webhook',
+		typeVersion: 2,
+		webhookId: `${workflow.id}-hook`,
+		parameters: { httpMethod: 'POST', path, responseMode: 'onReceived', options: {} },
+	});
+	return workflow;
+}
+
+/** Webhook → one Marketo Bulk Extract node → (optionally) a Postgres upsert on `id` into `table`. */
+export function extractWorkflow({ id, path, nodeName, parameters, table }) {
+	const nodes = [
+		{ id: `${id}-1`, name: 'Webhook', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 0], webhookId: `${id}-hook`, parameters: { httpMethod: 'POST', path, responseMode: 'onReceived', options: {} } },
+		{
+			id: `${id}-2`,
+			name: nodeName,
+			type: 'n8n-nodes-marketo-bulk-extract.marketoBulkExtract',
+			typeVersion: 1,
+			position: [260, 0],
+			parameters,
+			credentials: { marketoOAuth2Api: { id: 'marketo-credential', name: 'Marketo' } },
+		},
+	];
+	const connections = { Webhook: { main: [[{ node: nodeName, type: 'main', index: 0 }]] } };
+	if (table) {
+		nodes.push({
+			id: `${id}-3`,
+			name: 'Upsert',
+			type: 'n8n-nodes-base.postgres',
+			typeVersion: 2.5,
+			position: [520, 0],
+			parameters: {
+				operation: 'upsert',
+				schema: { __rl: true, value: 'public', mode: 'list' },
+				table: { __rl: true, value: table, mode: 'name' },
+				columns: { mappingMode: 'autoMapInputData', value: {}, matchingColumns: ['id'] },
+				options: {},
+			},
+			credentials: { postgres: { id: POSTGRES_CREDENTIAL_ID, name: 'Warehouse' } },
+		});
+		connections[nodeName] = { main: [[{ node: 'Upsert', type: 'main', index: 0 }]] };
+	}
+	return { id, name: id, nodes, connections, settings: { executionOrder: 'v1' } };
 }

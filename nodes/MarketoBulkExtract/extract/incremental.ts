@@ -1,36 +1,84 @@
 import { DateTime } from 'luxon';
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
+import { NodeFacts } from './nodeFacts';
+
 /**
- * "Since last run": the end of the last successful extract's range (its
- * high-watermark) kept in the node's static data, one per position: the
- * resource and its date filter, e.g. `leadExport.updatedAt`.
- * n8n saves static data only for executions of an active workflow (trigger
- * runs), not for manual test runs: a manual run always starts from the first
- * run's start date and moves nothing.
+ * "Since last run": the end of the range the node last delivered (its
+ * high-watermark), one per position: the resource and its date filter, e.g.
+ * `leadExport.updatedAt`.
+ *
+ * It is kept twice. In n8n's processed-data store (NodeFacts), written the
+ * moment the node delivers: the one place n8n 2.x workers read it back from,
+ * since in queue mode a worker starts every execution with empty static data
+ * (n8n keeps no static data in an execution's workflow snapshot). And in the
+ * node's static data, which n8n saves when the execution ends, as it always
+ * did. The later of the two is the position.
+ *
+ * Manual executions (the editor's Test) neither read nor move it: n8n saves
+ * no static data for them either.
  */
 const STATE_KEY = 'sinceLastRun';
 
-function state(ctx: IExecuteFunctions): IDataObject {
-	const staticData = ctx.getWorkflowStaticData('node');
-	staticData[STATE_KEY] ??= {};
-	return staticData[STATE_KEY] as IDataObject;
-}
+export class SinceLastRunPosition {
+	private stored: number | undefined;
 
-export function readHighWatermark(ctx: IExecuteFunctions, position: string): DateTime | undefined {
-	const saved = (state(ctx)[position] as IDataObject | undefined)?.highWatermark;
-	if (typeof saved !== 'string') return undefined;
-	const parsed = DateTime.fromISO(saved, { zone: 'utc' });
-	return parsed.isValid ? parsed : undefined;
-}
+	private constructor(
+		private readonly ctx: IExecuteFunctions,
+		private readonly position: string,
+		private readonly facts: NodeFacts | undefined,
+	) {}
 
-export function saveHighWatermark(ctx: IExecuteFunctions, position: string, end: DateTime): void {
-	state(ctx)[position] = {
-		highWatermark: end.toUTC().toISO({ suppressMilliseconds: true }),
-		savedAt: DateTime.utc().toISO({ suppressMilliseconds: true }),
-	};
-}
+	static async open(ctx: IExecuteFunctions, position: string): Promise<SinceLastRunPosition> {
+		const facts = ctx.getMode() === 'manual' ? undefined : await NodeFacts.open(ctx);
+		return new SinceLastRunPosition(ctx, position, facts);
+	}
 
-export function forgetHighWatermark(ctx: IExecuteFunctions, position: string): void {
-	delete state(ctx)[position];
+	private get key(): string {
+		return `position|${this.position}`;
+	}
+
+	private state(): IDataObject {
+		const staticData = this.ctx.getWorkflowStaticData('node');
+		staticData[STATE_KEY] ??= {};
+		return staticData[STATE_KEY] as IDataObject;
+	}
+
+	/** The position, or undefined before the first run. */
+	async read(): Promise<DateTime | undefined> {
+		const saved = (this.state()[this.position] as IDataObject | undefined)?.highWatermark;
+		const parsed = typeof saved === 'string' ? DateTime.fromISO(saved, { zone: 'utc' }) : undefined;
+		const fromStaticData = parsed?.isValid ? parsed : undefined;
+		// Two values under one key (two runs raced): the earlier, so no second is skipped.
+		this.stored = this.facts ? (await this.facts.readNumbers([this.key], 'lower')).get(this.key) : undefined;
+		const fromStore = this.stored === undefined ? undefined : DateTime.fromSeconds(this.stored, { zone: 'utc' });
+		if (!fromStore) return fromStaticData;
+		if (!fromStaticData) return fromStore;
+		return fromStore > fromStaticData ? fromStore : fromStaticData;
+	}
+
+	async save(end: DateTime): Promise<void> {
+		this.state()[this.position] = {
+			highWatermark: end.toUTC().toISO({ suppressMilliseconds: true }),
+			savedAt: DateTime.utc().toISO({ suppressMilliseconds: true }),
+		};
+		if (!this.facts) return;
+		try {
+			const entries = NodeFacts.numberEntries(this.key, end.toSeconds());
+			await this.facts.record(entries);
+			// The old value's own entries only: the prefixes both share now belong to the new one.
+			if (this.stored !== undefined) await this.facts.forget(NodeFacts.numberEntries(this.key, this.stored).filter((entry) => !entries.includes(entry)));
+			this.stored = end.toSeconds();
+		} catch (error) {
+			this.ctx.logger.warn(`Marketo Bulk Extract: the position ${this.position} could not be stored (${(error as Error).message}); static data keeps it.`);
+		}
+	}
+
+	async forget(): Promise<void> {
+		delete this.state()[this.position];
+		if (!this.facts) return;
+		if (this.stored === undefined) await this.read();
+		if (this.stored !== undefined) await this.facts.forget(NodeFacts.numberEntries(this.key, this.stored));
+		this.stored = undefined;
+	}
 }

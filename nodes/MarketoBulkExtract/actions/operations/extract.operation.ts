@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { runExtract, type ExtractSettings, type OutputMode } from '../../extract/extractRun';
-import { forgetHighWatermark, readHighWatermark, saveHighWatermark } from '../../extract/incremental';
+import { SinceLastRunPosition } from '../../extract/incremental';
 import type { ExportKind } from '../../exportKinds/exportKind';
 import {
 	invalidParameter,
@@ -235,13 +235,13 @@ export async function execute(
 		);
 	}
 	// One position per resource and date filter: leads' createdAt and activities' createdAt move apart.
-	const position = `${kind.resource}.${dateFilter}`;
+	const position = await SinceLastRunPosition.open(this, `${kind.resource}.${dateFilter}`);
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	if (toBoolean(this, itemIndex, options.resetSinceLastRun, 'Reset Since Last Run', false)) {
-		forgetHighWatermark(this, position);
+		await position.forget();
 	}
 	const end = DateTime.utc().startOf('second');
-	const watermark = readHighWatermark(this, position);
+	const watermark = await position.read();
 	let start: DateTime;
 	if (watermark) {
 		start = watermark.plus({ seconds: 1 });
@@ -270,7 +270,7 @@ export async function execute(
 		range: { start, end },
 	});
 	const items = await runExtract(this, client, { kind, exportPath, definition }, settings);
-	saveHighWatermark(this, position, end);
+	await position.save(end);
 	return items;
 }
 
