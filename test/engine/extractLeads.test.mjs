@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
 import { expectedRecord } from '../sandbox/exportFile.mjs';
-import { readBinary } from '../support/engine.mjs';
+import { JournalStore, readBinary } from '../support/engine.mjs';
 import { sandboxFixture } from '../support/sandboxFixture.mjs';
 
 const FIELDS = ['id', 'email', 'firstName', 'company', 'leadScore', 'annualRevenue', 'unsubscribed', 'notes', 'createdAt', 'updatedAt'];
@@ -370,6 +370,38 @@ describe('Extract Leads since last run', () => {
 			const reset = extract({ ...parameters, options: { ...parameters.options, resetSinceLastRun: true } });
 			const afterReset = await windowsOf(fixture.run(reset, { staticData, mode: 'trigger' }));
 			assert.equal(afterReset.startAt, '2026-10-15T00:00:00Z');
+		} finally {
+			await fixture.stop();
+		}
+	});
+
+	it('the position reaches a worker that starts with empty static data (queue mode); a manual run neither reads nor moves it', async () => {
+		const fixture = await sandboxFixture({ speed: SPEED, leadCount: 200, datasetStart: '2026-10-01T00:00:00Z', datasetEnd: '2026-11-01T00:00:00Z' });
+		try {
+			const { sandbox } = fixture;
+			// n8n's database, shared by every process; each run gets fresh static data, as an n8n 2.x worker does.
+			const journal = new JournalStore();
+			const parameters = extract({ filterType: 'updatedAt', rangeMode: 'sinceLastRun', firstRunStartAt: '2026-10-15T00:00:00Z' });
+			const windowsOf = async (parameters, mode) => {
+				const before = sandbox.jobs.jobs.size;
+				const { error } = await fixture.run(parameters, { staticData: {}, mode, journal });
+				assert.equal(error(), undefined, error()?.message);
+				const windows = [...sandbox.jobs.jobs.values()].slice(before).map((job) => job.spec.filter.updatedAt);
+				return { startAt: windows[0].startAt, endAt: windows.at(-1).endAt };
+			};
+			const first = await windowsOf(parameters, 'trigger');
+			assert.equal(first.startAt, '2026-10-15T00:00:00Z');
+			await new Promise((resolve) => setTimeout(resolve, 1100));
+			const manual = await windowsOf(parameters, 'manual');
+			assert.equal(manual.startAt, '2026-10-15T00:00:00Z', 'a manual run starts at First Run Starts At');
+			const second = await windowsOf(parameters, 'trigger');
+			assert.equal(Date.parse(second.startAt) - Date.parse(first.endAt), 1000, 'the manual run moved nothing; the store kept the first run’s end');
+			await new Promise((resolve) => setTimeout(resolve, 1100));
+			const reset = await windowsOf(extract({ ...parameters, options: { ...parameters.options, resetSinceLastRun: true } }), 'trigger');
+			assert.equal(reset.startAt, '2026-10-15T00:00:00Z');
+			await new Promise((resolve) => setTimeout(resolve, 1100));
+			const afterReset = await windowsOf(parameters, 'trigger');
+			assert.equal(Date.parse(afterReset.startAt) - Date.parse(reset.endAt), 1000);
 		} finally {
 			await fixture.stop();
 		}
