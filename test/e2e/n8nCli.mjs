@@ -1,5 +1,5 @@
 /**
- * A real n8n (2.41.1 on Node 24, from .cache/e2e) with this package installed
+ * A real n8n (2.41.1 on Node 24 by default, or 1.123.x on Node 20; from .cache/e2e) with this package installed
  * from the tarball `npm pack` makes, in a throw-away user folder, driven
  * through its CLI: import:credentials, import:workflow, execute.
  */
@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { installN8n, n8nBin, node24Bin } from '../../scripts/e2e/installN8n.mjs';
+import { installN8n, N8N_VERSION } from '../../scripts/e2e/installN8n.mjs';
 
 const repo = join(import.meta.dirname, '..', '..');
 const pkg = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8'));
@@ -28,13 +28,14 @@ function installPackage(userFolder) {
  * `env` adds to n8n's environment for every command (a database, queue mode):
  * the CLI commands must see the same database as the servers they prepare.
  */
-export async function startN8n({ env: extraEnv = {} } = {}) {
-	installN8n();
+export async function startN8n({ env: extraEnv = {}, version = N8N_VERSION } = {}) {
+	const release = installN8n(version);
+	const n8nBin = release.bin;
 	const userFolder = mkdtempSync(join(tmpdir(), 'n8n-e2e-'));
 	installPackage(userFolder);
 	const env = {
 		...process.env,
-		PATH: `${node24Bin}:${process.env.PATH}`,
+		PATH: release.nodeBin ? `${release.nodeBin}:${process.env.PATH}` : process.env.PATH,
 		N8N_USER_FOLDER: userFolder,
 		N8N_ENCRYPTION_KEY: 'e2e-encryption-key',
 		N8N_DIAGNOSTICS_ENABLED: 'false',
@@ -69,6 +70,8 @@ export async function startN8n({ env: extraEnv = {} } = {}) {
 		userFolder,
 		env,
 		binary: n8nBin,
+		/** The n8n release: { version, major }. */
+		release,
 		/** Runs an n8n CLI command to its end: { code, stdout, stderr }. */
 		run: n8n,
 		importCredentials: (credentials) => importJson('import:credentials', credentials),

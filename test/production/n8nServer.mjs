@@ -24,7 +24,7 @@ async function until(what, check, { timeoutMs = 120_000, intervalMs = 500, outpu
  * @param postgres a server from startPostgres(); n8n keeps its own data in `database`
  * @param redis a server from startRedis(), for queue mode; none for regular mode
  */
-export async function startDeployment({ postgres, redis, database = 'n8n' }) {
+export async function startDeployment({ postgres, redis, database = 'n8n', version }) {
 	const env = {
 		DB_TYPE: 'postgresdb',
 		DB_POSTGRESDB_HOST: postgres.host,
@@ -36,7 +36,7 @@ export async function startDeployment({ postgres, redis, database = 'n8n' }) {
 		N8N_SECURE_COOKIE: 'false',
 		...(redis ? { EXECUTIONS_MODE: 'queue', QUEUE_BULL_REDIS_HOST: redis.host, QUEUE_BULL_REDIS_PORT: String(redis.port) } : {}),
 	};
-	const n8n = await startN8n({ env });
+	const n8n = await startN8n({ env, version });
 	const processes = new Set();
 	let main;
 	let cookie;
@@ -64,7 +64,8 @@ export async function startDeployment({ postgres, redis, database = 'n8n' }) {
 		env,
 		/** Marks a workflow active (published, in n8n 2): `n8n start` then runs its triggers. */
 		async activate(workflowId) {
-			const result = await n8n.run(['publish:workflow', `--id=${workflowId}`]);
+			const args = n8n.release.major >= 2 ? ['publish:workflow', `--id=${workflowId}`] : ['update:workflow', `--id=${workflowId}`, '--active=true'];
+			const result = await n8n.run(args);
 			if (result.code !== 0) throw new Error(`publish:workflow failed: ${result.stdout}\n${result.stderr}`);
 		},
 		/** `n8n start`; resolves once its REST API answers. */

@@ -8,6 +8,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
+import { N8N_VERSIONS } from '../../scripts/e2e/installN8n.mjs';
 import { startSandbox } from '../sandbox/server.mjs';
 import { startDeployment } from './n8nServer.mjs';
 import { startPostgres, startRedis } from './services.mjs';
@@ -28,7 +29,9 @@ const CREATED_RANGE = { startAt: '2026-03-01T00:00:00Z', endAt: '2026-06-30T23:5
 const STOPPED_RANGE = { startAt: '2026-02-01T00:00:00Z', endAt: '2026-05-06T23:59:59Z' };
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-describe('production: queue mode with two workers', { timeout: 20 * 60_000 }, () => {
+const VERSIONS = process.env.N8N_E2E_VERSIONS?.split(',') ?? N8N_VERSIONS;
+
+for (const version of VERSIONS) describe(`production: n8n ${version} in queue mode with two workers`, { timeout: 20 * 60_000 }, () => {
 	let postgres;
 	let redis;
 	let sandbox;
@@ -43,7 +46,7 @@ describe('production: queue mode with two workers', { timeout: 20 * 60_000 }, ()
 		postgres.sql('warehouse', 'create table marketo_leads_created (like marketo_leads including all)');
 		redis = await startRedis();
 		sandbox = await startSandbox({ speed: 1200, leadCount: 3000 });
-		deployment = await startDeployment({ postgres, redis });
+		deployment = await startDeployment({ postgres, redis, version });
 		await deployment.importSandboxCredential(sandbox);
 		await deployment.importCredentials([postgresCredential(postgres, 'warehouse')]);
 		await deployment.importWorkflow(triggeredByWebhook(scheduledExample({ id: EXAMPLE }), 'example'));

@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
+import { N8N_VERSIONS } from '../../scripts/e2e/installN8n.mjs';
 import { startSandbox } from '../sandbox/server.mjs';
 import { startDeployment } from './n8nServer.mjs';
 import { startPostgres } from './services.mjs';
@@ -24,7 +25,10 @@ function leadJobsSince(sandbox, count) {
 		.map((job) => ({ startAt: Date.parse(job.spec.filter.updatedAt.startAt), endAt: Date.parse(job.spec.filter.updatedAt.endAt) }));
 }
 
-describe('production: an active schedule on n8n start, upserting into PostgreSQL', { timeout: 15 * 60_000 }, () => {
+// n8n 2 and the last n8n 1 keep static data and run the Postgres node alike; both are proven.
+const VERSIONS = process.env.N8N_E2E_VERSIONS?.split(',') ?? N8N_VERSIONS;
+
+for (const version of VERSIONS) describe(`production: an active schedule on n8n ${version} start, upserting into PostgreSQL`, { timeout: 15 * 60_000 }, () => {
 	let postgres;
 	let sandbox;
 	let deployment;
@@ -40,7 +44,7 @@ describe('production: an active schedule on n8n start, upserting into PostgreSQL
 			candidates[window * 7].updatedAt = edge - 1000;
 			candidates[window * 7 + 1].updatedAt = edge;
 		}
-		deployment = await startDeployment({ postgres });
+		deployment = await startDeployment({ postgres, version });
 		await deployment.importSandboxCredential(sandbox);
 		await deployment.importCredentials([postgresCredential(postgres, 'warehouse')]);
 		await deployment.importWorkflow(scheduledExample({ id: WORKFLOW, seconds: 10 }));
