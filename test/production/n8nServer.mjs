@@ -69,8 +69,8 @@ export async function startDeployment({ postgres, redis, database = 'n8n', versi
 			if (result.code !== 0) throw new Error(`publish:workflow failed: ${result.stdout}\n${result.stderr}`);
 		},
 		/** `n8n start`; resolves once its REST API answers. */
-		async startMain() {
-			const port = await freePort();
+		async startMain({ port: wanted } = {}) {
+			const port = wanted ?? (await freePort());
 			const process = spawnN8n(['start'], { N8N_PORT: String(port), N8N_RUNNERS_BROKER_PORT: String(await freePort()) });
 			const url = `http://127.0.0.1:${port}`;
 			await until('n8n start', () => process.child.exitCode === null && fetch(`${url}/rest/settings`).then((r) => r.ok, () => false), {
