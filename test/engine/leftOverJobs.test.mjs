@@ -230,4 +230,18 @@ describe('jobs left in Marketo by an earlier run', () => {
 		assert.equal(jobsSince(between).length, 4, 'it makes its own jobs');
 		for (const job of foreign) assert.notEqual(sandbox.jobs.jobs.get(job.exportId).status, 'Cancelled');
 	});
+
+	it('when Marketo will not list the jobs, the extract still runs whole and says left-overs were not looked for', async () => {
+		sandbox.addFault({ method: 'GET', path: /^\/bulk\/v1\/leads\/export\.json$/, envelopeError: { code: 1003, message: 'Invalid status filter' } });
+		try {
+			const before = sandbox.jobs.jobs.size;
+			const { items, run, error } = await fixture.run(extract({ endAt: '2026-02-10T00:00:00Z' }), { journal: new JournalStore() });
+			assert.equal(error(), undefined, error()?.message);
+			assert.deepEqual(outputIds(items()), expectedIds(START, '2026-02-10T00:00:00Z'));
+			assert.equal(jobsSince(before).length, 1);
+			assert.match(hintsOf(run), /Jobs left by earlier runs were not looked for: .*1003.*Every window gets a new job/);
+		} finally {
+			sandbox.clearFaults();
+		}
+	});
 });

@@ -2,6 +2,7 @@ import { DateTime } from 'luxon';
 
 import type { ExportDefinition } from '../exportKinds/exportKind';
 import { createJobBody } from '../helpers/jobDefinition';
+import { isExportId } from '../helpers/validation';
 import type { MarketoClient } from '../transport';
 import { cancelExportJob, listExportJobs, type ExportJob } from '../transport/exportJobApi';
 import type { JobJournal, JournaledJob, JournalWindow } from './jobJournal';
@@ -56,7 +57,10 @@ export async function planWithLeftOvers(
 ): Promise<LeftOverPlan> {
 	const { exportPath, definition, maxWindowDays } = job;
 	const listed = await listExportJobs(client, exportPath, LIVE_STATUSES);
-	const byId = new Map(listed.filter((entry) => LIVE_STATUSES.includes(String(entry.status))).map((entry) => [entry.exportId, entry]));
+	// Only what Marketo could have made: an ID of another shape goes into no path and no record.
+	const byId = new Map(
+		listed.filter((entry) => isExportId(entry.exportId) && LIVE_STATUSES.includes(String(entry.status))).map((entry) => [entry.exportId, entry]),
+	);
 	const own = await journal.lookUp([...byId.keys()], definition.range !== undefined);
 	const report: string[] = [];
 	const serving = own

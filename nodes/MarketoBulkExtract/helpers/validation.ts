@@ -10,6 +10,10 @@ import { NodeOperationError } from 'n8n-workflow';
 /** Marketo export IDs are UUIDs; anything else would only earn a 1003 after a round trip. */
 const EXPORT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+export function isExportId(value: unknown): value is string {
+	return typeof value === 'string' && EXPORT_ID.test(value);
+}
+
 /** REST field names: letters, digits and underscores (custom fields end in `__c`). */
 const FIELD_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
 
