@@ -108,7 +108,7 @@ export async function runExtract(
 			for (const line of plan.report) log(line);
 			notes.push(...plan.report);
 		} catch (error) {
-			if (client.cancelSignal?.aborted) throw error;
+			if (client.cancelSignal?.aborted) throw asNodeError(ctx.getNode(), error);
 			// Looking for left-overs saves quota; it is no reason not to export. The plan stays whole.
 			const message = `Jobs left by earlier runs were not looked for: ${(error as Error).message}. Every window gets a new job.`;
 			warn(message);
