@@ -65,9 +65,12 @@ export class SinceLastRunPosition {
 		if (!this.facts) return;
 		try {
 			const entries = NodeFacts.numberEntries(this.key, end.toSeconds());
+			const old = this.stored === undefined ? [] : NodeFacts.numberEntries(this.key, this.stored);
+			// n8n drops a node's oldest entries beyond its limit: the prefixes both values share are
+			// written again, so the position is always among the newest entries, never the first dropped.
+			await this.facts.forget(old.filter((entry) => entries.includes(entry)));
 			await this.facts.record(entries);
-			// The old value's own entries only: the prefixes both share now belong to the new one.
-			if (this.stored !== undefined) await this.facts.forget(NodeFacts.numberEntries(this.key, this.stored).filter((entry) => !entries.includes(entry)));
+			await this.facts.forget(old.filter((entry) => !entries.includes(entry)));
 			this.stored = end.toSeconds();
 		} catch (error) {
 			this.ctx.logger.warn(`Marketo Bulk Extract: the position ${this.position} could not be stored (${(error as Error).message}); static data keeps it.`);
