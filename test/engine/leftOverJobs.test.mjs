@@ -107,7 +107,7 @@ describe('jobs left in Marketo by an earlier run', () => {
 		const first = await fixture.run(other, { journal });
 		assert.equal(first.error(), undefined, first.error()?.message);
 		assert.ok(orphans.every((job) => sandbox.jobs.jobs.get(job.exportId).status !== 'Cancelled'), 'left alone');
-		assert.match(hintsOf(first.run), new RegExp(`Left in Marketo: 2 jobs of this node that do not serve this run .*export ${orphans[0].exportId}.*Cancel Left-Over Jobs`));
+		assert.match(hintsOf(first.run), new RegExp(`Left in Marketo: 2 jobs of this node that this run cannot use .*export ${orphans[0].exportId}.*Cancel Left-Over Jobs`));
 
 		const second = await fixture.run({ ...other, options: { ...other.options, cancelLeftOverJobs: true } }, { journal });
 		assert.equal(second.error(), undefined, second.error()?.message);
@@ -243,5 +243,21 @@ describe('jobs left in Marketo by an earlier run', () => {
 		} finally {
 			sandbox.clearFaults();
 		}
+	});
+
+	it('a completed job whose file Marketo deletes within a day is not adopted: its window is exported again', async () => {
+		const journal = new JournalStore();
+		const before = sandbox.jobs.jobs.size;
+		const failed = await fixture.run(extract({ options: { maxItems: 1, concurrency: 1 } }), { journal });
+		assert.match(failed.error().message, /Max Items/);
+		const [completed] = jobsSince(before);
+		// Files are kept 7 days: this one finished six and a half days ago.
+		sandbox.jobs.jobs.get(completed.exportId).finishedAt = Date.now() - 6.5 * 86_400_000;
+		const between = sandbox.jobs.jobs.size;
+		const { items, run, error } = await fixture.run(extract(), { journal });
+		assert.equal(error(), undefined, error()?.message);
+		assert.deepEqual(outputIds(items()), expectedIds(START, END));
+		assert.equal(jobsSince(between).length, 4);
+		assert.match(hintsOf(run), new RegExp(`Left in Marketo: 1 job of this node .*export ${completed.exportId} \\(Completed`));
 	});
 });

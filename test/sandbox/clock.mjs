@@ -1,10 +1,11 @@
 /**
  * Virtual time for the sandbox. Marketo refreshes job status on 60-second
  * ticks; tests either step the clock by hand or let it run faster than real
- * time (`speed` virtual milliseconds per real millisecond).
+ * time (`speed` virtual milliseconds per real millisecond). It starts at the
+ * real time, as Marketo's timestamps are real: the node compares them with its own clock.
  */
 export class VirtualClock {
-	constructor({ start = Date.parse('2026-11-20T15:00:00Z'), speed = 1 } = {}) {
+	constructor({ start = Date.now(), speed = 1 } = {}) {
 		this.base = start;
 		this.realBase = Date.now();
 		this.speed = speed;

@@ -12,6 +12,7 @@ import { describeWindow, planAround, splitIntoWindows, type DateWindow } from '.
 /** Statuses of a job that can still deliver a file. */
 const LIVE_STATUSES = ['Created', 'Queued', 'Processing', 'Completed'];
 const CANCELLABLE = new Set(['Created', 'Queued', 'Processing']);
+const FILE_KEPT_FOR_ADOPTION_MS = 6 * 86_400_000;
 // The job a run would rather adopt when two serve the same need.
 const PREFERENCE = ['Completed', 'Processing', 'Queued', 'Created'];
 
@@ -64,7 +65,7 @@ export async function planWithLeftOvers(
 	const own = await journal.lookUp([...byId.keys()], definition.range !== undefined);
 	const report: string[] = [];
 	const serving = own
-		.filter((entry) => entry.sameDefinition && servesRange(entry, definition))
+		.filter((entry) => entry.sameDefinition && servesRange(entry, definition) && stillUsable(byId.get(entry.exportId)!, definition))
 		.sort((a, b) => PREFERENCE.indexOf(String(byId.get(a.exportId)!.status)) - PREFERENCE.indexOf(String(byId.get(b.exportId)!.status)));
 	const adopted = chooseNonOverlapping(serving, definition);
 	const adoptedIds = new Set(adopted.map((entry) => entry.exportId));
@@ -112,10 +113,23 @@ export async function planWithLeftOvers(
 	if (cancelled.length > 0) report.push(`Cancelled ${cancelled.length} left-over ${cancelled.length === 1 ? 'job' : 'jobs'} of this node: ${cancelled.join('; ')}.`);
 	if (left.length > 0) {
 		report.push(
-			`Left in Marketo: ${left.length} ${left.length === 1 ? 'job' : 'jobs'} of this node that do not serve this run (another definition or range): ${left.join('; ')}. Turn on Cancel Left-Over Jobs (Options) to cancel such jobs.`,
+			`Left in Marketo: ${left.length} ${left.length === 1 ? 'job' : 'jobs'} of this node that this run cannot use (another definition or range, or a file Marketo deletes within a day): ${left.join('; ')}. Turn on Cancel Left-Over Jobs (Options) to cancel such jobs.`,
 		);
 	}
 	return { tasks, report };
+}
+
+/**
+ * Marketo's word must agree with the journal's (the format), and a completed
+ * job's file must outlive the download: files are kept 7 days, so one that
+ * finished more than 6 days ago is not adopted (it could vanish mid-run, and
+ * the next run would adopt it again).
+ */
+function stillUsable(job: ExportJob, definition: ExportDefinition): boolean {
+	if (job.format !== undefined && String(job.format).toUpperCase() !== definition.format) return false;
+	if (job.status !== 'Completed') return true;
+	const finished = Date.parse(String(job.finishedAt ?? ''));
+	return Number.isFinite(finished) && Date.now() - finished < FILE_KEPT_FOR_ADOPTION_MS;
 }
 
 function servesRange(entry: JournaledJob, definition: ExportDefinition): boolean {
