@@ -260,4 +260,42 @@ describe('jobs left in Marketo by an earlier run', () => {
 		assert.equal(jobsSince(between).length, 4);
 		assert.match(hintsOf(run), new RegExp(`Left in Marketo: 1 job of this node .*export ${completed.exportId} \\(Completed`));
 	});
+
+	it('a failing run cancels only the jobs it created: the job it adopted is left running', async () => {
+		const journal = new JournalStore();
+		sandbox.jobs.stuck = true;
+		try {
+			const before = sandbox.jobs.jobs.size;
+			await fixture.run(extract({ options: { pollIntervalSeconds: 30, concurrency: 1 } }), { journal, abortAfterMs: 400 });
+			const [orphan] = jobsSince(before);
+			const between = sandbox.jobs.jobs.size;
+			const { error } = await fixture.run(extract({ options: { maxWaitMinutes: 0.01 } }), { journal });
+			assert.match(error().message, /did not finish the export within the maximum wait/);
+			const [created] = jobsSince(between);
+			assert.equal(sandbox.jobs.jobs.get(created.exportId).status, 'Cancelled', 'its own job is cancelled');
+			assert.equal(sandbox.jobs.jobs.get(orphan.exportId).status, 'Queued', 'the adopted one is not');
+			assert.match(error().description, new RegExp(`${orphan.exportId} \\(window 1/4 .*\\) left running: this run adopted it and did not create it`));
+		} finally {
+			sandbox.jobs.stuck = false;
+		}
+	});
+
+	it('two executions of the node at once may adopt the same left-over jobs: both finish, both exact', async () => {
+		const journal = new JournalStore();
+		sandbox.jobs.stuck = true;
+		const before = sandbox.jobs.jobs.size;
+		try {
+			await fixture.run(extract({ options: { pollIntervalSeconds: 30 } }), { journal, abortAfterMs: 400 });
+		} finally {
+			sandbox.jobs.stuck = false;
+		}
+		const orphans = jobsSince(before);
+		const [one, two] = await Promise.all([fixture.run(extract(), { journal }), fixture.run(extract(), { journal })]);
+		for (const run of [one, two]) {
+			assert.equal(run.error(), undefined, run.error()?.message);
+			assert.deepEqual(outputIds(run.items()), expectedIds(START, END));
+		}
+		for (const job of orphans) assert.equal(sandbox.jobs.jobs.get(job.exportId).status, 'Completed');
+		assert.match(hintsOf(one.run) + hintsOf(two.run), /Adopted 2 jobs/);
+	});
 });
