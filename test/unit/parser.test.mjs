@@ -188,6 +188,23 @@ describe('ExportFileReader', () => {
 		assert.deepEqual(records, [{ a: null, b: 'null' }]);
 	});
 
+	it('reads null only as the whole unquoted value, first, middle or last, in quoted rows or not, however it is cut', () => {
+		const text = 'a,b,c\r\nnull,Null,nul\r\nnulls,"null",null\r\n"x",null,null\nnull,"q",null';
+		const expected = [
+			{ a: null, b: 'Null', c: 'nul' },
+			{ a: 'nulls', b: 'null', c: null },
+			{ a: 'x', b: null, c: null },
+			{ a: null, b: 'q', c: null },
+		];
+		for (const size of [1, 2, 3, 5, 7, 64]) {
+			const reader = new ExportFileReader('CSV');
+			const records = [];
+			const bytes = Buffer.from(text);
+			for (let offset = 0; offset < bytes.length; offset += size) reader.push(bytes.subarray(offset, offset + size), records);
+			assert.deepEqual(reader.end(records), expected, `chunks of ${size} bytes`);
+		}
+	});
+
 	it('drops NUL bytes and the BOM, keeps U+2028 and stray CR as data', () => {
 		const text = '\uFEFFa,b\nx\0y,東京\u2028大阪\nstray\rcr,z\r\n';
 		assert.deepEqual(parseInChunks(Buffer.from(text), 'CSV', [3]), [

@@ -45,6 +45,21 @@ const MAX_CARRY = 256 * 1024;
 /** The most text read while looking for the end of an SSV header; the header is surely inside it. */
 const MAX_SSV_HEADER = 1024 * 1024;
 
+/**
+ * Whether text[from, to) is Marketo's unquoted `null`. Checked before slicing:
+ * a record starts with every column null, so a null value costs neither a
+ * string nor a store (exports are sparse; many values are null).
+ */
+function isNullAt(text: string, from: number, to: number): boolean {
+	return (
+		to - from === 4 &&
+		text.charCodeAt(from) === 0x6e &&
+		text.charCodeAt(from + 1) === 0x75 &&
+		text.charCodeAt(from + 2) === 0x6c &&
+		text.charCodeAt(from + 3) === 0x6c
+	);
+}
+
 /** A delimiter, or 'ssv' to choose between ';' and ' ' from the header row. */
 export type DelimiterSpec = ',' | '\t' | ';' | ' ' | 'ssv';
 
@@ -186,8 +201,11 @@ export class RowTokenizer {
 			if (i === -1) return;
 			this.inSlowRow = false;
 		} else if (this.carry !== '') {
-			text = this.carry + text;
+			const carried = this.carry;
 			this.carry = '';
+			const after = this.finishCarriedRow(carried, text);
+			if (after === -1) text = carried + text;
+			else i = after;
 		}
 		const n = text.length;
 		let quote = text.indexOf('"', i);
@@ -217,6 +235,32 @@ export class RowTokenizer {
 			this.inSlowRow = false;
 			i = next;
 		}
+	}
+
+	/**
+	 * The row a chunk boundary cut: parsed from the carried start plus this
+	 * chunk's text up to a line feed, so the chunk itself is never joined to the
+	 * carry (a joined chunk is a second copy of it, for every chunk). Returns
+	 * the index in `text` past the row, or -1 when the row does not end in this
+	 * chunk (nothing emitted).
+	 */
+	private finishCarriedRow(carried: string, text: string): number {
+		let lf = text.indexOf('\n');
+		while (lf !== -1) {
+			const head = carried + text.slice(0, lf + 1);
+			const headLf = carried.length + lf;
+			const quote = head.indexOf('"');
+			if (quote === -1 || quote > headLf) {
+				const end = headLf > 0 && head.charCodeAt(headLf - 1) === CR ? headLf - 1 : headLf;
+				this.emitLine(head, 0, end);
+				return lf + 1;
+			}
+			const firstLf = head.indexOf('\n');
+			const parsed = this.parseQuotedRow(head, 0, firstLf);
+			if (parsed !== -1) return parsed - carried.length;
+			lf = text.indexOf('\n', lf + 1);
+		}
+		return -1;
 	}
 
 	/**
@@ -272,15 +316,19 @@ export class RowTokenizer {
 			if (lf === -1) return -1;
 			const delimiterAt = text.indexOf(d, i);
 			if (delimiterAt !== -1 && delimiterAt < lf) {
-				value = text.slice(i, delimiterAt);
-				if (count < width) record[columns[count]] = value === 'null' ? null : converters === undefined ? value : typed(converters[count], value);
+				if (count < width && !isNullAt(text, i, delimiterAt)) {
+					value = text.slice(i, delimiterAt);
+					record[columns[count]] = converters === undefined ? value : typed(converters[count], value);
+				}
 				count++;
 				i = delimiterAt + 1;
 				continue;
 			}
 			const end = lf > i && text.charCodeAt(lf - 1) === CR ? lf - 1 : lf;
-			value = text.slice(i, end);
-			if (count < width) record[columns[count]] = value === 'null' ? null : converters === undefined ? value : typed(converters[count], value);
+			if (count < width && !isNullAt(text, i, end)) {
+				value = text.slice(i, end);
+				record[columns[count]] = converters === undefined ? value : typed(converters[count], value);
+			}
 			return this.emitRecord(record, count + 1, lf + 1);
 		}
 	}
@@ -314,15 +362,19 @@ export class RowTokenizer {
 			const cut = text.indexOf(d, p);
 			// Too few values: the line ends before this one's delimiter.
 			if (cut === -1 || cut >= end) this.wrongWidth(text.slice(start, end).split(d).length);
-			const value = text.slice(p, cut);
-			record[columns[c]] = value === 'null' ? null : converters === undefined ? value : typed(converters[c], value);
+			if (!isNullAt(text, p, cut)) {
+				const value = text.slice(p, cut);
+				record[columns[c]] = converters === undefined ? value : typed(converters[c], value);
+			}
 			p = cut + 1;
 		}
 		// Too many values: a delimiter is left in the last one.
 		const extra = text.indexOf(d, p);
 		if (extra !== -1 && extra < end) this.wrongWidth(text.slice(start, end).split(d).length);
-		const value = text.slice(p, end);
-		record[columns[last]] = value === 'null' ? null : converters === undefined ? value : typed(converters[last], value);
+		if (!isNullAt(text, p, end)) {
+			const value = text.slice(p, end);
+			record[columns[last]] = converters === undefined ? value : typed(converters[last], value);
+		}
 		this.rowNumber++;
 		this.out.push(record);
 	}
