@@ -47,7 +47,8 @@ for (const version of VERSIONS) describe(`production: an active schedule on n8n 
 		deployment = await startDeployment({ postgres, version });
 		await deployment.importSandboxCredential(sandbox);
 		await deployment.importCredentials([postgresCredential(postgres, 'warehouse')]);
-		await deployment.importWorkflow(scheduledExample({ id: WORKFLOW, seconds: 10 }));
+		// 30 s between firings: a run takes a few seconds, so no second firing starts before the test stops n8n.
+		await deployment.importWorkflow(scheduledExample({ id: WORKFLOW, seconds: 30 }));
 		await deployment.activate(WORKFLOW);
 	});
 	after(async () => {
@@ -61,6 +62,7 @@ for (const version of VERSIONS) describe(`production: an active schedule on n8n 
 		await deployment.startMain();
 		const [firstRun] = await deployment.waitForEnded(WORKFLOW, 1);
 		await deployment.stopProcesses();
+		assert.equal(deployment.executions(WORKFLOW).length, 1, 'one firing before the restart');
 		assert.equal(firstRun.status, 'success', deployment.output());
 		assert.equal(firstRun.mode, 'trigger');
 
