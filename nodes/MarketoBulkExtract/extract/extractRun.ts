@@ -97,23 +97,16 @@ export async function runExtract(
 
 	const journal = source.definition ? await JobJournal.open(ctx, exportPath, source.definition) : undefined;
 	if (journal && source.definition) {
-		try {
-			const plan = await planWithLeftOvers(client, journal, {
-				exportPath,
-				definition: source.definition,
-				maxWindowDays: kind.maxWindowDays,
-				cancelLeftOvers: settings.cancelLeftOverJobs,
-			});
-			tasks = plan.tasks;
-			for (const line of plan.report) log(line);
-			notes.push(...plan.report);
-		} catch (error) {
-			if (client.cancelSignal?.aborted) throw asNodeError(ctx.getNode(), error);
-			// Looking for left-overs saves quota; it is no reason not to export. The plan stays whole.
-			const message = `Jobs left by earlier runs were not looked for: ${(error as Error).message}. Every window gets a new job.`;
-			warn(message);
-			notes.push(message);
-		}
+		const plan = await planWithLeftOvers(client, journal, {
+			exportPath,
+			definition: source.definition,
+			maxWindowDays: kind.maxWindowDays,
+			cancelLeftOvers: settings.cancelLeftOverJobs,
+			planned: tasks,
+		});
+		tasks = plan.tasks;
+		for (const line of plan.report) (plan.lookedFor ? log : warn)(line);
+		notes.push(...plan.report);
 	}
 	const onCreated = async (task: ExtractTask): Promise<void> => {
 		try {

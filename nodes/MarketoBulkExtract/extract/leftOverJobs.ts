@@ -5,6 +5,7 @@ import { createJobBody } from '../helpers/jobDefinition';
 import { isExportId } from '../helpers/validation';
 import type { MarketoClient } from '../transport';
 import { cancelExportJob, listExportJobs, type ExportJob } from '../transport/exportJobApi';
+import { asNodeError } from '../transport/nodeErrors';
 import type { JobJournal, JournaledJob, JournalWindow } from './jobJournal';
 import type { ExtractTask } from './jobScheduler';
 import { describeWindow, planAround, splitIntoWindows, type DateWindow } from './windows';
@@ -20,6 +21,8 @@ export interface LeftOverPlan {
 	tasks: ExtractTask[];
 	/** For the execution hint: what was adopted, cancelled and left. */
 	report: string[];
+	/** False when Marketo's job list or the journal could not be read: the plan is the whole range. */
+	lookedFor: boolean;
 }
 
 export function toJournalWindow(window: DateWindow): JournalWindow {
@@ -54,8 +57,31 @@ export function plannedTasks(definition: ExportDefinition, maxWindowDays: number
 export async function planWithLeftOvers(
 	client: MarketoClient,
 	journal: JobJournal,
-	job: { exportPath: string; definition: ExportDefinition; maxWindowDays: number; cancelLeftOvers: boolean },
+	job: LeftOverJob,
 ): Promise<LeftOverPlan> {
+	try {
+		return await adoptAndPlan(client, journal, job);
+	} catch (error) {
+		if (client.cancelSignal?.aborted) throw asNodeError(client.node, error);
+		// Looking for left-overs saves quota; it is no reason not to export. The plan stays whole.
+		return {
+			tasks: job.planned,
+			report: [`Jobs left by earlier runs were not looked for: ${(error as Error).message}. Every window gets a new job.`],
+			lookedFor: false,
+		};
+	}
+}
+
+interface LeftOverJob {
+	exportPath: string;
+	definition: ExportDefinition;
+	maxWindowDays: number;
+	cancelLeftOvers: boolean;
+	/** The plan without left-overs (plannedTasks), kept when they cannot be looked for. */
+	planned: ExtractTask[];
+}
+
+async function adoptAndPlan(client: MarketoClient, journal: JobJournal, job: LeftOverJob): Promise<LeftOverPlan> {
 	const { exportPath, definition, maxWindowDays } = job;
 	const listed = await listExportJobs(client, exportPath, LIVE_STATUSES);
 	// Only what Marketo could have made: an ID of another shape goes into no path and no record.
@@ -72,7 +98,7 @@ export async function planWithLeftOvers(
 
 	let tasks: ExtractTask[];
 	if (!definition.range) {
-		tasks = adopted.length > 0 ? [adoptedTask(adopted[0], byId.get(adopted[0].exportId)!, 0, definition.label)] : plannedTasks(definition, maxWindowDays);
+		tasks = adopted.length > 0 ? [adoptedTask(adopted[0], byId.get(adopted[0].exportId)!, 0, definition.label)] : job.planned;
 	} else {
 		const plan = planAround(
 			definition.range.start,
@@ -116,7 +142,7 @@ export async function planWithLeftOvers(
 			`Left in Marketo: ${left.length} ${left.length === 1 ? 'job' : 'jobs'} of this node that this run cannot use (another definition or range, or a file Marketo deletes within a day): ${left.join('; ')}. Turn on Cancel Left-Over Jobs (Options) to cancel such jobs.`,
 		);
 	}
-	return { tasks, report };
+	return { tasks, report, lookedFor: true };
 }
 
 /**
