@@ -174,15 +174,16 @@ describe('Extract Leads in n8n’s engine', () => {
 	it('waits while the queue is full, then carries on', async () => {
 		const { sandbox } = fixture;
 		const blockers = [];
+		// Stuck first: no blocker starts (and so none can finish) before the extract meets a full queue.
+		sandbox.jobs.stuck = true;
 		while (sandbox.jobs.countIn('Queued', 'Processing') < 10) {
 			const job = sandbox.jobs.create({ fields: ['id'], format: 'CSV', filter: { staticListId: 1003 } });
 			sandbox.jobs.enqueue(job.exportId);
 			blockers.push(job.exportId);
 		}
-		sandbox.jobs.stuck = true;
 		setTimeout(() => {
-			for (const id of blockers) sandbox.jobs.cancel(id);
 			sandbox.jobs.stuck = false;
+			for (const id of blockers) if (sandbox.jobs.jobs.get(id).status === 'Queued') sandbox.jobs.cancel(id);
 		}, 400);
 		const { items } = await fixture.run(extract({ startAt: '2026-02-01T00:00:00Z', endAt: '2026-02-03T00:00:00Z' }));
 		assert.ok(items().length > 0);
