@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
-import { JournalStore } from '../support/engine.mjs';
+import { JournalStore, loggedLines } from '../support/engine.mjs';
 import { sandboxFixture } from '../support/sandboxFixture.mjs';
 
 const FIELDS = ['id', 'email', 'createdAt'];
@@ -297,5 +297,19 @@ describe('jobs left in Marketo by an earlier run', () => {
 		}
 		for (const job of orphans) assert.equal(sandbox.jobs.jobs.get(job.exportId).status, 'Completed');
 		assert.match(hintsOf(one.run) + hintsOf(two.run), /Adopted 2 jobs/);
+	});
+
+	it('when n8n refuses to write the journal, the extract still delivers every record and says what it could not keep', async () => {
+		const journal = new JournalStore();
+		journal.removeProcessed = async () => {
+			throw new Error('database is locked');
+		};
+		const logged = loggedLines.length;
+		const { items, run, error } = await fixture.run(extract(), { journal });
+		assert.equal(error(), undefined, error()?.message);
+		assert.deepEqual(outputIds(items()), expectedIds(START, END));
+		assert.match(hintsOf(run), /Jobs left by earlier runs were not looked for: database is locked/);
+		const warnings = loggedLines.slice(logged).filter(([level]) => level === 'warn').map(([, message]) => message);
+		assert.ok(warnings.some((message) => /4 finished jobs stay in the job journal \(database is locked\)/.test(message)), warnings.join('\n'));
 	});
 });

@@ -13,7 +13,7 @@ import { exportFormatOf, fileNameFor, mimeTypeFor } from './exportFile';
 import { estimateItemsMemory, MEGABYTE, type ItemsMemoryInput } from './itemsMemory';
 import { JobJournal } from './jobJournal';
 import { JobScheduler, type ExtractTask } from './jobScheduler';
-import { plannedTasks, planWithLeftOvers, toJournalWindow } from './leftOverJobs';
+import { plannedTasks, planWithLeftOvers } from './leftOverJobs';
 import { columnConverters, JSON_OBJECT_TYPE } from './typedValues';
 import { downloadVerified, unverifiedContentWarning } from './verifiedDownload';
 
@@ -67,10 +67,6 @@ function tasksFor(source: ExtractSource): ExtractTask[] {
 	return plannedTasks(source.definition!, source.kind.maxWindowDays);
 }
 
-function journalEntry(task: ExtractTask) {
-	return { exportId: task.exportId!, window: task.window ? toJournalWindow(task.window) : undefined };
-}
-
 /**
  * One extract run for one input item, of any export kind. What happens to Marketo's jobs on
  * every way out: success leaves them Completed; a failure cancels the jobs
@@ -95,7 +91,7 @@ export async function runExtract(
 	/** Execution hints of type info beyond the summary: jobs adopted, cancelled or left. */
 	const notes: string[] = [];
 
-	const journal = source.definition ? await JobJournal.open(ctx, exportPath, source.definition) : undefined;
+	const journal = source.definition ? await JobJournal.open(ctx, exportPath, source.definition, warn) : undefined;
 	if (journal && source.definition) {
 		const plan = await planWithLeftOvers(client, journal, {
 			exportPath,
@@ -108,13 +104,7 @@ export async function runExtract(
 		for (const line of plan.report) (plan.lookedFor ? log : warn)(line);
 		notes.push(...plan.report);
 	}
-	const onCreated = async (task: ExtractTask): Promise<void> => {
-		try {
-			await journal?.recordCreated(task.exportId!, journalEntry(task).window);
-		} catch (error) {
-			warn(`export ${task.exportId} could not be journaled (${(error as Error).message}); a later run will not find it should this one die`);
-		}
-	};
+	const onCreated = async (task: ExtractTask): Promise<void> => await journal?.recordCreated(task);
 	const scheduler = new JobScheduler(
 		client,
 		{ exportPath, concurrency: settings.concurrency, pollIntervalMs: settings.pollIntervalMs, deadline: startedAt + settings.maxWaitMs, onCreated },
@@ -180,11 +170,7 @@ export async function runExtract(
 		throw await explainFailure(ctx, client, scheduler, { tasks, results, title, noun: kind.noun.many, journal }, error);
 	}
 	// Delivered: no later run may adopt these jobs again.
-	try {
-		await journal?.forget(tasks.filter((task) => task.exportId).map(journalEntry));
-	} catch (error) {
-		warn(`the delivered jobs could not be removed from the job journal (${(error as Error).message})`);
-	}
+	await journal?.forget(tasks.filter((task) => task.exportId));
 
 	const items: INodeExecutionData[] = [];
 	if (wantsItems) {
@@ -347,22 +333,13 @@ async function explainFailure(
 		parts.push(consequence);
 		// The journal is n8n's database, not Marketo: it can still be written. The next run adopts or cancels them.
 		const created = running.filter((task) => task.created);
-		if (journal && created.length > 0) {
-			try {
-				await journal.recordStopped(created.map((task) => task.exportId!));
-				parts.push('The next run of this node adopts them if they serve it, and cancels them otherwise.');
-			} catch (error) {
-				ctx.logger.warn(`${title}: the stopped jobs could not be journaled (${(error as Error).message})`);
-			}
+		if (journal && created.length > 0 && (await journal.recordStopped(created))) {
+			parts.push('The next run of this node adopts them if they serve it, and cancels them otherwise.');
 		}
 	} else {
 		const { outcomes, cancelled } = await scheduler.cancelInFlight();
 		if (outcomes.length > 0) parts.push(`Export jobs still in Marketo's queue: ${outcomes.join('; ')}.`);
-		try {
-			await journal?.forget(cancelled.map(journalEntry));
-		} catch (error) {
-			ctx.logger.warn(`${title}: cancelled jobs stay in the job journal (${(error as Error).message})`);
-		}
+		await journal?.forget(cancelled);
 	}
 	if (tasks.length > 1 || finished.length > 0) {
 		const records = finished.reduce((sum, task) => sum + (results.get(task.index)?.records?.length ?? 0), 0);

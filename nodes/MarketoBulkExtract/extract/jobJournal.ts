@@ -1,13 +1,15 @@
 import { createHash } from 'crypto';
+import { DateTime } from 'luxon';
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import type { ExportDefinition } from '../exportKinds/exportKind';
 import { NodeFacts } from './nodeFacts';
+import type { DateWindow } from './windows';
 
-/** A job's date window in epoch seconds, both ends inclusive. */
-export interface JournalWindow {
-	start: number;
-	end: number;
+/** A job as the journal records it (an ExtractTask is one): its ID, and its window when it has one. */
+export interface JournalEntry {
+	exportId?: string;
+	window?: DateWindow;
 }
 
 /** What the journal knows of one of this node's jobs. */
@@ -16,7 +18,7 @@ export interface JournaledJob {
 	/** Whether the job was made for the definition the journal was opened with. */
 	sameDefinition: boolean;
 	/** Its window, for a job of the same definition with a date range. */
-	window?: JournalWindow;
+	window?: DateWindow;
 	/** Whether the execution that made it was stopped by the user (n8n's Stop button). */
 	stopped: boolean;
 }
@@ -27,33 +29,53 @@ export interface JournaledJob {
  * worker cannot lose them. Marketo's List Jobs gives a job's status and
  * format but not its fields or filter: this is the only way for a later run
  * to know that a job is this node's and which window it serves.
+ *
+ * Writing is best effort: a write n8n refuses is logged through `warn` and
+ * never fails the extract, which only loses the chance to find that job later.
  */
 export class JobJournal {
 	private constructor(
 		private readonly facts: NodeFacts,
 		/** Hash of everything but the date range: fields, headers, format, filter kind and values, endpoint. */
 		private readonly definitionKey: string,
+		private readonly warn: (message: string) => void,
 	) {}
 
 	/** The journal for this node and definition, or undefined where n8n has no store for it. */
-	static async open(ctx: IExecuteFunctions, exportPath: string, definition: ExportDefinition): Promise<JobJournal | undefined> {
+	static async open(
+		ctx: IExecuteFunctions,
+		exportPath: string,
+		definition: ExportDefinition,
+		warn: (message: string) => void,
+	): Promise<JobJournal | undefined> {
 		const facts = await NodeFacts.open(ctx);
-		return facts ? new JobJournal(facts, definitionKey(exportPath, definition)) : undefined;
+		return facts ? new JobJournal(facts, definitionKey(exportPath, definition), warn) : undefined;
 	}
 
 	/** Records a job the moment Marketo created it. */
-	async recordCreated(exportId: string, window?: JournalWindow): Promise<void> {
-		await this.facts.record(entriesOf(this.definitionKey, exportId, window));
+	async recordCreated(job: JournalEntry): Promise<void> {
+		await this.write(() => this.facts.record(entriesOf(this.definitionKey, job)), `export ${job.exportId} could not be journaled; a later run will not find it should this one die`);
 	}
 
-	/** Marks jobs whose execution the user stopped: a later run adopts or cancels them. */
-	async recordStopped(exportIds: string[]): Promise<void> {
-		await this.facts.record(exportIds.map((exportId) => `stopped|${exportId}`));
+	/** Marks jobs whose execution the user stopped, for a later run to adopt or cancel; false if n8n refused. */
+	async recordStopped(jobs: JournalEntry[]): Promise<boolean> {
+		return await this.write(() => this.facts.record(jobs.map((job) => `stopped|${job.exportId}`)), 'the stopped jobs could not be journaled');
 	}
 
-	/** Forgets delivered or cancelled jobs; `window` as recorded. */
-	async forget(jobs: Array<{ exportId: string; window?: JournalWindow }>): Promise<void> {
-		await this.facts.forget(jobs.flatMap(({ exportId, window }) => [...entriesOf(this.definitionKey, exportId, window), `stopped|${exportId}`]));
+	/** Forgets delivered or cancelled jobs. */
+	async forget(jobs: JournalEntry[]): Promise<void> {
+		const entries = jobs.flatMap((job) => [...entriesOf(this.definitionKey, job), `stopped|${job.exportId}`]);
+		await this.write(() => this.facts.forget(entries), `${jobs.length} finished ${jobs.length === 1 ? 'job stays' : 'jobs stay'} in the job journal`);
+	}
+
+	private async write(action: () => Promise<void>, consequence: string): Promise<boolean> {
+		try {
+			await action();
+			return true;
+		} catch (error) {
+			this.warn(`${consequence} (${(error as Error).message})`);
+			return false;
+		}
 	}
 
 	/** Which of these jobs this node made, and for those of this definition, their windows. */
@@ -64,7 +86,7 @@ export class JobJournal {
 		);
 		const own = exportIds.filter((exportId) => known.has(`own|${exportId}`));
 		const same = own.filter((exportId) => known.has(`job|${this.definitionKey}|${exportId}`));
-		const windows = new Map<string, JournalWindow>();
+		const windows = new Map<string, DateWindow>();
 		if (withWindows && same.length > 0) {
 			// A window that cannot be read exactly is not adopted: "neither" on any doubt.
 			const bounds = await this.facts.readNumbers(
@@ -74,7 +96,7 @@ export class JobJournal {
 			for (const exportId of same) {
 				const start = bounds.get(`s|${exportId}`);
 				const end = bounds.get(`e|${exportId}`);
-				if (start !== undefined && end !== undefined) windows.set(exportId, { start, end });
+				if (start !== undefined && end !== undefined) windows.set(exportId, { start: fromSeconds(start), end: fromSeconds(end) });
 			}
 		}
 		return own.map((exportId) => ({
@@ -86,10 +108,17 @@ export class JobJournal {
 	}
 }
 
-function entriesOf(definitionKey: string, exportId: string, window?: JournalWindow): string[] {
+/** A window is kept as its bounds in epoch seconds: whole seconds, as Marketo's filters are. */
+function entriesOf(definitionKey: string, { exportId, window }: JournalEntry): string[] {
 	const entries = [`own|${exportId}`, `job|${definitionKey}|${exportId}`];
-	if (window) entries.push(...NodeFacts.numberEntries(`s|${exportId}`, window.start), ...NodeFacts.numberEntries(`e|${exportId}`, window.end));
+	if (window) {
+		entries.push(...NodeFacts.numberEntries(`s|${exportId}`, window.start.toSeconds()), ...NodeFacts.numberEntries(`e|${exportId}`, window.end.toSeconds()));
+	}
 	return entries;
+}
+
+function fromSeconds(seconds: number): DateTime {
+	return DateTime.fromSeconds(seconds, { zone: 'utc' });
 }
 
 /** Two definitions that differ in anything but their date range make different jobs. */

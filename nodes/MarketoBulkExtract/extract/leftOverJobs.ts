@@ -1,14 +1,12 @@
-import { DateTime } from 'luxon';
-
 import type { ExportDefinition } from '../exportKinds/exportKind';
 import { createJobBody } from '../helpers/jobDefinition';
 import { isExportId } from '../helpers/validation';
 import type { MarketoClient } from '../transport';
 import { cancelExportJob, listExportJobs, type ExportJob } from '../transport/exportJobApi';
 import { asNodeError } from '../transport/nodeErrors';
-import type { JobJournal, JournaledJob, JournalWindow } from './jobJournal';
+import type { JobJournal, JournaledJob } from './jobJournal';
 import type { ExtractTask } from './jobScheduler';
-import { describeWindow, planAround, splitIntoWindows, type DateWindow } from './windows';
+import { describeWindow, planAround, type DateWindow, type PlannedWindow } from './windows';
 
 /** Statuses of a job that can still deliver a file. */
 const LIVE_STATUSES = ['Created', 'Queued', 'Processing', 'Completed'];
@@ -25,25 +23,19 @@ export interface LeftOverPlan {
 	lookedFor: boolean;
 }
 
-export function toJournalWindow(window: DateWindow): JournalWindow {
-	return { start: window.start.toSeconds(), end: window.end.toSeconds() };
-}
-
-function fromJournalWindow(window: JournalWindow): DateWindow {
-	return { start: DateTime.fromSeconds(window.start, { zone: 'utc' }), end: DateTime.fromSeconds(window.end, { zone: 'utc' }) };
-}
-
 /** The plan's tasks: one per window of a date range (or one job), in order. */
 export function plannedTasks(definition: ExportDefinition, maxWindowDays: number): ExtractTask[] {
 	if (!definition.range) return [{ index: 0, label: definition.label, body: createJobBody(definition), enqueued: false }];
-	const windows = splitIntoWindows(definition.range.start, definition.range.end, maxWindowDays);
-	return windows.map((window, index) => ({
-		index,
-		label: `window ${index + 1}/${windows.length} (${describeWindow(window)})`,
-		body: createJobBody(definition, window),
-		window,
-		enqueued: false,
-	}));
+	return windowTasks(definition, planAround<ExportJob>(definition.range.start, definition.range.end, [], maxWindowDays));
+}
+
+/** One task per planned window, in order: a new job's (its create body), or an adopted job's. */
+function windowTasks(definition: ExportDefinition, plan: Array<PlannedWindow<ExportJob>>): ExtractTask[] {
+	return plan.map(({ window, taken }, index) => {
+		const label = `window ${index + 1}/${plan.length} (${describeWindow(window)})`;
+		if (taken) return adoptedTask(taken, window, index, label);
+		return { index, label, body: createJobBody(definition, window), window, enqueued: false };
+	});
 }
 
 /**
@@ -98,19 +90,10 @@ async function adoptAndPlan(client: MarketoClient, journal: JobJournal, job: Lef
 
 	let tasks: ExtractTask[];
 	if (!definition.range) {
-		tasks = adopted.length > 0 ? [adoptedTask(adopted[0], byId.get(adopted[0].exportId)!, 0, definition.label)] : job.planned;
+		tasks = adopted.length > 0 ? [adoptedTask(byId.get(adopted[0].exportId)!, undefined, 0, definition.label)] : job.planned;
 	} else {
-		const plan = planAround(
-			definition.range.start,
-			definition.range.end,
-			adopted.map((entry) => ({ window: fromJournalWindow(entry.window!), taken: entry })),
-			maxWindowDays,
-		);
-		tasks = plan.map(({ window, taken }, index) => {
-			const label = `window ${index + 1}/${plan.length} (${describeWindow(window)})`;
-			if (taken) return adoptedTask(taken, byId.get(taken.exportId)!, index, label);
-			return { index, label, body: createJobBody(definition, window), window, enqueued: false };
-		});
+		const taken = adopted.map((entry) => ({ window: entry.window!, taken: byId.get(entry.exportId)! }));
+		tasks = windowTasks(definition, planAround(definition.range.start, definition.range.end, taken, maxWindowDays));
 	}
 	if (adopted.length > 0) {
 		const names = tasks.filter((task) => task.adopted).map((task) => `export ${task.exportId} (${task.label}, ${task.status})`);
@@ -127,11 +110,12 @@ async function adoptAndPlan(client: MarketoClient, journal: JobJournal, job: Lef
 		if (CANCELLABLE.has(status) && (entry.stopped || job.cancelLeftOvers)) {
 			try {
 				await cancelExportJob(client, exportPath, entry.exportId);
-				cancelled.push(`${describe}${entry.stopped ? ', its execution was stopped' : ''}`);
-				await journal.forget([{ exportId: entry.exportId, window: entry.window }]);
 			} catch (error) {
 				left.push(`${describe}: could not be cancelled (${(error as Error).message})`);
+				continue;
 			}
+			cancelled.push(`${describe}${entry.stopped ? ', its execution was stopped' : ''}`);
+			await journal.forget([entry]);
 		} else {
 			left.push(describe);
 		}
@@ -161,7 +145,7 @@ function stillUsable(job: ExportJob, definition: ExportDefinition): boolean {
 function servesRange(entry: JournaledJob, definition: ExportDefinition): boolean {
 	if (!definition.range) return true;
 	if (!entry.window) return false;
-	return entry.window.start >= definition.range.start.toSeconds() && entry.window.end <= definition.range.end.toSeconds() && entry.window.start <= entry.window.end;
+	return entry.window.start >= definition.range.start && entry.window.end <= definition.range.end && entry.window.start <= entry.window.end;
 }
 
 /** At most one job per need: for a range, windows that do not overlap (earlier ones first); else one job. */
@@ -175,14 +159,6 @@ function chooseNonOverlapping(serving: JournaledJob[], definition: ExportDefinit
 	return chosen;
 }
 
-function adoptedTask(entry: JournaledJob, found: ExportJob, index: number, label: string): ExtractTask {
-	return {
-		index,
-		label,
-		exportId: entry.exportId,
-		window: entry.window ? fromJournalWindow(entry.window) : undefined,
-		status: String(found.status),
-		adopted: true,
-		enqueued: false,
-	};
+function adoptedTask(found: ExportJob, window: DateWindow | undefined, index: number, label: string): ExtractTask {
+	return { index, label, exportId: found.exportId, window, status: String(found.status), adopted: true, enqueued: false };
 }
