@@ -50,6 +50,25 @@ describe('jobs left in Marketo by an earlier run', () => {
 		sandbox.leads.filter((lead) => lead.createdAt >= Date.parse(start) && lead.createdAt <= Date.parse(end)).map((lead) => lead.id).sort((a, b) => a - b);
 	const outputIds = (items) => items.map((item) => item.json.id).sort((a, b) => a - b);
 
+	/** Runs `work` while Marketo starts no queued job: whatever is queued stays queued. */
+	async function whileMarketoHolds(work) {
+		sandbox.jobs.stuck = true;
+		try {
+			return await work();
+		} finally {
+			sandbox.jobs.stuck = false;
+		}
+	}
+
+	/** An extract stopped (as by n8n's Stop) while its jobs wait in Marketo's queue; returns them and the run. */
+	async function stoppedRun(parameters, runOptions) {
+		const before = sandbox.jobs.jobs.size;
+		const run = await whileMarketoHolds(() =>
+			fixture.run({ ...parameters, options: { ...parameters.options, pollIntervalSeconds: 30 } }, { ...runOptions, abortAfterMs: 400 }),
+		);
+		return { orphans: jobsSince(before), run };
+	}
+
 	/** Starts the node in a child process and SIGKILLs it once it has created `jobs` jobs. */
 	async function killedRun(parameters, journalFile, jobs) {
 		const before = sandbox.jobs.jobs.size;
@@ -69,13 +88,7 @@ describe('jobs left in Marketo by an earlier run', () => {
 
 	it('after a SIGKILL, the next run adopts the dead run’s jobs: no window gets a second job, and the output is exact', async () => {
 		const journalFile = join(mkdtempSync(join(tmpdir(), 'journal-')), 'journal.json');
-		sandbox.jobs.stuck = true;
-		let orphans;
-		try {
-			orphans = await killedRun(extract(), journalFile, 2);
-		} finally {
-			sandbox.jobs.stuck = false;
-		}
+		const orphans = await whileMarketoHolds(() => killedRun(extract(), journalFile, 2));
 		assert.deepEqual(orphans.map((job) => job.status), ['Queued', 'Queued'], 'the dead run left two queued jobs');
 
 		const journal = new JournalStore(journalFile);
@@ -94,13 +107,7 @@ describe('jobs left in Marketo by an earlier run', () => {
 
 	it('a killed run’s jobs that do not serve the next run are left alone and named, and cancelled when asked', async () => {
 		const journalFile = join(mkdtempSync(join(tmpdir(), 'journal-')), 'journal.json');
-		sandbox.jobs.stuck = true;
-		let orphans;
-		try {
-			orphans = await killedRun(extract(), journalFile, 2);
-		} finally {
-			sandbox.jobs.stuck = false;
-		}
+		const orphans = await whileMarketoHolds(() => killedRun(extract(), journalFile, 2));
 		// Meanwhile the user changed the fields: the dead run's files would not have them.
 		const journal = new JournalStore(journalFile);
 		const other = extract({ fields: ['id', 'email', 'firstName'], startAt: '2026-02-01T00:00:00Z', endAt: '2026-02-10T00:00:00Z' });
@@ -121,15 +128,8 @@ describe('jobs left in Marketo by an earlier run', () => {
 
 	it('a stopped execution’s jobs are adopted by the next run of the same export, which plans only the rest', async () => {
 		const journal = new JournalStore();
-		sandbox.jobs.stuck = true;
-		const before = sandbox.jobs.jobs.size;
-		try {
-			const stopped = await fixture.run(extract({ options: { pollIntervalSeconds: 30 } }), { journal, abortAfterMs: 400 });
-			assert.match(stopped.error().description, /The next run of this node adopts them if they serve it, and cancels them otherwise/);
-		} finally {
-			sandbox.jobs.stuck = false;
-		}
-		const orphans = jobsSince(before);
+		const { orphans, run: stopped } = await stoppedRun(extract(), { journal });
+		assert.match(stopped.error().description, /The next run of this node adopts them if they serve it, and cancels them otherwise/);
 		assert.equal(orphans.length, 2);
 		const between = sandbox.jobs.jobs.size;
 		const { items, error } = await fixture.run(extract(), { journal });
@@ -141,14 +141,7 @@ describe('jobs left in Marketo by an earlier run', () => {
 
 	it('a stopped execution’s jobs that do not serve the next run are cancelled by it: the user asked for that', async () => {
 		const journal = new JournalStore();
-		sandbox.jobs.stuck = true;
-		const before = sandbox.jobs.jobs.size;
-		try {
-			await fixture.run(extract({ options: { pollIntervalSeconds: 30 } }), { journal, abortAfterMs: 400 });
-		} finally {
-			sandbox.jobs.stuck = false;
-		}
-		const orphans = jobsSince(before);
+		const { orphans } = await stoppedRun(extract(), { journal });
 		// Marketo stays busy until the stopped jobs are cancelled (or 5 s): they cannot complete first.
 		sandbox.jobs.stuck = true;
 		const release = (async () => {
@@ -170,14 +163,7 @@ describe('jobs left in Marketo by an earlier run', () => {
 		const staticData = {};
 		const sinceLastRun = (options = {}) =>
 			extract({ rangeMode: 'sinceLastRun', firstRunStartAt: '2026-10-20T00:00:00Z', startAt: undefined, endAt: undefined, options });
-		sandbox.jobs.stuck = true;
-		const before = sandbox.jobs.jobs.size;
-		try {
-			await fixture.run(sinceLastRun({ pollIntervalSeconds: 30 }), { journal, abortAfterMs: 400, staticData, mode: 'trigger' });
-		} finally {
-			sandbox.jobs.stuck = false;
-		}
-		const orphans = jobsSince(before);
+		const { orphans } = await stoppedRun(sinceLastRun(), { journal, staticData, mode: 'trigger' });
 		assert.equal(orphans.length, 2, 'two windows: 31 days and the rest up to the run’s start');
 		const deadEnd = Date.parse(orphans[1].spec.filter.createdAt.endAt);
 		await new Promise((resolve) => setTimeout(resolve, 1100));
@@ -213,16 +199,8 @@ describe('jobs left in Marketo by an earlier run', () => {
 	});
 
 	it('never touches jobs the journal does not know: another workflow’s job of the same export stays queued', async () => {
-		sandbox.jobs.stuck = true;
-		let foreign;
-		try {
-			// Another workflow (its own journal) is mid-extract with the very same definition.
-			const before = sandbox.jobs.jobs.size;
-			await fixture.run(extract({ options: { pollIntervalSeconds: 30 } }), { journal: new JournalStore(), abortAfterMs: 400 });
-			foreign = jobsSince(before);
-		} finally {
-			sandbox.jobs.stuck = false;
-		}
+		// Another workflow (its own journal) is mid-extract with the very same definition.
+		const { orphans: foreign } = await stoppedRun(extract(), { journal: new JournalStore() });
 		const mine = new JournalStore();
 		const between = sandbox.jobs.jobs.size;
 		const { error } = await fixture.run(extract({ options: { cancelLeftOverJobs: true } }), { journal: mine });
@@ -282,14 +260,7 @@ describe('jobs left in Marketo by an earlier run', () => {
 
 	it('two executions of the node at once may adopt the same left-over jobs: both finish, both exact', async () => {
 		const journal = new JournalStore();
-		sandbox.jobs.stuck = true;
-		const before = sandbox.jobs.jobs.size;
-		try {
-			await fixture.run(extract({ options: { pollIntervalSeconds: 30 } }), { journal, abortAfterMs: 400 });
-		} finally {
-			sandbox.jobs.stuck = false;
-		}
-		const orphans = jobsSince(before);
+		const { orphans } = await stoppedRun(extract(), { journal });
 		const [one, two] = await Promise.all([fixture.run(extract(), { journal }), fixture.run(extract(), { journal })]);
 		for (const run of [one, two]) {
 			assert.equal(run.error(), undefined, run.error()?.message);
