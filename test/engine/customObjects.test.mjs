@@ -54,6 +54,19 @@ describe('Custom Object Export in n8n’s engine', () => {
 		assert.deepEqual(items().map((item) => item.json).sort(byGuid), expected.sort(byGuid));
 	});
 
+	it('an object keyed by two fields, or by a field named constructor, keeps every record over several windows', async () => {
+		const { sandbox } = fixture;
+		const window = (r) => r.updatedAt >= Date.parse('2026-02-01T00:00:00Z') && r.updatedAt <= Date.parse('2026-05-06T23:59:59Z');
+		const range = { startAt: '2026-02-01T00:00:00Z', endAt: '2026-05-06T23:59:59Z' };
+		const products = await fixture.run(extract({ customObjectName: 'account_product_c', fields: ['accountNumber', 'productCode', 'seats'], ...range }));
+		const expectedProducts = sandbox.customObjectRecords.account_product_c.filter(window);
+		const product = (r) => `${r.accountNumber}/${r.productCode}`;
+		assert.deepEqual(products.items().map((item) => product(item.json)).sort(), expectedProducts.map(product).sort());
+		const odd = await fixture.run(extract({ customObjectName: 'odd_c', fields: ['constructor', 'toString'], ...range, options: { typedValues: false } }));
+		const expectedOdd = sandbox.customObjectRecords.odd_c.filter(window);
+		assert.deepEqual(odd.items().map((item) => item.json.constructor).sort(), expectedOdd.map((r) => r.constructor).sort());
+	});
+
 	it('exports the records linked to a static list’s leads', async () => {
 		const { sandbox } = fixture;
 		const { items } = await fixture.run(

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 
-import { CredentialStore, loggedLines } from '../support/engine.mjs';
+import { CredentialStore, JournalStore, loggedLines } from '../support/engine.mjs';
 import { sandboxFixture } from '../support/sandboxFixture.mjs';
 import { CREDENTIAL_ID } from '../support/workflows.mjs';
 
@@ -34,6 +34,58 @@ function setFile(job, text) {
 	job.file = Buffer.from(text, 'utf8');
 	job.fileSize = job.file.length;
 	job.fileChecksum = `sha256:${createHash('sha256').update(job.file).digest('hex')}`;
+}
+
+const MARCH_WINDOW = { startAt: '2026-03-01T00:00:00Z', endAt: '2026-03-10T00:00:00Z' };
+/** Four windows of Updated At: February to early May. */
+const FOUR_WINDOWS = { startAt: '2026-02-01T00:00:00Z', endAt: '2026-05-06T23:59:59Z' };
+const inFourWindows = (record) => record.updatedAt >= Date.parse(FOUR_WINDOWS.startAt) && record.updatedAt <= Date.parse(FOUR_WINDOWS.endAt);
+const members = (parameters = {}) => ({
+	resource: 'programMemberExport',
+	operation: 'extractProgramMembers',
+	dateFilter: 'updatedAt',
+	...FOUR_WINDOWS,
+	...parameters,
+	options: { ...FAST, ...parameters.options },
+});
+const customObjects = (parameters = {}) => ({
+	resource: 'customObjectExport',
+	operation: 'extractCustomObjects',
+	filterType: 'updatedAt',
+	...FOUR_WINDOWS,
+	...parameters,
+	options: { ...FAST, ...parameters.options },
+});
+
+/** The jobs created since the case began. */
+const jobsSince = (sandbox, before) => [...sandbox.jobs.jobs.values()].slice(before.jobs);
+
+/** Every execution hint the run shows, one per line. */
+const hintsOf = (result) =>
+	Object.values(result.run.data.resultData.runData)
+		.flatMap((tasks) => tasks.flatMap((task) => task.hints ?? []))
+		.map((hint) => hint.message)
+		.join('\n');
+
+/** A page of 300 jobs, as a busy API user's list would hold. */
+const jobPage = () => Array.from({ length: 300 }, () => ({ exportId: UUID, status: 'Completed', format: 'CSV', createdAt: '2026-03-01T00:00:00Z' }));
+
+/** A completed activity job of two activities, the first with attributes nested 5,000 levels deep. */
+function deepActivityJob(sandbox) {
+	const job = sandbox.completedJob({ fields: ['marketoGUID', 'leadId', 'attributes'], format: 'CSV', filter: { createdAt: MARCH_WINDOW } }, 'activities');
+	const deep = `{"a":${'['.repeat(5000)}1${']'.repeat(5000)}}`;
+	const quote = (text) => `"${text.replace(/"/g, '""')}"`;
+	setFile(job, `marketoGUID,leadId,attributes\n1,1001,${quote(deep)}\n2,1002,${quote('{"Webpage URL":"www.example.com"}')}\n`);
+	job.numberOfRecords = 2;
+	return job;
+}
+
+/** A processed-data store that answers "is it recorded?" with something other than lists, once asked about anything. */
+class OddStore extends JournalStore {
+	async checkProcessedAndRecord(items, scope, contextData, options) {
+		if (items.length === 0) return await super.checkProcessedAndRecord(items, scope, contextData, options);
+		return { new: items, processed: 'garbage' };
+	}
 }
 
 const tokenOf = (sandbox) => [...sandbox.tokens.keys()].at(-1);
@@ -416,6 +468,233 @@ const CASES = [
 		},
 		error: [/Marketo answered HTTP 418 for the file of export/],
 	},
+
+	// ── Hardening, second round: de-duplication on a whole key only ─────────
+	{
+		name: 'program members of three programs over four windows without leadId: every member once, leadId added to the jobs and left out of the items',
+		parameters: members({ programIds: [1021, 1022, 1023], fields: ['statusName', 'email', 'membershipDate'] }),
+		ok: (items, _result, sandbox, before) => {
+			const expected = sandbox.programMembers.filter((m) => [1021, 1022, 1023].includes(m.programId) && inFourWindows(m));
+			assert.ok(expected.length > 100);
+			assert.deepEqual(items.map((i) => `${i.json.programId}/${i.json.email}`).sort(), expected.map((m) => `${m.programId}/${m.email}`).sort());
+			assert.ok(items.every((i) => !('leadId' in i.json)), 'leadId is left out of the items');
+			assert.deepEqual(Object.keys(items[0].json), ['programId', 'statusName', 'email', 'membershipDate']);
+			assert.ok(jobsSince(sandbox, before).every((job) => job.spec.fields.includes('leadId')), 'every job exports leadId');
+			assert.doesNotMatch(hintsOf(_result), /duplicates removed/);
+		},
+	},
+	{
+		name: 'program members of one program over four windows without leadId: the jobs carry leadId, the items do not',
+		parameters: members({ programIds: [1022], fields: ['statusName', 'email'] }),
+		ok: (items, _result, sandbox, before) => {
+			const expected = sandbox.programMembers.filter((m) => m.programId === 1022 && inFourWindows(m));
+			assert.deepEqual(items.map((i) => i.json.email).sort(), expected.map((m) => m.email).sort());
+			assert.deepEqual(Object.keys(items[0].json), ['statusName', 'email']);
+			assert.ok(jobsSince(sandbox, before).every((job) => job.spec.fields.includes('leadId')));
+		},
+	},
+	{
+		name: 'a custom object keyed by two fields, exported over four windows without one of them: every record once',
+		parameters: customObjects({ customObjectName: 'account_product_c', fields: ['marketoGUID', 'accountNumber', 'seats'] }),
+		ok: (items, _result, sandbox, before) => {
+			const expected = sandbox.customObjectRecords.account_product_c.filter(inFourWindows);
+			assert.ok(expected.length > 100);
+			assert.deepEqual(items.map((i) => i.json.marketoGUID).sort(), expected.map((r) => r.marketoGUID).sort());
+			assert.ok(items.every((i) => !('productCode' in i.json)), 'productCode is left out of the items');
+			assert.ok(jobsSince(sandbox, before).every((job) => job.spec.fields.includes('productCode')));
+		},
+	},
+	{
+		name: 'a custom object keyed by a field named constructor, exported over four windows without it: every record once',
+		parameters: customObjects({ customObjectName: 'odd_c', fields: ['marketoGUID', 'toString', 'valueOf'] }),
+		ok: (items, _result, sandbox) => {
+			const expected = sandbox.customObjectRecords.odd_c.filter(inFourWindows);
+			assert.ok(expected.length > 50);
+			assert.deepEqual(items.map((i) => i.json.marketoGUID).sort(), expected.map((r) => r.marketoGUID).sort());
+			assert.ok(items.every((i) => !Object.hasOwn(i.json, 'constructor')), 'constructor is left out of the items');
+			assert.ok(items.every((i) => typeof i.json.valueOf === 'number' && typeof i.json.toString === 'string'), 'the fields named like object members are typed by their describe');
+		},
+	},
+	{
+		name: 'renaming a field named constructor is refused before any call: n8n would drop the entry on its way to Marketo',
+		parameters: customObjects({ customObjectName: 'odd_c', fields: ['constructor', 'toString'], columnHeaderNames: { header: [{ field: 'constructor', header: 'Ctor' }] } }),
+		error: [/Column Header Names: "constructor" can be neither renamed nor a header: n8n removes every object key named __proto__, constructor, prototype/, /Remove the entry/],
+		calls: 'none',
+	},
+	{
+		name: 'a header named constructor is refused before any call',
+		parameters: extract({ columnHeaderNames: { header: [{ field: 'email', header: 'constructor' }] } }),
+		error: [/Column Header Names: "constructor" can be neither renamed nor a header/],
+		calls: 'none',
+	},
+	{
+		name: 'leads over two windows without id: the jobs carry id, the items do not',
+		parameters: extract({ fields: ['email', 'firstName'], startAt: '2026-03-01T00:00:00Z', endAt: '2026-04-20T00:00:00Z' }),
+		ok: (items, _result, sandbox, before) => {
+			const expected = sandbox.leads.filter((l) => l.createdAt >= Date.parse('2026-03-01T00:00:00Z') && l.createdAt <= Date.parse('2026-04-20T00:00:00Z'));
+			assert.deepEqual(items.map((i) => i.json.email).sort(), expected.map((l) => l.email).sort());
+			assert.deepEqual(Object.keys(items[0].json), ['email', 'firstName']);
+			const jobs = jobsSince(sandbox, before);
+			assert.equal(jobs.length, 2);
+			assert.ok(jobs.every((job) => job.spec.fields.includes('id')));
+		},
+	},
+	{
+		name: 'activities over two windows without marketoGUID: the jobs carry marketoGUID, the items do not',
+		parameters: {
+			resource: 'activityExport',
+			operation: 'extractActivities',
+			fields: ['leadId', 'activityTypeId'],
+			startAt: '2026-03-01T00:00:00Z',
+			endAt: '2026-04-10T00:00:00Z',
+			options: FAST,
+		},
+		ok: (items, _result, sandbox, before) => {
+			const expected = sandbox.activities.filter((a) => a.activityDate >= Date.parse('2026-03-01T00:00:00Z') && a.activityDate <= Date.parse('2026-04-10T00:00:00Z'));
+			assert.equal(items.length, expected.length);
+			assert.deepEqual(Object.keys(items[0].json), ['leadId', 'activityTypeId']);
+			assert.ok(jobsSince(sandbox, before).every((job) => job.spec.fields.includes('marketoGUID')));
+		},
+	},
+	{
+		name: 'a header that takes the name of the key field the node would add is refused before any call',
+		parameters: extract({ fields: ['email', 'firstName'], startAt: '2026-03-01T00:00:00Z', endAt: '2026-04-20T00:00:00Z', columnHeaderNames: { header: [{ field: 'firstName', header: 'id' }] } }),
+		error: [/Column Header Names: another field is renamed "id", the name of the key field id that the node adds/, /Give that field another header, or add id to Fields/],
+		calls: 'none',
+	},
+
+	// ── Hardening, second round: bounded and readable answers ───────────────
+	{
+		name: 'a job list that never ends is followed for 100 pages, then refused clearly',
+		setup: (sandbox) => {
+			let page = 0;
+			sandbox.addFault({ path: '/leads/export.json', times: 1000, contentType: 'application/json', body: () => JSON.stringify({ requestId: 'r#1', success: true, result: jobPage(), nextPageToken: `page-${++page}` }) });
+		},
+		parameters: { operation: 'listJobs' },
+		error: [/Marketo's job list did not end after 100 pages \(30000 jobs\) while trying to list export jobs/, /keeps an API user's jobs for 7 days/],
+		check: (_result, sandbox, _started, before) => assert.equal(sandbox.apiCalls('/export.json').length - before.lists, 100),
+	},
+	{
+		name: 'a job list that never ends costs an extract only its look for left-overs: it exports and says why it did not look',
+		setup: (sandbox) => {
+			let page = 0;
+			sandbox.addFault({ path: '/leads/export.json', times: 1000, contentType: 'application/json', body: () => JSON.stringify({ requestId: 'r#1', success: true, result: jobPage(), nextPageToken: `page-${++page}` }) });
+		},
+		parameters: extract(),
+		ok: (items, result) => {
+			assert.ok(items.length > 0);
+			assert.match(hintsOf(result), /Jobs left by earlier runs were not looked for: Marketo's job list did not end after 100 pages/);
+		},
+	},
+	{
+		name: 'entries of the job list that are not jobs are left out and counted',
+		setup: (sandbox) => sandbox.addFault({ path: '/leads/export.json', json: { requestId: 'r#1', success: true, result: [null, 5, 'x', { exportId: 123 }, {}, { exportId: UUID, status: 'Completed', format: 'CSV' }] } }),
+		parameters: { operation: 'listJobs' },
+		ok: (items, result) => {
+			assert.deepEqual(items.map((i) => i.json.exportId), [UUID]);
+			assert.match(hintsOf(result), /Marketo's job list held 5 entries that are not a job \(no export ID\); left out/);
+		},
+	},
+	{
+		name: 'entries of the job list that are not jobs do not stop an extract from looking for left-overs',
+		setup: (sandbox) => sandbox.addFault({ path: '/leads/export.json', json: { requestId: 'r#1', success: true, result: [null, 5, 'x', { exportId: 123 }, {}] } }),
+		parameters: extract(),
+		ok: (items, result) => {
+			assert.ok(items.length > 0);
+			assert.doesNotMatch(hintsOf(result), /not looked for|Cannot convert/);
+		},
+	},
+	{
+		name: 'an activity whose attributes nest 5,000 levels deep stays text, with a hint, and the run can be saved',
+		parameters: { resource: 'activityExport', operation: 'extractActivities', jobSource: 'existing', options: FAST },
+		before: (sandbox) => ({ exportId: deepActivityJob(sandbox).exportId }),
+		ok: (items, result) => {
+			assert.equal(items.length, 2);
+			assert.equal(typeof items[0].json.attributes, 'string');
+			assert.deepEqual(items[1].json.attributes, { 'Webpage URL': 'www.example.com' });
+			assert.doesNotThrow(() => JSON.stringify(result.run.data));
+			assert.match(hintsOf(result), /1 of 2 activities: the attributes column nests more than 64 levels deep; kept as the text Marketo wrote/);
+		},
+	},
+	{
+		name: 'Get Job File keeps too-deep attributes as text too',
+		parameters: { resource: 'activityExport', operation: 'getJobFile' },
+		before: (sandbox) => ({ exportId: deepActivityJob(sandbox).exportId }),
+		ok: (items, result) => {
+			assert.equal(typeof items[0].json.attributes, 'string');
+			assert.deepEqual(items[1].json.attributes, { 'Webpage URL': 'www.example.com' });
+			assert.match(hintsOf(result), /nests more than 64 levels deep/);
+		},
+	},
+	{ name: 'a static list ID beyond 2^53 is refused, not rounded', parameters: extract({ filterType: 'staticListId', staticListId: { mode: 'id', value: '={{ "99999999999999999999" }}' } }), error: [/Static List: 99999999999999999999 is larger than any Marketo ID/, /Check the ID/], calls: 'none' },
+	{ name: 'a smart list ID beyond 2^53 is refused', parameters: { resource: 'customObjectExport', operation: 'createJob', customObjectName: 'car_c', fields: ['marketoGUID'], filterType: 'smartListId', smartListId: { mode: 'id', value: '={{ "9007199254740993" }}' } }, error: [/Smart List: 9007199254740993 is larger than any Marketo ID/], calls: 'none' },
+	{ name: 'a program ID beyond 2^53 is refused', parameters: members({ fields: ['leadId'], programIds: '={{ ["99999999999999999999"] }}' }), error: [/Programs: 99999999999999999999 is larger than any Marketo ID/], calls: 'none' },
+	{ name: 'an activity type ID beyond 2^53 is refused', parameters: { resource: 'activityExport', operation: 'extractActivities', fields: ['marketoGUID'], activityTypeIds: '={{ [1e20] }}', ...MARCH }, error: [/Activity Types: 100000000000000000000 is larger than any Marketo ID/], calls: 'none' },
+	{
+		name: 'a primary attribute value ID beyond 2^53 is refused',
+		parameters: { resource: 'activityExport', operation: 'createJob', fields: ['marketoGUID'], activityTypeIds: [1], primaryAttributeFilter: 'ids', primaryAttributeValueIds: '501, 99999999999999999999', ...MARCH },
+		error: [/Primary Attribute Value IDs: 99999999999999999999 is larger than any Marketo ID/],
+		calls: 'none',
+	},
+	{
+		name: 'a processed-data store that answers oddly is named in the hint in the user’s words, and the extract delivers',
+		journal: () => new OddStore(),
+		before: (sandbox) => {
+			sandbox.jobs.create(LIST_JOB);
+			return {};
+		},
+		parameters: extract(),
+		ok: (items, result) => {
+			assert.ok(items.length > 0);
+			const hints = hintsOf(result);
+			assert.match(hints, /Jobs left by earlier runs were not looked for: n8n's processed-data store, where this node keeps its job journal, gave an answer the node cannot read/);
+			assert.doesNotMatch(hints, /is not a function|Cannot (read|convert)/);
+		},
+	},
+
+	// ── Hardening, second round: one file, one answer ────────────────────────
+	{
+		name: 'Get Job File converts values as Extract does',
+		parameters: { operation: 'getJobFile' },
+		before: (sandbox) => ({ exportId: sandbox.completedJob(LIST_JOB).exportId }),
+		ok: (items) => assert.ok(items.length > 0 && items.every((i) => typeof i.json.id === 'number')),
+	},
+	{
+		name: 'Get Job File refuses more leads than Max Items before downloading',
+		parameters: { operation: 'getJobFile', options: { maxItems: 10 } },
+		before: (sandbox) => ({ exportId: sandbox.completedJob(LIST_JOB).exportId }),
+		error: [/The export holds more than 10 leads \(Max Items\)/, /Use Output: File, which streams the file/],
+		calls: 'noFile',
+	},
+	{
+		name: 'Get Job File refuses items past Max Memory before downloading',
+		parameters: { operation: 'getJobFile', options: { maxMemoryMb: 1 } },
+		before: (sandbox) => {
+			const job = sandbox.completedJob(LIST_JOB);
+			// 20,000 short rows: 0.3 MB of file, well past 1 MB as items.
+			setFile(job, `id,email\n${Array.from({ length: 20_000 }, (_, i) => `${i},x${i}@example.org`).join('\n')}\n`);
+			job.numberOfRecords = 20_000;
+			return { exportId: job.exportId };
+		},
+		error: [/The export would take about \d+ MB of memory as items \(\d+ bytes of file\); Max Memory \(MB\) is 1/],
+		calls: 'noFile',
+	},
+	{ name: 'Get Job File refuses a Max Items that is no number', parameters: { operation: 'getJobFile', exportId: UUID, options: { maxItems: 'many' } }, error: [/Max Items: "many" is not a number/], calls: 'none' },
+	{
+		name: 'Get Job File of activities parses attributes as Extract does',
+		parameters: { resource: 'activityExport', operation: 'getJobFile' },
+		before: (sandbox) => ({ exportId: sandbox.completedJob({ fields: ['marketoGUID', 'leadId', 'attributes'], format: 'CSV', filter: { createdAt: MARCH_WINDOW } }, 'activities').exportId }),
+		ok: (items) => {
+			assert.ok(items.length > 0);
+			assert.ok(items.every((i) => typeof i.json.leadId === 'number' && typeof i.json.attributes === 'object'));
+		},
+	},
+	{
+		name: 'Get Job File of program members types member fields as Extract does',
+		parameters: { resource: 'programMemberExport', operation: 'getJobFile' },
+		before: (sandbox) => ({ exportId: sandbox.completedJob({ fields: ['leadId', 'reachedSuccess', 'statusName'], format: 'CSV', filter: { programId: 1021 } }, 'programMembers').exportId }),
+		ok: (items) => assert.ok(items.length > 0 && items.every((i) => typeof i.json.leadId === 'number' && typeof i.json.reachedSuccess === 'boolean')),
+	},
 ];
 
 /** Everything the run shows: output, errors (message, description, stack), hints, and n8n's log. */
@@ -448,14 +727,21 @@ describe(`Hostile input and odd Marketo answers (${CASES.length} cases) in n8n�
 					...(testCase.setup ? ((await testCase.setup(sandbox, current)) ?? {}) : {}),
 				};
 				const parameters = { ...testCase.parameters, ...extra };
-				const runOptions = { items: testCase.items };
+				const runOptions = { items: testCase.items, journal: testCase.journal?.() };
 				if (testCase.fresh) {
 					// The credential's first use: n8n has not fetched a token yet.
 					const credentials = new CredentialStore();
 					credentials.set(CREDENTIAL_ID, { baseUrl: sandbox.restEndpoint, clientId: sandbox.clientId, clientSecret: sandbox.clientSecret });
 					runOptions.credentials = credentials;
 				}
-				const before = { log: sandbox.log.length, creates: sandbox.apiCalls('/create.json').length, files: sandbox.apiCalls('/file.json').length, logged: loggedLines.length };
+				const before = {
+					log: sandbox.log.length,
+					creates: sandbox.apiCalls('/create.json').length,
+					files: sandbox.apiCalls('/file.json').length,
+					lists: sandbox.apiCalls('/export.json').length,
+					jobs: sandbox.jobs.jobs.size,
+					logged: loggedLines.length,
+				};
 				const started = Date.now();
 				let result;
 				try {

@@ -105,7 +105,7 @@ describe('single-endpoint operations in n8n’s engine', () => {
 			format: 'CSV',
 			filter: { createdAt: { startAt: '2026-01-01T00:00:00Z', endAt: '2026-01-31T23:59:59Z' } },
 		});
-		const { items } = await fixture.run({ operation: 'getJobFile', exportId: job.exportId });
+		const { items } = await fixture.run({ operation: 'getJobFile', exportId: job.exportId, options: { typedValues: false } });
 		const expected = fixture.sandbox.leads
 			.filter((l) => l.createdAt >= Date.parse('2026-01-01T00:00:00Z') && l.createdAt <= Date.parse('2026-01-31T23:59:59Z'))
 			.map((l) => expectedRecord(l, FIELDS));
@@ -118,7 +118,7 @@ describe('single-endpoint operations in n8n’s engine', () => {
 		for (const format of ['TSV', 'SSV']) {
 			const columnHeaderNames = { firstName: 'First Name', notes: 'Lead Notes' };
 			const job = fixture.sandbox.completedJob({ fields: FIELDS, format, columnHeaderNames, filter: { staticListId: 1002 } });
-			const { items } = await fixture.run({ operation: 'getJobFile', exportId: job.exportId });
+			const { items } = await fixture.run({ operation: 'getJobFile', exportId: job.exportId, options: { typedValues: false } });
 			const expected = fixture.sandbox.leads.filter((l) => l.id % 5 === 0).map((l) => expectedRecord(l, FIELDS, columnHeaderNames));
 			assert.deepEqual(items().map((i) => i.json), expected, format);
 		}

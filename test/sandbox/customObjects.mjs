@@ -43,6 +43,40 @@ export const CUSTOM_OBJECTS = {
 			field('active', 'Active', 'boolean'),
 		],
 	},
+	// A business key of two fields: one account holds several products.
+	account_product_c: {
+		name: 'account_product_c',
+		displayName: 'Account Product',
+		description: 'A product an account holds',
+		idField: 'marketoGUID',
+		dedupeFields: ['accountNumber', 'productCode'],
+		relationships: [{ field: 'leadID', type: 'child', relatedTo: { name: 'Lead', field: 'Id' } }],
+		fields: [
+			field('marketoGUID', 'Marketo GUID', 'string'),
+			field('updatedAt', 'Updated At', 'datetime'),
+			field('leadID', 'Lead ID', 'integer'),
+			field('accountNumber', 'Account Number', 'string'),
+			field('productCode', 'Product Code', 'string'),
+			field('seats', 'Seats', 'integer'),
+		],
+	},
+	// Field names that are also names of every JavaScript object's members.
+	odd_c: {
+		name: 'odd_c',
+		displayName: 'Odd Names',
+		description: 'Fields named like object internals',
+		idField: 'marketoGUID',
+		dedupeFields: ['constructor'],
+		relationships: [{ field: 'leadID', type: 'child', relatedTo: { name: 'Lead', field: 'Id' } }],
+		fields: [
+			field('marketoGUID', 'Marketo GUID', 'string'),
+			field('updatedAt', 'Updated At', 'datetime'),
+			field('leadID', 'Lead ID', 'integer'),
+			field('constructor', 'Constructor', 'string'),
+			field('toString', 'To String', 'string'),
+			field('valueOf', 'Value Of', 'integer'),
+		],
+	},
 };
 
 const COLORS = ['Pearl White', 'Midnight Silver, Metallic', 'Fusion "Red"', null];
@@ -75,6 +109,22 @@ export function generateCustomObjectRecords({ seed = 17, leads, start, end }) {
 		}
 		if (random() < 0.3) {
 			records.subscription_c.push({ marketoGUID: nextGuid(), updatedAt: time(), leadID: lead.id, plan: pick(random, PLANS), active: random() < 0.7 });
+		}
+	}
+	// Their own random sequence, so the objects above keep their records whatever is added here.
+	const more = seededRandom(seed + 1000);
+	const moreTime = () => Math.floor((startMs + more() * span) / 1000) * 1000;
+	records.account_product_c = [];
+	records.odd_c = [];
+	for (const lead of leads) {
+		if (more() < 0.3) {
+			// Every product of one account: the account number alone repeats.
+			for (const productCode of ['CRM', 'ERP', 'BI'].filter(() => more() < 0.7)) {
+				records.account_product_c.push({ marketoGUID: nextGuid(), updatedAt: moreTime(), leadID: lead.id, accountNumber: `AC-${lead.id}`, productCode, seats: Math.floor(more() * 500) });
+			}
+		}
+		if (more() < 0.3) {
+			records.odd_c.push({ marketoGUID: nextGuid(), updatedAt: moreTime(), leadID: lead.id, constructor: `C-${lead.id}`, toString: pick(more, ['a', 'b']), valueOf: Math.floor(more() * 10) });
 		}
 	}
 	return records;

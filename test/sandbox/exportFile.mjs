@@ -24,9 +24,9 @@ function formatValue(field, value) {
 
 export function renderExportFile({ leads, fields, columnHeaderNames = {}, format, ssvDelimiter = ' ' }) {
 	const delimiter = delimiterFor(format, ssvDelimiter);
-	const lines = [fields.map((f) => cell(columnHeaderNames[f] ?? f, delimiter)).join(delimiter)];
+	const lines = [fields.map((f) => cell(headerOf(columnHeaderNames, f), delimiter)).join(delimiter)];
 	for (const lead of leads) {
-		lines.push(fields.map((f) => cell(formatValue(f, lead[f]), delimiter)).join(delimiter));
+		lines.push(fields.map((f) => cell(formatValue(f, Object.hasOwn(lead, f) ? lead[f] : null), delimiter)).join(delimiter));
 	}
 	return Buffer.from(lines.join('\n') + '\n', 'utf8');
 }
@@ -35,8 +35,14 @@ export function renderExportFile({ leads, fields, columnHeaderNames = {}, format
 export function expectedRecord(lead, fields, columnHeaderNames = {}) {
 	const record = {};
 	for (const field of fields) {
-		const value = formatValue(field, lead[field]);
-		record[columnHeaderNames[field] ?? field] = value === null ? null : String(value);
+		const value = formatValue(field, Object.hasOwn(lead, field) ? lead[field] : null);
+		// defineProperty: a column named __proto__ is a column here too.
+		Object.defineProperty(record, headerOf(columnHeaderNames, field), { value: value === null ? null : String(value), enumerable: true, writable: true, configurable: true });
 	}
 	return record;
+}
+
+/** Own entries only: a field named `constructor` has no header of Object's. */
+function headerOf(columnHeaderNames, field) {
+	return Object.hasOwn(columnHeaderNames, field) ? columnHeaderNames[field] : field;
 }

@@ -148,9 +148,9 @@ export function outputOptions(resource: ResourceDeclaration, others: INodeProper
 	];
 }
 
-/** The extract's options with the resource's own (e.g. Parse Attributes), in alphabetical order. */
-export function withResourceOptions(resource: ResourceDeclaration, options: INodeProperties[]): INodeProperties[] {
-	return [...options, ...(resource.extractOptions ?? [])].sort((a, b) => a.displayName.localeCompare(b.displayName));
+/** A collection's options in alphabetical order, as n8n's lint wants them. */
+export function alphabetical(options: INodeProperties[]): INodeProperties[] {
+	return [...options].sort((a, b) => a.displayName.localeCompare(b.displayName));
 }
 
 /** Adds conditions to the properties' `displayOptions.show`. */

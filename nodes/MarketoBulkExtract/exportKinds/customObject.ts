@@ -73,6 +73,7 @@ export const customObjectExportKind: ExportKind = {
 	},
 
 	async keyFields(client, ctx, itemIndex) {
+		// The whole business key (e.g. accountNumber + productCode); the idField only where the object has none.
 		const described = await describeCustomObject(client, readCustomObjectName(ctx, itemIndex));
 		if (described.dedupeFields.length > 0) return described.dedupeFields;
 		return described.idField ? [described.idField] : [];

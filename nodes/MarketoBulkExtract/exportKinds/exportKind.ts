@@ -20,6 +20,11 @@ export interface ExportDefinition {
 	range?: { start: DateTime; end: DateTime };
 	/** The filter the range applies to (createdAt, updatedAt): Since Last Run keeps one position per filter. */
 	dateFilter?: string;
+	/**
+	 * Columns Marketo writes into the file without being asked, before the
+	 * fields (programId, in a program member export of several programs).
+	 */
+	columnsMarketoAdds?: string[];
 	/** For messages, when the export has no date range: "staticListId 1001". */
 	label: string;
 	/**
@@ -67,9 +72,11 @@ export interface ExportKind {
 	 */
 	fieldTypes(client: MarketoClient, ctx: IExecuteFunctions, itemIndex: number, convertValues: boolean): Promise<FieldType[]>;
 	/**
-	 * The REST names of the fields that identify a record, to keep one copy
-	 * across windows; asked only when an extract has more than one file (a
-	 * custom object's come from its describe).
+	 * The REST names of the fields that together identify a record of this
+	 * definition (the whole key: a record is removed as a duplicate only when
+	 * all of them match another's), to keep one copy across windows; asked only
+	 * when an extract has more than one file (a custom object's come from its
+	 * describe).
 	 */
-	keyFields(client: MarketoClient, ctx: IExecuteFunctions, itemIndex: number): Promise<readonly string[]>;
+	keyFields(client: MarketoClient, ctx: IExecuteFunctions, itemIndex: number, definition: ExportDefinition): Promise<readonly string[]>;
 }

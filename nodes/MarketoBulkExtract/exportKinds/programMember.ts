@@ -15,7 +15,8 @@ import type { ExportKind } from './exportKind';
  * Where the page is silent or we chose: a member is identified by Describe
  * Program Member's dedupeFields, leadId and programId (fixed here, so that
  * de-duplication needs no describe call); with several programs Marketo adds
- * programId as the first column itself. Fields may be program member fields or
+ * programId as the first column itself, and with one, leadId alone tells
+ * members apart. Fields may be program member fields or
  * lead fields, as the page says; the picker offers both.
  */
 
@@ -67,7 +68,8 @@ export const programMemberExportKind: ExportKind = {
 	noun: { one: 'program member', many: 'program members', title: 'Program Members' },
 	readExportPath: () => '/bulk/v1/program/members/export',
 	maxWindowDays: 31,
-	keyFields: async () => ['leadId', 'programId'],
+	// One program's members are told apart by their lead; several programs' by lead and program.
+	keyFields: async (_client, _ctx, _itemIndex, definition) => (definition.filters.programIds ? ['programId', 'leadId'] : ['leadId']),
 
 	readDateFilter(ctx, itemIndex) {
 		const filter = readChoice(ctx, itemIndex, { name: 'dateFilter', label: 'Date Filter', choices: DATE_FILTERS, fallback: 'none' });
@@ -78,6 +80,8 @@ export const programMemberExportKind: ExportKind = {
 		const common = readCommonDefinition(ctx, itemIndex, 'program member');
 		const programIds = readProgramIds(ctx, itemIndex);
 		const filters: IDataObject = programIds.length === 1 ? { programId: programIds[0] } : { programIds };
+		// With several programs Marketo writes programId as the first column by itself.
+		const columnsMarketoAdds = programIds.length === 1 ? undefined : ['programId'];
 		const statusNames = readStatusNames(ctx, itemIndex);
 		if (statusNames.length > 0) filters.statusNames = statusNames;
 		const exhausted = readChoice(ctx, itemIndex, { name: 'isExhausted', label: 'Exhausted Content', choices: EXHAUSTED, fallback: 'any' });
@@ -86,9 +90,9 @@ export const programMemberExportKind: ExportKind = {
 		if (cadence !== 'any') filters.nurtureCadence = cadence;
 		const label = `program${programIds.length > 1 ? 's' : ''} ${programIds.join(', ')}`;
 		const dateFilter = this.readDateFilter(ctx, itemIndex);
-		if (!dateFilter) return { ...common, label, filters };
+		if (!dateFilter) return { ...common, columnsMarketoAdds, label, filters };
 		const range = readRange(ctx, itemIndex, options, 'Extract Program Members');
-		return { ...common, range, dateFilter, label, filters };
+		return { ...common, columnsMarketoAdds, range, dateFilter, label, filters };
 	},
 
 

@@ -50,6 +50,6 @@ export function requireCompleted(client: MarketoClient, job: ExportJob): ExportJ
 	throw new NodeOperationError(
 		client.node,
 		`Export job ${job.exportId} is ${job.status}; only a Completed job has a file.`,
-		{ description: advice[job.status] ?? 'Check the job with Get Job Status.' },
+		{ description: Object.hasOwn(advice, job.status) ? advice[job.status] : 'Check the job with Get Job Status.' },
 	);
 }

@@ -1,34 +1,26 @@
-import type { IBinaryData, IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { ExportFileReader, type ExportRecord, type ValueConverter } from '../csv/exportFileReader';
-import type { ExportDefinition, ExportKind, FieldType } from '../exportKinds/exportKind';
-import type { ExportFormat } from '../helpers/jobDefinition';
+import type { ExportRecord } from '../csv/exportFileReader';
+import type { ExportDefinition, ExportKind } from '../exportKinds/exportKind';
 import type { MarketoClient } from '../transport';
 import type { ExportJob } from '../transport/exportJobApi';
 import { asNodeError } from '../transport/nodeErrors';
 import { RecordDeduplicator } from './deduplicator';
-import { DOWNLOAD_TIMING, readableFromChunks, type DownloadProgress } from './download';
-import { exportFormatOf, fileNameFor, mimeTypeFor } from './exportFile';
-import { estimateItemsMemory, MEGABYTE, type ItemsMemoryInput } from './itemsMemory';
+import { DOWNLOAD_TIMING } from './download';
+import { FileDelivery, type FileOutput, type OutputMode } from './fileDelivery';
 import { JobJournal } from './jobJournal';
 import { JobScheduler, type ExtractTask } from './jobScheduler';
 import { plannedTasks, planWithLeftOvers } from './leftOverJobs';
-import { columnConverters, JSON_OBJECT_TYPE } from './typedValues';
-import { downloadVerified, unverifiedContentWarning } from './verifiedDownload';
+import { recordKeyFor, type RecordKey } from './recordKey';
 
-export type OutputMode = 'items' | 'binary' | 'both';
+export type { OutputMode };
 
-export interface ExtractSettings {
-	output: OutputMode;
+export interface ExtractSettings extends Omit<FileOutput, 'filesOutputLabel'> {
 	binaryPropertyName: string;
-	typedValues: boolean;
 	concurrency: number;
-	maxItems: number;
 	/** The most export jobs one extract may plan (a date range is one job per 31 days). */
 	maxJobs: number;
-	/** Items output: the most memory the items may take, by estimate (itemsMemory.ts). */
-	maxMemoryMb: number;
 	maxWaitMs: number;
 	pollIntervalMs: number;
 	/** Cancel this node's left-over jobs that do not serve the run (those of a stopped execution always are). */
@@ -84,6 +76,14 @@ export async function runExtract(
 	const title = `Marketo Extract ${kind.noun.title}`;
 	let tasks = tasksFor(source);
 	refuseTooManyJobs(ctx, settings, tasks, title);
+	const wantsItems = settings.output !== 'binary';
+	let { definition } = source;
+	/** The key that de-duplicates the items of several files; the jobs carry every key column. */
+	let key: RecordKey | undefined;
+	if (definition && wantsItems && tasks.length > 1) {
+		({ definition, key } = await recordKeyFor(ctx, client, kind, definition, settings.itemIndex));
+		tasks = plannedTasks(definition, kind.maxWindowDays);
+	}
 	const results = new Map<number, WindowResult>();
 	const stats: ExtractStats = { jobs: 0, records: 0, bytes: 0, duplicatesRemoved: 0, resumes: 0, refetches: 0 };
 	const log = (message: string) => ctx.logger.info(`${title}: ${message}`);
@@ -91,11 +91,11 @@ export async function runExtract(
 	/** Execution hints of type info beyond the summary: jobs adopted, cancelled or left. */
 	const notes: string[] = [];
 
-	const journal = source.definition ? await JobJournal.open(ctx, exportPath, source.definition, warn) : undefined;
-	if (journal && source.definition) {
+	const journal = definition ? await JobJournal.open(ctx, exportPath, definition, warn) : undefined;
+	if (journal && definition) {
 		const plan = await planWithLeftOvers(client, journal, {
 			exportPath,
-			definition: source.definition,
+			definition,
 			maxWindowDays: kind.maxWindowDays,
 			cancelLeftOvers: settings.cancelLeftOverJobs,
 			planned: tasks,
@@ -110,46 +110,25 @@ export async function runExtract(
 		{ exportPath, concurrency: settings.concurrency, pollIntervalMs: settings.pollIntervalMs, deadline: startedAt + settings.maxWaitMs, onCreated },
 		log,
 	);
-	const wantsItems = settings.output !== 'binary';
-	/** Execution hints of type warning, e.g. a file whose content could not be verified. */
+	const delivery = new FileDelivery(
+		ctx,
+		client,
+		kind,
+		exportPath,
+		{ ...settings, filesOutputLabel: 'Files' },
+		{ count: definition?.fields.length, columnHeaderNames: definition?.columnHeaderNames },
+		{ delayMs: settings.pollIntervalMs, giveUpMs: DOWNLOAD_TIMING.notReadyGiveUpMs },
+	);
+	/** Execution hints of type warning beyond the files' own, e.g. records not checked for duplicates. */
 	const warnings: string[] = [];
-	let fields: FieldType[] | undefined;
-	let convertersFor: ((columns: readonly string[]) => Array<ValueConverter | undefined>) | undefined;
-	const exported = { records: 0, fileSize: 0 };
-	const columns = source.definition?.fields.length;
 
 	const download = async (task: ExtractTask, job: ExportJob): Promise<void> => {
 		stats.jobs++;
-		exported.records += job.numberOfRecords ?? 0;
-		exported.fileSize += job.fileSize ?? 0;
-		if (wantsItems) refuseOversizedItems(ctx, settings, { ...exported, columns }, kind.noun.many);
-		if (wantsItems && fields === undefined) {
-			fields = await kind.fieldTypes(client, ctx, settings.itemIndex, settings.typedValues);
-			if (fields.length > 0) convertersFor = columnConverters(fields, source.definition?.columnHeaderNames);
-		}
-		const format = exportFormatOf(client, job);
-		const file = {
-			exportPath,
-			exportId: job.exportId,
-			fileSize: job.fileSize,
-			fileChecksum: job.fileChecksum,
-			numberOfRecords: job.numberOfRecords,
-		};
 		log(`${task.label}: downloading ${job.fileSize ?? '?'} bytes, ${job.numberOfRecords ?? '?'} records`);
-
-		const verified = await downloadVerified(
-			client,
-			file,
-			async (chunks, progress) =>
-				await consumeFile(ctx, chunks, progress, { format, exportId: job.exportId, output: settings.output, convertersFor }),
-			{ delayMs: settings.pollIntervalMs, giveUpMs: DOWNLOAD_TIMING.notReadyGiveUpMs },
-		);
-		const { records, binary } = verified.result;
-		stats.bytes += verified.bytes;
-		stats.resumes += verified.resumes;
-		if (verified.refetched) stats.refetches++;
-		const warning = unverifiedContentWarning(job.exportId, verified.check);
-		if (warning) warnings.push(warning);
+		const { records, binary, ...transfer } = await delivery.deliver(job);
+		stats.bytes += transfer.bytes;
+		stats.resumes += transfer.resumes;
+		if (transfer.refetched) stats.refetches++;
 		const result: WindowResult = {};
 		if (records) {
 			stats.records += records.length;
@@ -157,7 +136,7 @@ export async function runExtract(
 		}
 		if (binary) {
 			const json: IDataObject = { ...job };
-			if (source.definition?.range && task.body) json.filter = task.body.filter as IDataObject;
+			if (definition?.range && task.body) json.filter = task.body.filter as IDataObject;
 			result.fileItem = { json, binary: { [settings.binaryPropertyName]: binary } };
 		}
 		results.set(task.index, result);
@@ -174,26 +153,10 @@ export async function runExtract(
 
 	const items: INodeExecutionData[] = [];
 	if (wantsItems) {
-		const columnHeaderNames = source.definition?.columnHeaderNames ?? {};
 		const fileRecords = tasks.map((task) => results.get(task.index)?.records ?? []);
-		// A record repeats only across windows: one file needs no de-duplication.
-		let records: ExportRecord[];
-		if (fileRecords.length > 1) {
-			// The key columns the files have: a one-program member export has no programId column, and needs none.
-			const sample = fileRecords.find((file) => file.length > 0)?.[0] ?? {};
-			const keyFields = await kind.keyFields(client, ctx, settings.itemIndex);
-			const keyColumns = keyFields
-				.map((field) => columnHeaderNames[field] ?? field)
-				.filter((column) => column in sample);
-			const deduplicator = new RecordDeduplicator(keyColumns);
-			for (const file of fileRecords) for (const record of file) deduplicator.add(record);
-			stats.duplicatesRemoved = deduplicator.removed;
-			records = deduplicator.all();
-		} else {
-			records = fileRecords[0] ?? [];
-		}
+		const records = key && fileRecords.length > 1 ? deduplicated(fileRecords, key, stats, warnings, kind.noun.many) : fileRecords.flat();
 		for (const record of records) items.push({ json: record });
-		warnings.push(...unparsedJsonWarnings(records, fields ?? [], columnHeaderNames, kind.noun.many));
+		warnings.push(...delivery.itemWarnings(records));
 	}
 	for (const task of tasks) {
 		const fileItem = results.get(task.index)?.fileItem;
@@ -203,29 +166,30 @@ export async function runExtract(
 	ctx.addExecutionHints(
 		{ message: summary(title, kind.noun.many, tasks.length, stats, client, Date.now() - startedAt), type: 'info', location: 'outputPane' },
 		...notes.map((message) => ({ message, type: 'info' as const, location: 'outputPane' as const })),
-		...warnings.map((message) => ({ message, type: 'warning' as const, location: 'outputPane' as const })),
+		...[...delivery.warnings, ...warnings].map((message) => ({ message, type: 'warning' as const, location: 'outputPane' as const })),
 	);
 	return items;
 }
 
-/** A column converted as JSON (an activity's attributes) whose text did not parse stays text; say how often. */
-function unparsedJsonWarnings(
-	records: ExportRecord[],
-	fields: readonly FieldType[],
-	columnHeaderNames: Record<string, string>,
-	noun: string,
-): string[] {
-	const warnings: string[] = [];
-	for (const field of fields) {
-		if (field.dataType !== JSON_OBJECT_TYPE) continue;
-		const column = columnHeaderNames[field.name] ?? field.name;
-		let kept = 0;
-		for (const record of records) if (typeof record[column] === 'string' && record[column] !== '') kept++;
-		if (kept > 0) {
-			warnings.push(`${kept} of ${records.length} ${noun}: the ${column} column is not a JSON object; kept as the text Marketo wrote.`);
-		}
+/**
+ * One copy of each record across the files, by its whole key (a record can
+ * fall in two windows when its date moves mid-extract); the columns added for
+ * the key leave the items again.
+ */
+function deduplicated(fileRecords: ExportRecord[][], key: RecordKey, stats: ExtractStats, warnings: string[], noun: string): ExportRecord[] {
+	const deduplicator = new RecordDeduplicator(key.columns);
+	for (const file of fileRecords) for (const record of file) deduplicator.add(record);
+	stats.duplicatesRemoved = deduplicator.removed;
+	if (deduplicator.unkeyed > 0) {
+		warnings.push(
+			`${deduplicator.unkeyed} ${noun} were not checked for duplicates across windows: their file lacks one of the key columns ${key.columns.join(', ')}. All of them are kept, so a ${noun.replace(/s$/, '')} whose date moved during the extract may appear twice.`,
+		);
 	}
-	return warnings;
+	const records = deduplicator.all();
+	if (key.addedColumns.length > 0) {
+		for (const record of records) for (const column of key.addedColumns) delete record[column];
+	}
+	return records;
 }
 
 /** Says before the first call how many jobs the range needs, and refuses more than Max Jobs. */
@@ -244,68 +208,6 @@ function refuseTooManyJobs(ctx: IExecuteFunctions, settings: ExtractSettings, ta
 			description: `Every job's file counts against the subscription's 500 MB daily export quota, shared with every integration, and Marketo runs at most 2 jobs at a time: ${tasks.length} jobs can take the quota of several days. Check Start At, or raise Max Jobs (Options) to ${tasks.length} if this is intended.`,
 		},
 	);
-}
-
-/**
- * Items are held in memory by n8n: fail before downloading a file that would
- * take the export past Max Items (leads) or Max Memory (the estimate, which
- * follows the width of the export).
- */
-function refuseOversizedItems(
-	ctx: IExecuteFunctions,
-	settings: ExtractSettings,
-	exported: ItemsMemoryInput,
-	noun: string,
-): void {
-	const remedy =
-		'Use Output: Files, which streams the files to n8n’s binary store instead of holding every record as an item; or export fewer fields or a shorter range';
-	if (exported.records > settings.maxItems) {
-		throw new NodeOperationError(
-			ctx.getNode(),
-			`The export holds more than ${settings.maxItems} ${noun} (Max Items); ${exported.records} so far.`,
-			{ description: `${remedy}; or raise Max Items if n8n has the memory.` },
-		);
-	}
-	const estimateMb = Math.ceil(estimateItemsMemory(exported) / MEGABYTE);
-	if (estimateMb > settings.maxMemoryMb) {
-		const shape = exported.columns === undefined ? `${exported.fileSize} bytes of file` : `${exported.records} ${noun} × ${exported.columns} columns`;
-		throw new NodeOperationError(
-			ctx.getNode(),
-			`The export would take about ${estimateMb} MB of memory as items (${shape}); Max Memory (MB) is ${settings.maxMemoryMb}.`,
-			{ description: `${remedy}; or raise Max Memory (MB) if n8n has that much memory to spare (n8n may need as much again to save the execution).` },
-		);
-	}
-}
-
-/** Parses and/or stores one copy of a file, as the output mode asks. */
-async function consumeFile(
-	ctx: IExecuteFunctions,
-	chunks: AsyncIterable<Buffer>,
-	progress: DownloadProgress,
-	file: {
-		format: ExportFormat;
-		exportId: string;
-		output: OutputMode;
-		convertersFor?: (columns: readonly string[]) => Array<ValueConverter | undefined>;
-	},
-): Promise<{ records?: ExportRecord[]; binary?: IBinaryData }> {
-	const { format, exportId, output } = file;
-	const reader = output === 'binary' ? undefined : new ExportFileReader(format, file.convertersFor);
-	const records: ExportRecord[] = [];
-	async function* parsed(): AsyncGenerator<Buffer> {
-		for await (const chunk of chunks) {
-			reader?.push(chunk, records);
-			yield chunk;
-		}
-		reader?.end(records);
-	}
-	if (output === 'items') {
-		for await (const chunk of parsed()) void chunk;
-		return { records };
-	}
-	const readable = await readableFromChunks(parsed()[Symbol.asyncIterator](), progress);
-	const binary = await ctx.helpers.prepareBinaryData(readable as Buffer, fileNameFor(exportId, format), mimeTypeFor(format));
-	return { records: reader ? records : undefined, binary };
 }
 
 async function explainFailure(

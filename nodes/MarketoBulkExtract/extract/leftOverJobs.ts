@@ -1,3 +1,5 @@
+import { NodeApiError } from 'n8n-workflow';
+
 import type { ExportDefinition } from '../exportKinds/exportKind';
 import { createJobBody } from '../helpers/jobDefinition';
 import { isExportId } from '../helpers/validation';
@@ -5,6 +7,7 @@ import type { MarketoClient } from '../transport';
 import { cancelExportJob, listExportJobs, type ExportJob } from '../transport/exportJobApi';
 import { asNodeError } from '../transport/nodeErrors';
 import type { JobJournal, JournaledJob } from './jobJournal';
+import { UnreadableStoreError } from './nodeFacts';
 import type { ExtractTask } from './jobScheduler';
 import { describeWindow, planAround, type DateWindow, type PlannedWindow } from './windows';
 
@@ -58,10 +61,23 @@ export async function planWithLeftOvers(
 		// Looking for left-overs saves quota; it is no reason not to export. The plan stays whole.
 		return {
 			tasks: job.planned,
-			report: [`Jobs left by earlier runs were not looked for: ${(error as Error).message}. Every window gets a new job.`],
+			report: [`Jobs left by earlier runs were not looked for: ${inUsersWords(error)}. Every window gets a new job.`],
 			lookedFor: false,
 		};
 	}
+}
+
+/**
+ * Why the look failed, as a user can act on it: Marketo's errors, and the
+ * store's own (its database's, e.g. "database is locked"), say it themselves;
+ * a TypeError from reading an odd answer is named as the store, never quoted.
+ */
+function inUsersWords(error: unknown): string {
+	if (error instanceof NodeApiError || error instanceof UnreadableStoreError) return error.message;
+	if (error instanceof Error && !(error instanceof TypeError || error instanceof RangeError || error instanceof ReferenceError)) {
+		return error.message;
+	}
+	return "n8n's processed-data store, where this node keeps its job journal, failed";
 }
 
 interface LeftOverJob {
@@ -75,7 +91,7 @@ interface LeftOverJob {
 
 async function adoptAndPlan(client: MarketoClient, journal: JobJournal, job: LeftOverJob): Promise<LeftOverPlan> {
 	const { exportPath, definition, maxWindowDays } = job;
-	const listed = await listExportJobs(client, exportPath, LIVE_STATUSES);
+	const { jobs: listed } = await listExportJobs(client, exportPath, LIVE_STATUSES);
 	// Only what Marketo could have made: an ID of another shape goes into no path and no record.
 	const byId = new Map(
 		listed.filter((entry) => isExportId(entry.exportId) && LIVE_STATUSES.includes(String(entry.status))).map((entry) => [entry.exportId, entry]),

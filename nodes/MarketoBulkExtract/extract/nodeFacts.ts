@@ -46,9 +46,11 @@ export class NodeFacts {
 
 	/** Which entries are recorded. The store records what it is asked for, so what was not is removed again. */
 	async ask(entries: string[]): Promise<Set<string>> {
-		const answer = await this.ctx.helpers.checkProcessedAndRecord(entries, 'node', OPTIONS);
-		if (answer.new.length > 0) await this.ctx.helpers.removeProcessed(answer.new, 'node', OPTIONS);
-		return new Set(answer.processed.map(String));
+		const answer: unknown = await this.ctx.helpers.checkProcessedAndRecord(entries, 'node', OPTIONS);
+		const { new: fresh, processed } = (answer ?? {}) as { new?: unknown; processed?: unknown };
+		if (!Array.isArray(fresh) || !Array.isArray(processed)) throw new UnreadableStoreError();
+		if (fresh.length > 0) await this.ctx.helpers.removeProcessed(fresh as string[], 'node', OPTIONS);
+		return new Set(processed.map(String));
 	}
 
 	/** The entries that record `value` under `key`. */
@@ -75,5 +77,12 @@ export class NodeFacts {
 			}
 		}
 		return new Map([...prefixes].map(([key, digits]) => [key, Number(digits)]));
+	}
+}
+
+/** n8n's store answered in a shape it never gives: said in the user's words, not as a TypeError from reading it. */
+export class UnreadableStoreError extends Error {
+	constructor() {
+		super("n8n's processed-data store, where this node keeps its job journal, gave an answer the node cannot read");
 	}
 }

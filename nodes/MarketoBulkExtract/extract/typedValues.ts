@@ -1,5 +1,6 @@
 import type { ValueConverter } from '../csv/rowTokenizer';
 import type { FieldType } from '../exportKinds/exportKind';
+import { columnOf } from '../helpers/jobDefinition';
 
 type Converter = ValueConverter;
 
@@ -86,11 +87,38 @@ const toBoolean: Converter = (text) => {
 };
 
 /**
+ * Deeper JSON than this stays text. n8n serialises every item to save the
+ * execution, and JSON.stringify runs out of stack some thousands of levels
+ * down; a real activity's attributes are two or three levels deep.
+ */
+export const MAX_JSON_DEPTH = 64;
+
+/** Whether JSON text opens more than MAX_JSON_DEPTH objects or arrays inside each other (brackets in strings do not count). */
+export function isNestedTooDeep(text: string): boolean {
+	// Each level takes an opening and a closing bracket: shorter text cannot be too deep.
+	if (text.length <= 2 * MAX_JSON_DEPTH) return false;
+	let depth = 0;
+	let inString = false;
+	for (let i = 0; i < text.length; i++) {
+		const code = text.charCodeAt(i);
+		if (inString) {
+			if (code === 0x5c) i++;
+			else if (code === 0x22) inString = false;
+		} else if (code === 0x22) inString = true;
+		else if (code === 0x7b || code === 0x5b) {
+			if (++depth > MAX_JSON_DEPTH) return true;
+		} else if (code === 0x7d || code === 0x5d) depth--;
+	}
+	return false;
+}
+
+/**
  * A JSON object written as text (an activity's `attributes`). Text that is not
- * a JSON object stays text: the run goes on, and the extract says how many.
+ * a JSON object, or is nested too deep to be saved, stays text: the run goes
+ * on, and the extract says how many.
  */
 const toJsonObject: Converter = (text) => {
-	if (text.charCodeAt(0) !== 0x7b) return text;
+	if (text.charCodeAt(0) !== 0x7b || isNestedTooDeep(text)) return text;
 	try {
 		const value: unknown = JSON.parse(text);
 		return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as { [key: string]: unknown }) : text;
@@ -103,15 +131,15 @@ const toJsonObject: Converter = (text) => {
 export const JSON_OBJECT_TYPE = 'jsonObject';
 
 /** Marketo data types (describe's `dataType`) whose text becomes a JSON number or boolean, and JSON text. */
-const CONVERTERS: Record<string, Converter> = {
-	[JSON_OBJECT_TYPE]: toJsonObject,
-	integer: toInteger,
-	float: toDecimal,
-	currency: toDecimal,
-	percent: toDecimal,
-	score: toInteger,
-	boolean: toBoolean,
-};
+const CONVERTERS = new Map<string, Converter>([
+	[JSON_OBJECT_TYPE, toJsonObject],
+	['integer', toInteger],
+	['float', toDecimal],
+	['currency', toDecimal],
+	['percent', toDecimal],
+	['score', toInteger],
+	['boolean', toBoolean],
+]);
 
 /**
  * The converter of each column of one file, for the parser: each column found
@@ -121,12 +149,12 @@ const CONVERTERS: Record<string, Converter> = {
  */
 export function columnConverters(
 	fields: readonly FieldType[],
-	columnHeaderNames: Record<string, string> = {},
+	columnHeaderNames?: Record<string, string>,
 ): (columns: readonly string[]) => Array<ValueConverter | undefined> {
 	const converterByHeader = new Map<string, ValueConverter>();
 	for (const field of fields) {
-		const converter = CONVERTERS[field.dataType];
-		if (converter) converterByHeader.set(columnHeaderNames[field.name] ?? field.name, converter);
+		const converter = CONVERTERS.get(field.dataType);
+		if (converter) converterByHeader.set(columnOf(columnHeaderNames, field.name), converter);
 	}
 	return (columns) => columns.map((column) => converterByHeader.get(column));
 }

@@ -3,7 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeParameterResourceLocator } fr
 
 import type { ExportDefinition, ReadDefinitionOptions } from '../exportKinds/exportKind';
 import { EXPORT_FORMATS, type ExportFormat } from '../transport/exportJobApi';
-import { invalidParameter, readChoice, readDateTime, readFields, toMarketoDateTime } from './validation';
+import { idTooLarge, invalidParameter, readChoice, readDateTime, readFields, toMarketoDateTime } from './validation';
 
 /**
  * The parts of a job definition every export kind shares: fields, format,
@@ -88,6 +88,7 @@ export function readListFilter(
 		);
 	}
 	if (!numeric) return value;
+	if (/^\d+$/.test(value) && !Number.isSafeInteger(Number(value))) throw idTooLarge(ctx, itemIndex, label, value);
 	if (!/^\d+$/.test(value) || Number(value) <= 0) {
 		throw invalidParameter(
 			ctx,
@@ -101,6 +102,9 @@ export function readListFilter(
 }
 
 
+/** Object keys n8n strips from every object it copies or sends (its guard against prototype pollution). */
+const KEYS_N8N_DROPS = ['__proto__', 'constructor', 'prototype'];
+
 function readColumnHeaderNames(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
@@ -111,7 +115,8 @@ function readColumnHeaderNames(
 		header?: string;
 	}>;
 	if (!Array.isArray(raw) || raw.length === 0) return undefined;
-	const headers: Record<string, string> = {};
+	// No prototype: a field named `constructor` or `toString` is a field, never an Object method.
+	const headers: Record<string, string> = Object.create(null) as Record<string, string>;
 	for (const { field, header } of raw) {
 		const name = (field ?? '').trim();
 		const text = (header ?? '').trim();
@@ -134,10 +139,20 @@ function readColumnHeaderNames(
 				'Enter the column name to use, or remove the entry.',
 			);
 		}
+		const reserved = [name, text].find((word) => KEYS_N8N_DROPS.includes(word));
+		if (reserved !== undefined) {
+			throw invalidParameter(
+				ctx,
+				itemIndex,
+				'Column Header Names',
+				`"${reserved}" can be neither renamed nor a header: n8n removes every object key named ${KEYS_N8N_DROPS.join(', ')} from what it sends and copies, so Marketo would never see the entry`,
+				'Remove the entry: the field keeps its own name as its header.',
+			);
+		}
 		headers[name] = text;
 	}
 	// Output items are keyed by header; two columns with one header would overwrite each other.
-	const finalHeaders = fields.map((field) => headers[field] ?? field);
+	const finalHeaders = fields.map((field) => columnOf(headers, field));
 	const duplicate = finalHeaders.find((header, index) => finalHeaders.indexOf(header) !== index);
 	if (duplicate !== undefined) {
 		throw invalidParameter(
@@ -149,6 +164,15 @@ function readColumnHeaderNames(
 		);
 	}
 	return Object.keys(headers).length > 0 ? headers : undefined;
+}
+
+/**
+ * The column a field's values stand under in the file: the header it was
+ * renamed to, or its REST name. Only the map's own entries count, so a field
+ * named like an Object member (`constructor`, `toString`) is looked up as a field.
+ */
+export function columnOf(columnHeaderNames: Record<string, string> | undefined, field: string): string {
+	return columnHeaderNames !== undefined && Object.hasOwn(columnHeaderNames, field) ? columnHeaderNames[field] : field;
 }
 
 /**

@@ -112,12 +112,29 @@ export function readIds(
 	for (const entry of entries) {
 		const id =
 			typeof entry === 'number' ? entry : typeof entry === 'string' && /^\s*\d+\s*$/.test(entry) ? Number(entry) : NaN;
+		if (Number.isInteger(id) && !Number.isSafeInteger(id)) throw idTooLarge(ctx, itemIndex, rule.label, String(entry).trim());
 		if (!Number.isSafeInteger(id) || id < rule.min) {
 			throw invalidParameter(ctx, itemIndex, rule.label, `${describeValue(entry)} is not ${rule.what}`, rule.fix);
 		}
 		if (!ids.includes(id)) ids.push(id);
 	}
 	return ids;
+}
+
+/**
+ * An ID beyond 2^53 cannot travel as a JSON number: 99999999999999999999 would
+ * reach Marketo as 100000000000000000000, and its error would quote a number
+ * the user never wrote. No Marketo ID is that large.
+ */
+export function idTooLarge(ctx: IExecuteFunctions, itemIndex: number, label: string, written: string): NodeOperationError {
+	const shown = written.length > 30 ? `${written.slice(0, 30)}…` : written;
+	return invalidParameter(
+		ctx,
+		itemIndex,
+		label,
+		`${shown} is larger than any Marketo ID (at most ${Number.MAX_SAFE_INTEGER} can be sent exactly)`,
+		'Check the ID: copy it from Marketo, or pick it from the list.',
+	);
 }
 
 export interface NumberRule {

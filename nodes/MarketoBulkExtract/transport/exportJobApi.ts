@@ -1,4 +1,4 @@
-import type { IDataObject } from 'n8n-workflow';
+import { NodeApiError, type IDataObject } from 'n8n-workflow';
 
 import type { MarketoClient, MarketoEnvelope } from './index';
 import { MarketoApiError } from './marketoErrors';
@@ -131,28 +131,57 @@ export async function cancelExportJob(client: MarketoClient, exportPath: string,
 /** Marketo's maximum page for the job list. */
 const LIST_BATCH_SIZE = 300;
 
-/** Every job of the caller from the last 7 days, following nextPageToken to the end. */
-export async function listExportJobs(client: MarketoClient, exportPath: string, statuses: string[]): Promise<ExportJob[]> {
-	const jobs: ExportJob[] = [];
+/**
+ * The most pages the job list is followed for: 30,000 jobs. Marketo lists one
+ * API user's jobs of the last 7 days, and the export queue (10 jobs, 2 at a
+ * time) with the daily quota keeps that far below; a list that goes on past it
+ * is Marketo misbehaving, and following it would hold jobs without bound.
+ */
+export const MAX_LIST_PAGES = 100;
+
+export interface JobList {
+	jobs: ExportJob[];
+	/** Entries of the list that are not jobs (no export ID), left out. */
+	skipped: number;
+}
+
+/** Every job of the caller from the last 7 days, following nextPageToken to the end (at most MAX_LIST_PAGES pages). */
+export async function listExportJobs(client: MarketoClient, exportPath: string, statuses: string[]): Promise<JobList> {
+	const action = 'list export jobs';
+	const list: JobList = { jobs: [], skipped: 0 };
 	const seenTokens = new Set<string>();
 	let nextPageToken: string | undefined;
+	let pages = 0;
 	do {
+		if (pages === MAX_LIST_PAGES) {
+			throw new NodeApiError(
+				client.node,
+				{ message: `job list longer than ${MAX_LIST_PAGES} pages` },
+				{
+					message: `Marketo's job list did not end after ${MAX_LIST_PAGES} pages (${MAX_LIST_PAGES * LIST_BATCH_SIZE} jobs) while trying to ${action}.`,
+					description: `Marketo keeps an API user's jobs for 7 days, far fewer than that; the node stopped following the list rather than hold it without end. Try again later, or filter the list by Status; if it happens again, report it to Marketo Support.`,
+				},
+			);
+		}
 		const qs: IDataObject = { batchSize: LIST_BATCH_SIZE };
 		if (statuses.length > 0) qs.status = statuses.join(',');
 		if (nextPageToken) qs.nextPageToken = nextPageToken;
-		const envelope = await client.request({
-			method: 'GET',
-			path: `${exportPath}.json`,
-			qs,
-			repeatable: true,
-			action: 'list export jobs',
-		});
-		const page = envelope.result ?? [];
-		jobs.push(...page.map((job) => normaliseJob(client, job)));
-		nextPageToken = page.length > 0 ? envelope.nextPageToken : undefined;
+		const envelope = await client.request({ method: 'GET', path: `${exportPath}.json`, qs, repeatable: true, action });
+		pages++;
+		const page: unknown[] = Array.isArray(envelope.result) ? envelope.result : [];
+		for (const entry of page) {
+			if (isJobEntry(entry)) list.jobs.push(normaliseJob(client, entry));
+			else list.skipped++;
+		}
+		nextPageToken = page.length > 0 && typeof envelope.nextPageToken === 'string' ? envelope.nextPageToken : undefined;
 		// A token seen before would loop forever; Marketo has not been seen doing it.
 		if (nextPageToken && seenTokens.has(nextPageToken)) break;
 		if (nextPageToken) seenTokens.add(nextPageToken);
 	} while (nextPageToken);
-	return jobs;
+	return list;
+}
+
+/** An entry of the job list that is a job: an object with a textual export ID. */
+function isJobEntry(entry: unknown): entry is IDataObject & { exportId: string } {
+	return typeof entry === 'object' && entry !== null && !Array.isArray(entry) && typeof (entry as IDataObject).exportId === 'string';
 }

@@ -128,6 +128,6 @@ function adviceFor(code: string, kind: MarketoErrorKind): string {
 		case 'token':
 			return 'Marketo refused the access token even after a fresh one was fetched. Check the Client ID and Client Secret.';
 		default:
-			return ADVICE[code] ?? 'Check the parameters against the message above.';
+			return Object.hasOwn(ADVICE, code) ? ADVICE[code] : 'Check the parameters against the message above.';
 	}
 }

@@ -15,7 +15,8 @@ import {
 	toNumber,
 } from '../../helpers/validation';
 import type { MarketoClient } from '../../transport';
-import { exportIdProperty, forOperations, outputOptions, showWhen, withResourceOptions } from '../common.descriptions';
+import { alphabetical, exportIdProperty, forOperations, outputOptions, showWhen } from '../common.descriptions';
+import { itemOutputOptions, readItemOutput } from '../itemOutputOptions';
 import type { ResourceDeclaration } from '../resource';
 
 /** Defaults when an option is not set; the same literals stand in the description (lint wants literals there). */
@@ -23,8 +24,6 @@ export const EXTRACT_DEFAULTS = {
 	pollIntervalSeconds: 60,
 	maxWaitMinutes: 240,
 	concurrency: 2,
-	maxItems: 500_000,
-	maxMemoryMb: 512,
 	maxJobs: 48,
 } as const;
 
@@ -109,7 +108,7 @@ export const description = (resource: ResourceDeclaration): INodeProperties[] =>
 			type: 'collection',
 			placeholder: 'Add Option',
 			default: {},
-			options: withResourceOptions(resource, [
+			options: alphabetical([...itemOutputOptions(resource), 
 				{
 					displayName: 'Cancel Left-Over Jobs',
 					name: 'cancelLeftOverJobs',
@@ -117,14 +116,6 @@ export const description = (resource: ResourceDeclaration): INodeProperties[] =>
 					default: false,
 					description:
 						'Whether to cancel this node’s earlier jobs still in Marketo’s queue that do not serve this run (another definition or range). Jobs that serve it are adopted either way, jobs of a stopped execution are always cancelled, and jobs of other workflows are never touched.',
-				},
-				{
-					displayName: 'Convert Values',
-					name: 'typedValues',
-					type: 'boolean',
-					default: true,
-					description:
-						'Whether to turn integer, decimal, currency, percent and boolean fields into JSON numbers and booleans (by the instance’s field types). Off keeps the text Marketo wrote.',
 				},
 				{
 					displayName: 'Jobs at Once',
@@ -136,15 +127,6 @@ export const description = (resource: ResourceDeclaration): INodeProperties[] =>
 						'Export jobs of this extract in Marketo’s queue at once (1 or 2). Marketo processes at most 2 per subscription, shared with every integration.',
 				},
 				{
-					displayName: 'Max Items',
-					name: 'maxItems',
-					type: 'number',
-					default: 500000,
-					typeOptions: { minValue: 1, maxValue: 100000000 },
-					description:
-						`Fail, before downloading, when the export holds more ${resource.kind.noun.many} than this (1 to 100,000,000). Each item takes memory in n8n; for larger exports use Output: Files.`,
-				},
-				{
 					displayName: 'Max Jobs',
 					name: 'maxJobs',
 					type: 'number',
@@ -152,15 +134,6 @@ export const description = (resource: ResourceDeclaration): INodeProperties[] =>
 					typeOptions: { minValue: 1, maxValue: 1000 },
 					description:
 						'Fail, before creating any job, when the date range needs more 31-day export jobs than this (1 to 1000; 48 is about four years). Every job’s file counts against the subscription’s 500 MB daily export quota.',
-				},
-				{
-					displayName: 'Max Memory (MB)',
-					name: 'maxMemoryMb',
-					type: 'number',
-					default: 512,
-					typeOptions: { minValue: 1, maxValue: 1000000 },
-					description:
-						`Fail, before downloading, when the items would take more memory than this (1 to 1,000,000). Estimated from the file size, the ${resource.kind.noun.many} and the number of fields (about 72 bytes per field), so a wide export reaches it with fewer ${resource.kind.noun.many}. Output: Files is not limited.`,
 				},
 				{
 					displayName: 'Max Wait (Minutes)',
@@ -281,8 +254,6 @@ const OUTPUT_MODES = ['items', 'binary', 'both'] as const;
 /** The bounds of each numeric option; the descriptions above state the same. */
 const LIMITS = {
 	concurrency: { label: 'Jobs at Once', min: 1, max: 2, integer: true, fallback: EXTRACT_DEFAULTS.concurrency },
-	maxItems: { label: 'Max Items', min: 1, max: 100_000_000, integer: true, fallback: EXTRACT_DEFAULTS.maxItems },
-	maxMemoryMb: { label: 'Max Memory (MB)', min: 1, max: 1_000_000, unit: 'MB', fallback: EXTRACT_DEFAULTS.maxMemoryMb },
 	maxJobs: { label: 'Max Jobs', min: 1, max: 1000, integer: true, fallback: EXTRACT_DEFAULTS.maxJobs },
 	// Zero would create, enqueue and cancel a job for nothing; a day is longer than any export queue.
 	maxWaitMinutes: { label: 'Max Wait (Minutes)', min: 0.01, max: 1440, unit: 'minutes', fallback: EXTRACT_DEFAULTS.maxWaitMinutes },
@@ -298,10 +269,8 @@ function readSettings(ctx: IExecuteFunctions, itemIndex: number, client: Marketo
 	return {
 		output,
 		binaryPropertyName: output === 'items' ? 'data' : readBinaryPropertyName(ctx, itemIndex),
-		typedValues: toBoolean(ctx, itemIndex, options.typedValues, 'Convert Values', true),
+		...readItemOutput(ctx, itemIndex, options),
 		concurrency: option('concurrency'),
-		maxItems: option('maxItems'),
-		maxMemoryMb: option('maxMemoryMb'),
 		maxJobs: option('maxJobs'),
 		maxWaitMs: option('maxWaitMinutes') * 60_000,
 		pollIntervalMs: Math.max(option('pollIntervalSeconds'), pollFloorSeconds) * 1000,

@@ -1,25 +1,14 @@
-import type {
-	IBinaryData,
-	IExecuteFunctions,
-	INodeExecutionData,
-	INodeProperties,
-} from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { ExportFileReader, type ExportRecord } from '../../csv/exportFileReader';
-import {
-	readableFromChunks,
-	streamExportFile,
-	type ByteRange,
-	type DownloadProgress,
-	type FileCheck,
-} from '../../extract/download';
+import { readableFromChunks, streamExportFile, type ByteRange, type DownloadProgress, type NotReadyPolicy } from '../../extract/download';
 import { exportFormatOf, fileNameFor, mimeTypeFor, requireCompleted } from '../../extract/exportFile';
-import { downloadVerified, unverifiedContentWarning } from '../../extract/verifiedDownload';
+import { FileDelivery } from '../../extract/fileDelivery';
 import type { ExportKind } from '../../exportKinds/exportKind';
 import { describeValue, invalidParameter, readBinaryPropertyName, readChoice, readExportId } from '../../helpers/validation';
 import type { MarketoClient } from '../../transport';
-import { getExportJobStatus } from '../../transport/exportJobApi';
-import { exportIdProperty, forOperations, outputOptions } from '../common.descriptions';
+import { getExportJobStatus, type ExportJob } from '../../transport/exportJobApi';
+import { alphabetical, exportIdProperty, forOperations, outputOptions } from '../common.descriptions';
+import { itemOutputOptions, readItemOutput } from '../itemOutputOptions';
 import type { ResourceDeclaration } from '../resource';
 
 export const description = (resource: ResourceDeclaration): INodeProperties[] =>
@@ -49,6 +38,15 @@ export const description = (resource: ResourceDeclaration): INodeProperties[] =>
 			description: 'The binary field of the output item that holds the file',
 		},
 		{
+			displayName: 'Options',
+			name: 'options',
+			type: 'collection',
+			placeholder: 'Add Option',
+			default: {},
+			displayOptions: { show: { output: ['items'] } },
+			options: alphabetical(itemOutputOptions(resource)),
+		},
+		{
 			displayName: 'Byte Range',
 			name: 'byteRange',
 			type: 'string',
@@ -64,7 +62,9 @@ export const description = (resource: ResourceDeclaration): INodeProperties[] =>
 /**
  * Downloads a Completed job's file. The whole file is held against the job's
  * fileSize and sha256 fileChecksum (fetched again once on a mismatch); a
- * dropped connection resumes from the last byte received.
+ * dropped connection resumes from the last byte received. The items are the
+ * ones the composite extract gives for the same file: one FileDelivery reads
+ * both, with the same options and guards.
  * https://developer.adobe.com/marketo-apis/api/mapi/#tag/Bulk-Export-Leads/operation/getExportLeadsFileUsingGET
  */
 export async function execute(
@@ -78,9 +78,12 @@ export async function execute(
 	const output = readChoice(this, itemIndex, { name: 'output', label: 'Output', choices: ['items', 'binary'], fallback: 'items' });
 	const range = output === 'binary' ? readByteRange(this, itemIndex) : undefined;
 	const binaryPropertyName = output === 'binary' ? readBinaryPropertyName(this, itemIndex) : '';
+	const itemOutput =
+		output === 'items'
+			? readItemOutput(this, itemIndex, this.getNodeParameter('options', itemIndex, {}) as IDataObject)
+			: { typedValues: false, maxItems: Infinity, maxMemoryMb: Infinity };
 
 	const job = requireCompleted(client, await getExportJobStatus(client, exportPath, exportId));
-	const format = exportFormatOf(client, job);
 	if (range && job.fileSize !== undefined && range.start >= job.fileSize) {
 		throw invalidParameter(
 			this,
@@ -92,70 +95,35 @@ export async function execute(
 				: 'The file is empty: leave Byte Range empty.',
 		);
 	}
-	const file = {
-		exportPath,
-		exportId,
-		fileSize: job.fileSize,
-		fileChecksum: job.fileChecksum,
-		numberOfRecords: job.numberOfRecords,
-	};
 	// A single step should not block for long: ask again for a missing file for up to a minute.
 	const notReady = { delayMs: 10_000, giveUpMs: 60_000 };
+	if (range) return [await byteRangeItem(this, client, job, { exportPath, range, binaryPropertyName, notReady })];
 
-	if (output === 'items') {
-		const { result: records, check } = await downloadVerified(
-			client,
-			file,
-			async (chunks) => {
-				const reader = new ExportFileReader(format);
-				const all: ExportRecord[] = [];
-				for await (const chunk of chunks) reader.push(chunk, all);
-				return reader.end(all);
-			},
-			notReady,
-		);
-		warnIfUnverified(this, exportId, check);
-		if (typeof job.numberOfRecords === 'number' && job.numberOfRecords !== records.length) {
-			this.addExecutionHints({
-				message: `Export ${exportId}: Marketo reported ${job.numberOfRecords} records, the file held ${records.length}.`,
-				type: 'warning',
-				location: 'outputPane',
-			});
-		}
-		return records.map((record) => ({ json: record }));
-	}
-
-	const store = async (chunks: AsyncIterable<Buffer>, progress: DownloadProgress) => {
-		const readable = await readableFromChunks(chunks[Symbol.asyncIterator](), progress);
-		return await this.helpers.prepareBinaryData(
-			readable as Buffer,
-			fileNameFor(exportId, format),
-			mimeTypeFor(format),
-		);
-	};
-	let binary: IBinaryData;
-	let bytes: number;
-	if (range) {
-		const progress: DownloadProgress = { bytes: 0, resumes: 0 };
-		binary = await store(streamExportFile(client, file, range, progress, notReady), progress);
-		bytes = progress.bytes;
-	} else {
-		const download = await downloadVerified(client, file, store, notReady);
-		binary = download.result;
-		bytes = download.bytes;
-		warnIfUnverified(this, exportId, download.check);
-	}
-	return [
-		{
-			json: { ...job, bytesDownloaded: bytes, ...(range ? { byteRange: describeRange(range) } : {}) },
-			binary: { [binaryPropertyName]: binary },
-		},
-	];
+	const delivery = new FileDelivery(this, client, kind, exportPath, { output, ...itemOutput, itemIndex, filesOutputLabel: 'File' }, {}, notReady);
+	const { records, binary, bytes } = await delivery.deliver(job);
+	const warnings = [...delivery.warnings, ...(records ? delivery.itemWarnings(records) : [])];
+	for (const message of warnings) this.addExecutionHints({ message, type: 'warning', location: 'outputPane' });
+	if (records) return records.map((record) => ({ json: record }));
+	return [{ json: { ...job, bytesDownloaded: bytes }, binary: { [binaryPropertyName]: binary! } }];
 }
 
-function warnIfUnverified(ctx: IExecuteFunctions, exportId: string, check: FileCheck): void {
-	const message = unverifiedContentWarning(exportId, check);
-	if (message) ctx.addExecutionHints({ message, type: 'warning', location: 'outputPane' });
+/** Only some bytes of the file, as binary data: unchecked, since a checksum covers the whole file. */
+async function byteRangeItem(
+	ctx: IExecuteFunctions,
+	client: MarketoClient,
+	job: ExportJob,
+	request: { exportPath: string; range: ByteRange; binaryPropertyName: string; notReady: NotReadyPolicy },
+): Promise<INodeExecutionData> {
+	const { exportPath, range, binaryPropertyName, notReady } = request;
+	const format = exportFormatOf(client, job);
+	const file = { exportPath, exportId: job.exportId, fileSize: job.fileSize, fileChecksum: job.fileChecksum, numberOfRecords: job.numberOfRecords };
+	const progress: DownloadProgress = { bytes: 0, resumes: 0 };
+	const readable = await readableFromChunks(streamExportFile(client, file, range, progress, notReady)[Symbol.asyncIterator](), progress);
+	const binary = await ctx.helpers.prepareBinaryData(readable as Buffer, fileNameFor(job.exportId, format), mimeTypeFor(format));
+	return {
+		json: { ...job, bytesDownloaded: progress.bytes, byteRange: describeRange(range) },
+		binary: { [binaryPropertyName]: binary },
+	};
 }
 
 function readByteRange(ctx: IExecuteFunctions, itemIndex: number): ByteRange | undefined {

@@ -41,6 +41,13 @@ export async function execute(
 	const statuses = listEntries(this.getNodeParameter('statusFilter', itemIndex, [])).map((status) =>
 		matchChoice(this, itemIndex, 'Status', status, JOB_STATUSES, true),
 	);
-	const jobs = await listExportJobs(client, kind.readExportPath(this, itemIndex), statuses);
+	const { jobs, skipped } = await listExportJobs(client, kind.readExportPath(this, itemIndex), statuses);
+	if (skipped > 0) {
+		this.addExecutionHints({
+			message: `Marketo's job list held ${skipped} ${skipped === 1 ? 'entry that is' : 'entries that are'} not a job (no export ID); left out.`,
+			type: 'warning',
+			location: 'outputPane',
+		});
+	}
 	return jobs.map((job) => ({ json: job }));
 }

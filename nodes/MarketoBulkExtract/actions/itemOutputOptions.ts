@@ -1,0 +1,64 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { toBoolean, toNumber } from '../helpers/validation';
+import type { ResourceDeclaration } from './resource';
+
+/**
+ * The options that decide how a file becomes items, the same for every
+ * operation that parses a whole file (the composite extract and Get Job File):
+ * one file, one answer. Each resource adds its own (e.g. Parse Attributes).
+ */
+
+export const ITEM_OUTPUT_DEFAULTS = { maxItems: 500_000, maxMemoryMb: 512 } as const;
+
+const LIMITS = {
+	maxItems: { label: 'Max Items', min: 1, max: 100_000_000, integer: true, fallback: ITEM_OUTPUT_DEFAULTS.maxItems },
+	maxMemoryMb: { label: 'Max Memory (MB)', min: 1, max: 1_000_000, unit: 'MB', fallback: ITEM_OUTPUT_DEFAULTS.maxMemoryMb },
+} as const;
+
+/** Convert Values, Max Items and Max Memory (MB), and the resource's own options; lint wants each default written out. */
+export function itemOutputOptions(resource: ResourceDeclaration): INodeProperties[] {
+	const noun = resource.kind.noun.many;
+	return [
+		{
+			displayName: 'Convert Values',
+			name: 'typedValues',
+			type: 'boolean',
+			default: true,
+			description:
+				'Whether to turn integer, decimal, currency, percent and boolean fields into JSON numbers and booleans (by the instance’s field types). Off keeps the text Marketo wrote.',
+		},
+		{
+			displayName: 'Max Items',
+			name: 'maxItems',
+			type: 'number',
+			default: 500000,
+			typeOptions: { minValue: 1, maxValue: 100000000 },
+			description: `Fail, before downloading, when the export holds more ${noun} than this (1 to 100,000,000). Each item takes memory in n8n; for larger exports output the file instead.`,
+		},
+		{
+			displayName: 'Max Memory (MB)',
+			name: 'maxMemoryMb',
+			type: 'number',
+			default: 512,
+			typeOptions: { minValue: 1, maxValue: 1000000 },
+			description: `Fail, before downloading, when the items would take more memory than this (1 to 1,000,000). Estimated from the file size, the ${noun} and the number of fields (about 72 bytes per field), so a wide export reaches it with fewer ${noun}. A file output is not limited.`,
+		},
+		...(resource.extractOptions ?? []),
+	];
+}
+
+export interface ItemOutputSettings {
+	typedValues: boolean;
+	maxItems: number;
+	maxMemoryMb: number;
+}
+
+/** The item options of one input item, checked before any call to Marketo. */
+export function readItemOutput(ctx: IExecuteFunctions, itemIndex: number, options: IDataObject): ItemOutputSettings {
+	return {
+		typedValues: toBoolean(ctx, itemIndex, options.typedValues, 'Convert Values', true),
+		maxItems: toNumber(ctx, itemIndex, options.maxItems, LIMITS.maxItems),
+		maxMemoryMb: toNumber(ctx, itemIndex, options.maxMemoryMb, LIMITS.maxMemoryMb),
+	};
+}

@@ -1,0 +1,193 @@
+import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { ExportFileReader, type ExportRecord, type ValueConverter } from '../csv/exportFileReader';
+import type { ExportKind, FieldType } from '../exportKinds/exportKind';
+import { columnOf, type ExportFormat } from '../helpers/jobDefinition';
+import type { MarketoClient } from '../transport';
+import type { ExportJob } from '../transport/exportJobApi';
+import { readableFromChunks, type DownloadProgress, type NotReadyPolicy } from './download';
+import { exportFormatOf, fileNameFor, mimeTypeFor } from './exportFile';
+import { estimateItemsMemory, MEGABYTE, type ItemsMemoryInput } from './itemsMemory';
+import { columnConverters, isNestedTooDeep, JSON_OBJECT_TYPE, MAX_JSON_DEPTH } from './typedValues';
+import { downloadVerified, unverifiedContentWarning } from './verifiedDownload';
+
+export type OutputMode = 'items' | 'binary' | 'both';
+
+/** How a file becomes output: the same options and guards for Extract and Get Job File. */
+export interface FileOutput {
+	output: OutputMode;
+	/** Convert Values: numbers and booleans by the instance's field types. */
+	typedValues: boolean;
+	maxItems: number;
+	/** Items output: the most memory the items may take, by estimate (itemsMemory.ts). */
+	maxMemoryMb: number;
+	itemIndex: number;
+	/** The label of the files output in the operation's Output parameter, for the remedy of a limit ("Files", "File"). */
+	filesOutputLabel: string;
+}
+
+/** What the operation knows of the files before downloading: from its job definition, if it made the jobs. */
+export interface KnownColumns {
+	/** The number of columns, for the memory estimate; undefined for a job made elsewhere. */
+	count?: number;
+	columnHeaderNames?: Record<string, string>;
+}
+
+export interface DeliveredFile {
+	records?: ExportRecord[];
+	binary?: IBinaryData;
+	bytes: number;
+	resumes: number;
+	/** True when the first copy failed its check and the file was fetched again. */
+	refetched: boolean;
+}
+
+/**
+ * One completed job's file, downloaded whole, verified against Marketo's size
+ * and checksum, and turned into records and/or a binary file. Extract (once
+ * per window) and Get Job File (once) both read files through this, so the
+ * same file gives the same items with the same options and guards: Max Items
+ * and Max Memory are checked before each download against all files so far;
+ * Convert Values types by the kind's field types (one describe for all files).
+ */
+export class FileDelivery {
+	/** Execution hints of type warning, e.g. a file whose content could not be verified. */
+	readonly warnings: string[] = [];
+
+	private fields: FieldType[] | undefined;
+
+	private convertersFor: ((columns: readonly string[]) => Array<ValueConverter | undefined>) | undefined;
+
+	private readonly exported = { records: 0, fileSize: 0 };
+
+	constructor(
+		private readonly ctx: IExecuteFunctions,
+		private readonly client: MarketoClient,
+		private readonly kind: ExportKind,
+		private readonly exportPath: string,
+		private readonly settings: FileOutput,
+		private readonly columns: KnownColumns,
+		/** How long to keep asking for a Completed job's file that answers 404. */
+		private readonly notReady: NotReadyPolicy,
+	) {}
+
+	private get wantsItems(): boolean {
+		return this.settings.output !== 'binary';
+	}
+
+	async deliver(job: ExportJob): Promise<DeliveredFile> {
+		this.exported.records += job.numberOfRecords ?? 0;
+		this.exported.fileSize += job.fileSize ?? 0;
+		if (this.wantsItems) {
+			this.refuseOversizedItems({ ...this.exported, columns: this.columns.count });
+			if (this.fields === undefined) {
+				this.fields = await this.kind.fieldTypes(this.client, this.ctx, this.settings.itemIndex, this.settings.typedValues);
+				if (this.fields.length > 0) this.convertersFor = columnConverters(this.fields, this.columns.columnHeaderNames);
+			}
+		}
+		const format = exportFormatOf(this.client, job);
+		const file = {
+			exportPath: this.exportPath,
+			exportId: job.exportId,
+			fileSize: job.fileSize,
+			fileChecksum: job.fileChecksum,
+			numberOfRecords: job.numberOfRecords,
+		};
+		const verified = await downloadVerified(
+			this.client,
+			file,
+			async (chunks, progress) => await this.consume(chunks, progress, format, job.exportId),
+			this.notReady,
+		);
+		const unverified = unverifiedContentWarning(job.exportId, verified.check);
+		if (unverified) this.warnings.push(unverified);
+		const { records, binary } = verified.result;
+		if (records && typeof job.numberOfRecords === 'number' && job.numberOfRecords !== records.length) {
+			this.warnings.push(`Export ${job.exportId}: Marketo reported ${job.numberOfRecords} records, the file held ${records.length}.`);
+		}
+		return { records, binary, bytes: verified.bytes, resumes: verified.resumes, refetched: verified.refetched };
+	}
+
+	/** Warnings about the items of every file together: JSON columns (an activity's attributes) kept as text, and why. */
+	itemWarnings(records: ExportRecord[]): string[] {
+		const warnings: string[] = [];
+		const noun = this.kind.noun.many;
+		for (const field of this.fields ?? []) {
+			if (field.dataType !== JSON_OBJECT_TYPE) continue;
+			const column = columnOf(this.columns.columnHeaderNames, field.name);
+			let notJson = 0;
+			let tooDeep = 0;
+			for (const record of records) {
+				const value = record[column];
+				if (typeof value !== 'string' || value === '') continue;
+				if (isNestedTooDeep(value)) tooDeep++;
+				else notJson++;
+			}
+			if (notJson > 0) {
+				warnings.push(`${notJson} of ${records.length} ${noun}: the ${column} column is not a JSON object; kept as the text Marketo wrote.`);
+			}
+			if (tooDeep > 0) {
+				warnings.push(
+					`${tooDeep} of ${records.length} ${noun}: the ${column} column nests more than ${MAX_JSON_DEPTH} levels deep; kept as the text Marketo wrote, since n8n could not save it as an object.`,
+				);
+			}
+		}
+		return warnings;
+	}
+
+	/**
+	 * Items are held in memory by n8n: fail before downloading a file that would
+	 * take the output past Max Items or Max Memory (the estimate, which follows
+	 * the width of the export).
+	 */
+	private refuseOversizedItems(exported: ItemsMemoryInput): void {
+		const { maxItems, maxMemoryMb, itemIndex, filesOutputLabel } = this.settings;
+		const noun = this.kind.noun.many;
+		const remedy = `Use Output: ${filesOutputLabel}, which streams the file to n8n’s binary store instead of holding every record as an item; or export fewer fields or a shorter range`;
+		if (exported.records > maxItems) {
+			throw new NodeOperationError(this.ctx.getNode(), `The export holds more than ${maxItems} ${noun} (Max Items); ${exported.records} so far.`, {
+				itemIndex,
+				description: `${remedy}; or raise Max Items if n8n has the memory.`,
+			});
+		}
+		const estimateMb = Math.ceil(estimateItemsMemory(exported) / MEGABYTE);
+		if (estimateMb > maxMemoryMb) {
+			const shape = exported.columns === undefined ? `${exported.fileSize} bytes of file` : `${exported.records} ${noun} × ${exported.columns} columns`;
+			throw new NodeOperationError(
+				this.ctx.getNode(),
+				`The export would take about ${estimateMb} MB of memory as items (${shape}); Max Memory (MB) is ${maxMemoryMb}.`,
+				{
+					itemIndex,
+					description: `${remedy}; or raise Max Memory (MB) if n8n has that much memory to spare (n8n may need as much again to save the execution).`,
+				},
+			);
+		}
+	}
+
+	/** Parses and/or stores one copy of a file, as the output mode asks. */
+	private async consume(
+		chunks: AsyncIterable<Buffer>,
+		progress: DownloadProgress,
+		format: ExportFormat,
+		exportId: string,
+	): Promise<{ records?: ExportRecord[]; binary?: IBinaryData }> {
+		const { output } = this.settings;
+		const reader = output === 'binary' ? undefined : new ExportFileReader(format, this.convertersFor);
+		const records: ExportRecord[] = [];
+		async function* parsed(): AsyncGenerator<Buffer> {
+			for await (const chunk of chunks) {
+				reader?.push(chunk, records);
+				yield chunk;
+			}
+			reader?.end(records);
+		}
+		if (output === 'items') {
+			for await (const chunk of parsed()) void chunk;
+			return { records };
+		}
+		const readable = await readableFromChunks(parsed()[Symbol.asyncIterator](), progress);
+		const binary = await this.ctx.helpers.prepareBinaryData(readable as Buffer, fileNameFor(exportId, format), mimeTypeFor(format));
+		return { records: reader ? records : undefined, binary };
+	}
+}

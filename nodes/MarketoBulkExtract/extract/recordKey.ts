@@ -1,0 +1,53 @@
+import type { IExecuteFunctions } from 'n8n-workflow';
+
+import type { ExportDefinition, ExportKind } from '../exportKinds/exportKind';
+import { columnOf } from '../helpers/jobDefinition';
+import { invalidParameter } from '../helpers/validation';
+import type { MarketoClient } from '../transport';
+
+/**
+ * The key that tells an extract's records apart across its windows, and what
+ * the export jobs need for it. De-duplication removes a record only when its
+ * whole key matched another's: de-duplicating on what is left of a key (a
+ * program member export without leadId, a custom object without one of its
+ * dedupe fields) once removed 951 of 954 members. So the precondition is
+ * enforced here, not advised: a key field the user did not choose is added to
+ * the export jobs, and `addedColumns` leaves it out of the items again.
+ *
+ * Asked only for an extract with more than one file and item output: one file
+ * holds each record once, and files alone are never de-duplicated.
+ */
+export interface RecordKey {
+	/** The key's columns, as the files name them (Column Header Names applied). */
+	columns: string[];
+	/** Columns the node added to the jobs for the key; no item shows them. */
+	addedColumns: string[];
+}
+
+export async function recordKeyFor(
+	ctx: IExecuteFunctions,
+	client: MarketoClient,
+	kind: ExportKind,
+	definition: ExportDefinition,
+	itemIndex: number,
+): Promise<{ definition: ExportDefinition; key: RecordKey }> {
+	const keyFields = await kind.keyFields(client, ctx, itemIndex, definition);
+	const inFile = new Set([...definition.fields, ...(definition.columnsMarketoAdds ?? [])]);
+	const missing = keyFields.filter((field) => !inFile.has(field));
+	const columns = keyFields.map((field) => columnOf(definition.columnHeaderNames, field));
+	if (missing.length === 0) return { definition, key: { columns, addedColumns: [] } };
+
+	// An added field keeps its REST name as its header; a user's header must not already hold that name.
+	const headers = definition.fields.map((field) => columnOf(definition.columnHeaderNames, field));
+	const taken = missing.find((field) => headers.includes(field));
+	if (taken !== undefined) {
+		throw invalidParameter(
+			ctx,
+			itemIndex,
+			'Column Header Names',
+			`another field is renamed "${taken}", the name of the key field ${taken} that the node adds to the export to tell ${kind.noun.many} apart across its windows`,
+			`Give that field another header, or add ${taken} to Fields.`,
+		);
+	}
+	return { definition: { ...definition, fields: [...definition.fields, ...missing] }, key: { columns, addedColumns: missing } };
+}
