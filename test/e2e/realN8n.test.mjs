@@ -173,6 +173,29 @@ for (const version of VERSIONS) describe(`the packed package in a real n8n ${ver
 		assert.deepEqual(new Set(members.map((item) => `${item.json.programId}/${item.json.leadId}`)), new Set(expected.map((m) => `${m.programId}/${m.leadId}`)));
 	});
 
+	it('Extract Program Members of three programs over four windows without leadId emits every member once', async () => {
+		const startAt = '2026-02-01T00:00:00Z';
+		const endAt = '2026-05-06T23:59:59Z';
+		const jobsBefore = sandbox.jobs.jobs.size;
+		const { items: members } = await runOneNode('e2eMembersNoLeadId', 'Members without leadId', {
+			resource: 'programMemberExport',
+			operation: 'extractProgramMembers',
+			programIds: [1021, 1022, 1023],
+			fields: ['statusName', 'email', 'membershipDate'],
+			dateFilter: 'updatedAt',
+			startAt,
+			endAt,
+		});
+		const expected = sandbox.programMembers.filter((m) => [1021, 1022, 1023].includes(m.programId) && m.updatedAt >= Date.parse(startAt) && m.updatedAt <= Date.parse(endAt));
+		assert.ok(expected.length > 100);
+		assert.equal(members.length, expected.length);
+		assert.deepEqual(members.map((item) => `${item.json.programId}/${item.json.email}`).sort(), expected.map((m) => `${m.programId}/${m.email}`).sort());
+		assert.deepEqual(Object.keys(members[0].json), ['programId', 'statusName', 'email', 'membershipDate']);
+		const jobs = [...sandbox.jobs.jobs.values()].slice(jobsBefore);
+		assert.equal(jobs.length, 4);
+		assert.ok(jobs.every((job) => job.spec.fields.includes('leadId')), 'leadId is exported to tell members apart');
+	});
+
 	it('Extract Custom Objects emits the cars updated in a month, from the object’s own endpoints', async () => {
 		const { items: cars } = await runOneNode('e2eCustomObjects', 'Cars updated in March', {
 			resource: 'customObjectExport',

@@ -67,8 +67,13 @@ const hintsOf = (result) =>
 		.map((hint) => hint.message)
 		.join('\n');
 
-/** A page of 300 jobs, as a busy API user's list would hold. */
-const jobPage = () => Array.from({ length: 300 }, () => ({ exportId: UUID, status: 'Completed', format: 'CSV', createdAt: '2026-03-01T00:00:00Z' }));
+/** List Jobs answers every page with 300 jobs and a new nextPageToken, for 1,000 pages. */
+function endlessJobList(sandbox) {
+	const jobs = Array.from({ length: 300 }, () => ({ exportId: UUID, status: 'Completed', format: 'CSV', createdAt: '2026-03-01T00:00:00Z' }));
+	let page = 0;
+	const body = () => JSON.stringify({ requestId: 'r#1', success: true, result: jobs, nextPageToken: `page-${++page}` });
+	sandbox.addFault({ path: '/leads/export.json', times: 1000, contentType: 'application/json', body });
+}
 
 /** A completed activity job of two activities, the first with attributes nested 5,000 levels deep. */
 function deepActivityJob(sandbox) {
@@ -566,20 +571,14 @@ const CASES = [
 	// ── Hardening, second round: bounded and readable answers ───────────────
 	{
 		name: 'a job list that never ends is followed for 100 pages, then refused clearly',
-		setup: (sandbox) => {
-			let page = 0;
-			sandbox.addFault({ path: '/leads/export.json', times: 1000, contentType: 'application/json', body: () => JSON.stringify({ requestId: 'r#1', success: true, result: jobPage(), nextPageToken: `page-${++page}` }) });
-		},
+		setup: endlessJobList,
 		parameters: { operation: 'listJobs' },
 		error: [/Marketo's job list did not end after 100 pages \(30000 jobs\) while trying to list export jobs/, /keeps an API user's jobs for 7 days/],
 		check: (_result, sandbox, _started, before) => assert.equal(sandbox.apiCalls('/export.json').length - before.lists, 100),
 	},
 	{
 		name: 'a job list that never ends costs an extract only its look for left-overs: it exports and says why it did not look',
-		setup: (sandbox) => {
-			let page = 0;
-			sandbox.addFault({ path: '/leads/export.json', times: 1000, contentType: 'application/json', body: () => JSON.stringify({ requestId: 'r#1', success: true, result: jobPage(), nextPageToken: `page-${++page}` }) });
-		},
+		setup: endlessJobList,
 		parameters: extract(),
 		ok: (items, result) => {
 			assert.ok(items.length > 0);

@@ -99,7 +99,7 @@ describe('single-endpoint operations in n8n’s engine', () => {
 		assert.ok(created.every((item) => item.json.status === 'Created'));
 	});
 
-	it('Get Job File emits one item per lead, values exactly as in the file', async () => {
+	it('with Convert Values off, Get Job File emits one item per lead, values exactly as in the file', async () => {
 		const job = fixture.sandbox.completedJob({
 			fields: FIELDS,
 			format: 'CSV',
@@ -112,6 +112,16 @@ describe('single-endpoint operations in n8n’s engine', () => {
 		assert.ok(expected.length > 100);
 		assert.deepEqual(items().map((i) => i.json), expected);
 		assert.ok(items().every((i) => i.pairedItem.item === 0));
+	});
+
+	it('Get Job File and Extract give the same items for the same file, with the same options', async () => {
+		const job = fixture.sandbox.completedJob({ fields: FIELDS, format: 'CSV', filter: { createdAt: { startAt: '2026-01-01T00:00:00Z', endAt: '2026-01-31T23:59:59Z' } } });
+		for (const options of [{}, { typedValues: false }]) {
+			const file = await fixture.run({ operation: 'getJobFile', exportId: job.exportId, options });
+			const extracted = await fixture.run({ operation: 'extractLeads', jobSource: 'existing', exportId: job.exportId, options: { ...options, pollIntervalSeconds: 0.05 } });
+			assert.ok(file.items().length > 100);
+			assert.deepEqual(file.items().map((i) => i.json), extracted.items().map((i) => i.json), JSON.stringify(options));
+		}
 	});
 
 	it('Get Job File parses TSV and SSV with renamed headers', async () => {

@@ -80,6 +80,28 @@ describe('Program Member Export in n8n’s engine', () => {
 		assert.deepEqual(items().map((item) => key(item.json)).sort(), expected.map(key).sort());
 	});
 
+	it('a renamed leadId is the key under its new name: every member once over several windows, nothing added', async () => {
+		const { sandbox } = fixture;
+		const startAt = '2026-02-01T00:00:00Z';
+		const endAt = '2026-05-06T23:59:59Z';
+		const jobsBefore = sandbox.jobs.jobs.size;
+		const { items } = await fixture.run(
+			extract({
+				programIds: [1021, 1023],
+				dateFilter: 'updatedAt',
+				startAt,
+				endAt,
+				fields: ['leadId', 'statusName'],
+				columnHeaderNames: { header: [{ field: 'leadId', header: 'Lead ID' }] },
+			}),
+		);
+		const expected = sandbox.programMembers.filter((m) => [1021, 1023].includes(m.programId) && m.updatedAt >= Date.parse(startAt) && m.updatedAt <= Date.parse(endAt));
+		assert.deepEqual(items().map((item) => `${item.json.programId}/${item.json['Lead ID']}`).sort(), expected.map((m) => `${m.programId}/${m.leadId}`).sort());
+		const jobs = [...sandbox.jobs.jobs.values()].slice(jobsBefore);
+		assert.equal(jobs.length, 4);
+		assert.ok(jobs.every((job) => job.spec.fields.join() === 'leadId,statusName'));
+	});
+
 	it('refuses no program, more than 10, and a status name that is no text, before any call', async () => {
 		const { sandbox } = fixture;
 		const logBefore = sandbox.log.length;

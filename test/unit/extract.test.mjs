@@ -6,7 +6,7 @@ const require = createRequire(import.meta.url);
 const { DateTime } = require('luxon');
 const dist = '../../dist/nodes/MarketoBulkExtract/extract';
 const { splitIntoWindows } = require(`${dist}/windows.js`);
-const { columnConverters } = require(`${dist}/typedValues.js`);
+const { columnConverters, isNestedTooDeep, MAX_JSON_DEPTH } = require(`${dist}/typedValues.js`);
 const { ExportFileReader } = require('../../dist/nodes/MarketoBulkExtract/csv/exportFileReader.js');
 
 /** Rows typed as the parser types them, fed in small chunks: CSV text → records. */
@@ -119,5 +119,43 @@ describe('RecordDeduplicator', () => {
 		for (const record of records) dedupe.add(record);
 		assert.deepEqual(dedupe.all().map((r) => r.v), ['d', 'b', 'c', 'e']);
 		assert.equal(dedupe.removed, 1);
+	});
+
+	it('never matches on part of a key: a record whose file lacks a key column is kept and counted', () => {
+		const dedupe = new RecordDeduplicator(['leadId', 'programId']);
+		for (const record of [{ programId: 1, v: 'a' }, { programId: 1, v: 'b' }, { leadId: 7, programId: 1, v: 'c' }]) dedupe.add(record);
+		assert.deepEqual(dedupe.all().map((r) => r.v), ['a', 'b', 'c']);
+		assert.equal(dedupe.removed, 0);
+		assert.equal(dedupe.unkeyed, 2);
+	});
+
+	it('reads key columns named like Object members as columns, never inherited ones', () => {
+		const dedupe = new RecordDeduplicator(['constructor']);
+		for (const record of [{ v: 'a' }, { v: 'b' }]) dedupe.add(record);
+		assert.deepEqual(dedupe.all().map((r) => r.v), ['a', 'b'], 'a file without the column keeps every record');
+		const own = new RecordDeduplicator(['constructor', 'toString']);
+		const records = ['x', 'y', 'x'].map((value, i) => JSON.parse(`{"constructor":"${value}","toString":"t","v":${i}}`));
+		for (const record of records) own.add(record);
+		assert.deepEqual(own.all().map((r) => r.v), [2, 1]);
+	});
+});
+
+describe('isNestedTooDeep (JSON kept as text when n8n could not save it)', () => {
+	it('counts brackets of objects and arrays, not those inside strings', () => {
+		const nested = (depth) => `${'['.repeat(depth)}${']'.repeat(depth)}`;
+		assert.equal(isNestedTooDeep(nested(MAX_JSON_DEPTH)), false);
+		assert.equal(isNestedTooDeep(nested(MAX_JSON_DEPTH + 1)), true);
+		assert.equal(isNestedTooDeep(`{"a":"${'{'.repeat(500)}"}`), false, 'brackets in a string');
+		assert.equal(isNestedTooDeep(`{"a":"\\\"${'['.repeat(500)}"}`), false, 'an escaped quote does not end the string');
+		assert.equal(isNestedTooDeep(`{"a":${'{"b":'.repeat(70)}1${'}'.repeat(70)}}`), true);
+	});
+
+	it('Convert Values keeps too-deep JSON as text and parses the rest', () => {
+		const fields = [{ name: 'attributes', dataType: 'jsonObject' }];
+		const quote = (text) => `"${text.replace(/"/g, '""')}"`;
+		const deep = `{"a":${'['.repeat(3000)}${']'.repeat(3000)}}`;
+		const records = typedRecords(fields, undefined, [['attributes'], [quote(deep)], [quote('{"a":[[1]]}')]]);
+		assert.equal(records[0].attributes, deep);
+		assert.deepEqual(records[1].attributes, { a: [[1]] });
 	});
 });
