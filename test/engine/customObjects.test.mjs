@@ -54,7 +54,7 @@ describe('Custom Object Export in n8n’s engine', () => {
 		assert.deepEqual(items().map((item) => item.json).sort(byGuid), expected.sort(byGuid));
 	});
 
-	it('an object keyed by two fields, or by a field named constructor, keeps every record over several windows', async () => {
+	it('an object keyed by two fields, by a renamed field, or by a field named constructor, keeps every record over several windows', async () => {
 		const { sandbox } = fixture;
 		const window = (r) => r.updatedAt >= Date.parse('2026-02-01T00:00:00Z') && r.updatedAt <= Date.parse('2026-05-06T23:59:59Z');
 		const range = { startAt: '2026-02-01T00:00:00Z', endAt: '2026-05-06T23:59:59Z' };
@@ -62,6 +62,8 @@ describe('Custom Object Export in n8n’s engine', () => {
 		const expectedProducts = sandbox.customObjectRecords.account_product_c.filter(window);
 		const product = (r) => `${r.accountNumber}/${r.productCode}`;
 		assert.deepEqual(products.items().map((item) => product(item.json)).sort(), expectedProducts.map(product).sort());
+		const cars = await fixture.run(extract({ fields: ['vIN', 'make'], columnHeaderNames: { header: [{ field: 'vIN', header: 'VIN Number' }] }, ...range }));
+		assert.deepEqual(cars.items().map((item) => item.json['VIN Number']).sort(), sandbox.customObjectRecords.car_c.filter(window).map((r) => r.vIN).sort());
 		const odd = await fixture.run(extract({ customObjectName: 'odd_c', fields: ['constructor', 'toString'], ...range, options: { typedValues: false } }));
 		const expectedOdd = sandbox.customObjectRecords.odd_c.filter(window);
 		assert.deepEqual(odd.items().map((item) => item.json.constructor).sort(), expectedOdd.map((r) => r.constructor).sort());

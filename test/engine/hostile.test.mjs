@@ -595,6 +595,15 @@ const CASES = [
 		},
 	},
 	{
+		name: 'program members: entries of the job list that are not jobs are left out and counted',
+		setup: (sandbox) => sandbox.addFault({ path: '/program/members/export.json', json: { requestId: 'r#1', success: true, result: [null, [], { exportId: null }] } }),
+		parameters: { resource: 'programMemberExport', operation: 'listJobs' },
+		ok: (items, result) => {
+			assert.equal(items.length, 0);
+			assert.match(hintsOf(result), /held 3 entries that are not a job/);
+		},
+	},
+	{
 		name: 'entries of the job list that are not jobs do not stop an extract from looking for left-overs',
 		setup: (sandbox) => sandbox.addFault({ path: '/leads/export.json', json: { requestId: 'r#1', success: true, result: [null, 5, 'x', { exportId: 123 }, {}] } }),
 		parameters: extract(),
@@ -687,6 +696,12 @@ const CASES = [
 			assert.ok(items.length > 0);
 			assert.ok(items.every((i) => typeof i.json.leadId === 'number' && typeof i.json.attributes === 'object'));
 		},
+	},
+	{
+		name: 'Get Job File of a custom object types its fields by its describe, as Extract does',
+		parameters: { resource: 'customObjectExport', customObjectName: 'car_c', operation: 'getJobFile' },
+		before: (sandbox) => ({ exportId: sandbox.completedJob({ fields: ['vIN', 'leadID', 'price'], format: 'CSV', filter: { staticListId: 1001 } }, 'customobjects/car_c').exportId }),
+		ok: (items) => assert.ok(items.length > 0 && items.every((i) => typeof i.json.leadID === 'number' && typeof i.json.vIN === 'string')),
 	},
 	{
 		name: 'Get Job File of program members types member fields as Extract does',
