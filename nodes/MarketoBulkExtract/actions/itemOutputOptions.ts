@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { toBoolean, toNumber } from '../helpers/validation';
+import { toBoolean, toNumber } from './parameters';
 import type { ResourceDeclaration } from './resource';
 
 /**

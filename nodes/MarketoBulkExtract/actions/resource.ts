@@ -1,7 +1,33 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import type { ExportKind } from '../exportKinds/exportKind';
+import type { ExportDefinition } from '../extract/exportDefinition';
+import type { ExportProfile } from '../extract/exportProfile';
 import type { MarketoClient } from '../transport';
+import type { ReadDefinitionOptions } from './definition';
+
+/**
+ * How an export kind reads its parameters: the one place per kind that calls
+ * getNodeParameter. It turns an item's parameters into the plain data the
+ * engine takes (extract/): a validated job definition, and the kind's profile.
+ * Data flows one way: parameters → definition → Marketo → bytes → rows → items.
+ */
+export interface ExportKind {
+	/** The node's Resource value, stored in users' workflows: never renamed. */
+	resource: string;
+	/** For messages: "lead" / "leads" / "Leads". */
+	noun: ExportProfile['noun'];
+	/** The endpoints of this kind's jobs, e.g. `/bulk/v1/leads/export`; may depend on a parameter (a custom object's name). */
+	readExportPath(ctx: IExecuteFunctions, itemIndex: number): string;
+	/**
+	 * The date filter the user chose (createdAt, updatedAt), or undefined when the
+	 * export is filtered otherwise; decides whether Since Last Run applies.
+	 */
+	readDateFilter(ctx: IExecuteFunctions, itemIndex: number): string | undefined;
+	/** The job definition from the node's parameters, checked before any call to Marketo. */
+	readDefinition(ctx: IExecuteFunctions, itemIndex: number, options: ReadDefinitionOptions): ExportDefinition;
+	/** What the engine needs of the kind for this item: its endpoints, field types, key. */
+	profile(ctx: IExecuteFunctions, itemIndex: number): ExportProfile;
+}
 
 /** What a condition on other parameters looks like in `displayOptions.show`. */
 export type ShowConditions = Record<string, Array<string | number | boolean>>;
@@ -10,8 +36,8 @@ export type ShowConditions = Record<string, Array<string | number | boolean>>;
  * A Resource of the node: an export kind and the parameters that define one
  * of its exports. Every resource gets the same operations (operations/): the
  * composite extract and the six single-endpoint ones; this says only what
- * differs. Adding an export kind is its profile (exportKinds/), one of these,
- * and its entry in resources.ts.
+ * differs. Adding an export kind is its folder under actions/ (this
+ * declaration and its ExportKind) and its entry in resources.ts.
  */
 export interface ResourceDeclaration {
 	kind: ExportKind;

@@ -3,7 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { MarketoClient } from '../transport';
 import { MarketoApiError } from '../transport/marketoErrors';
 import { asNodeError } from '../transport/nodeErrors';
-import { matchChoice } from '../helpers/validation';
+import { matchChoice } from './parameters';
 import { operationsOf } from './operations';
 import { RESOURCES } from './resources';
 

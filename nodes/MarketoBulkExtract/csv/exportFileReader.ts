@@ -1,4 +1,4 @@
-import type { ExportFormat } from '../helpers/jobDefinition';
+import type { ExportFormat } from '../helpers/marketoValues';
 import {
 	MalformedFileError,
 	RowTokenizer,

@@ -1,40 +1,45 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import type { ExportRecord } from '../csv/exportFileReader';
-import type { ExportDefinition, ExportKind } from '../exportKinds/exportKind';
 import type { MarketoClient } from '../transport';
 import type { ExportJob } from '../transport/exportJobApi';
 import { asNodeError } from '../transport/nodeErrors';
 import { RecordDeduplicator } from './deduplicator';
 import { DOWNLOAD_TIMING } from './download';
+import type { ExtractHost, RunHint } from './engineHost';
+import type { ExportDefinition } from './exportDefinition';
+import type { ExportProfile } from './exportProfile';
 import { FileDelivery, type FileOutput, type OutputMode } from './fileDelivery';
 import { JobJournal } from './jobJournal';
 import { JobScheduler, type ExtractTask } from './jobScheduler';
 import { plannedTasks, planWithLeftOvers } from './leftOverJobs';
+import { LimitReachedError } from './limits';
 import { recordKeyFor, type RecordKey } from './recordKey';
 
 export type { OutputMode };
 
-export interface ExtractSettings extends Omit<FileOutput, 'filesOutputLabel'> {
+export interface ExtractSettings extends FileOutput {
 	binaryPropertyName: string;
 	concurrency: number;
-	/** The most export jobs one extract may plan (a date range is one job per 31 days). */
+	/** The most export jobs one extract may plan (a date range is one job per window). */
 	maxJobs: number;
 	maxWaitMs: number;
 	pollIntervalMs: number;
 	/** Cancel this node's left-over jobs that do not serve the run (those of a stopped execution always are). */
 	cancelLeftOverJobs: boolean;
-	itemIndex: number;
 }
 
 export interface ExtractSource {
-	/** The kind of export: its endpoints, describe, de-duplication key and words. */
-	kind: ExportKind;
-	/** The kind's job endpoints for this item (ExportKind.readExportPath). */
-	exportPath: string;
+	/** The kind of export for this item: its endpoints, field types, key and words. */
+	profile: ExportProfile;
 	definition?: ExportDefinition;
 	adoptExportId?: string;
+}
+
+export interface ExtractResult {
+	items: INodeExecutionData[];
+	/** The summary, then what was adopted, cancelled or left, then warnings: for the operation to show. */
+	hints: RunHint[];
 }
 
 interface ExtractStats {
@@ -51,12 +56,28 @@ interface WindowResult {
 	fileItem?: INodeExecutionData;
 }
 
-/** Builds the extract's tasks: one per window of a date range (31 days for every kind today), or one job. */
-function tasksFor(source: ExtractSource): ExtractTask[] {
-	if (source.adoptExportId) {
-		return [{ index: 0, label: `export ${source.adoptExportId}`, exportId: source.adoptExportId, adopted: true, enqueued: false }];
-	}
-	return plannedTasks(source.definition!, source.kind.maxWindowDays);
+/** One extract's state, handed from step to step: plan → schedule and download → report. */
+interface ExtractRun {
+	host: ExtractHost;
+	client: MarketoClient;
+	profile: ExportProfile;
+	settings: ExtractSettings;
+	startedAt: number;
+	/** For log lines and the summary: "Marketo Extract Leads". */
+	title: string;
+	/** The definition as the jobs carry it: with the key columns added, when the items need them. */
+	definition?: ExportDefinition;
+	/** The key that de-duplicates the items of several files. */
+	key?: RecordKey;
+	tasks: ExtractTask[];
+	journal?: JobJournal;
+	delivery: FileDelivery;
+	results: Map<number, WindowResult>;
+	stats: ExtractStats;
+	/** Info hints beyond the summary: jobs adopted, cancelled or left. */
+	notes: string[];
+	/** Warning hints beyond the files' own, e.g. records not checked for duplicates. */
+	warnings: string[];
 }
 
 /**
@@ -66,109 +87,138 @@ function tasksFor(source: ExtractSource): ExtractTask[] {
  * Marketo any more, so it names the jobs that keep running.
  */
 export async function runExtract(
-	ctx: IExecuteFunctions,
+	host: ExtractHost,
 	client: MarketoClient,
 	source: ExtractSource,
 	settings: ExtractSettings,
-): Promise<INodeExecutionData[]> {
-	const startedAt = Date.now();
-	const { kind, exportPath } = source;
-	const title = `Marketo Extract ${kind.noun.title}`;
-	let tasks = tasksFor(source);
-	refuseTooManyJobs(ctx, settings, tasks, title);
-	const wantsItems = settings.output !== 'binary';
-	let { definition } = source;
-	/** The key that de-duplicates the items of several files; the jobs carry every key column. */
-	let key: RecordKey | undefined;
-	if (definition && wantsItems && tasks.length > 1) {
-		({ definition, key } = await recordKeyFor(ctx, client, kind, definition, settings.itemIndex));
-		tasks = plannedTasks(definition, kind.maxWindowDays);
-	}
-	const results = new Map<number, WindowResult>();
-	const stats: ExtractStats = { jobs: 0, records: 0, bytes: 0, duplicatesRemoved: 0, resumes: 0, refetches: 0 };
-	const log = (message: string) => ctx.logger.info(`${title}: ${message}`);
-	const warn = (message: string) => ctx.logger.warn(`${title}: ${message}`);
-	/** Execution hints of type info beyond the summary: jobs adopted, cancelled or left. */
-	const notes: string[] = [];
+): Promise<ExtractResult> {
+	const run = await plan(host, client, source, settings);
+	await scheduleAndDownload(run);
+	return report(run);
+}
 
-	const journal = definition ? await JobJournal.open(ctx, exportPath, definition, warn) : undefined;
-	if (journal && definition) {
-		const plan = await planWithLeftOvers(client, journal, {
-			exportPath,
-			definition,
-			maxWindowDays: kind.maxWindowDays,
-			cancelLeftOvers: settings.cancelLeftOverJobs,
-			planned: tasks,
-		});
-		tasks = plan.tasks;
-		for (const line of plan.report) (plan.lookedFor ? log : warn)(line);
-		notes.push(...plan.report);
+/**
+ * The tasks, before any job is created: one per window of a date range, or one
+ * job; checked against Max Jobs; the key columns added when several files
+ * make items; then the jobs an earlier run left that serve this one adopted.
+ */
+async function plan(host: ExtractHost, client: MarketoClient, source: ExtractSource, settings: ExtractSettings): Promise<ExtractRun> {
+	const { profile } = source;
+	const title = `Marketo Extract ${profile.noun.title}`;
+	let tasks = source.adoptExportId
+		? [{ index: 0, label: `export ${source.adoptExportId}`, exportId: source.adoptExportId, adopted: true, enqueued: false }]
+		: plannedTasks(source.definition!, profile.maxWindowDays);
+	refuseTooManyJobs(tasks, settings.maxJobs, profile.maxWindowDays);
+	host.logger.info(`${title}: ${tasks.length} export ${tasks.length === 1 ? 'job' : 'jobs'} planned`);
+	let { definition } = source;
+	let key: RecordKey | undefined;
+	if (definition && settings.output !== 'binary' && tasks.length > 1) {
+		({ definition, key } = await recordKeyFor(client, profile, definition));
+		tasks = plannedTasks(definition, profile.maxWindowDays);
 	}
-	const onCreated = async (task: ExtractTask): Promise<void> => await journal?.recordCreated(task);
-	const scheduler = new JobScheduler(
-		client,
-		{ exportPath, concurrency: settings.concurrency, pollIntervalMs: settings.pollIntervalMs, deadline: startedAt + settings.maxWaitMs, onCreated },
-		log,
-	);
 	const delivery = new FileDelivery(
-		ctx,
+		host,
 		client,
-		kind,
-		exportPath,
-		{ ...settings, filesOutputLabel: 'Files' },
+		profile,
+		settings,
 		{ count: definition?.fields.length, columnHeaderNames: definition?.columnHeaderNames },
 		{ delayMs: settings.pollIntervalMs, giveUpMs: DOWNLOAD_TIMING.notReadyGiveUpMs },
 	);
-	/** Execution hints of type warning beyond the files' own, e.g. records not checked for duplicates. */
-	const warnings: string[] = [];
+	const stats = { jobs: 0, records: 0, bytes: 0, duplicatesRemoved: 0, resumes: 0, refetches: 0 };
+	const run: ExtractRun = { host, client, profile, settings, startedAt: Date.now(), title, definition, key, tasks, delivery, results: new Map(), stats, notes: [], warnings: [] };
+	if (definition) await adoptLeftOvers(run, definition);
+	return run;
+}
 
-	const download = async (task: ExtractTask, job: ExportJob): Promise<void> => {
-		stats.jobs++;
-		log(`${task.label}: downloading ${job.fileSize ?? '?'} bytes, ${job.numberOfRecords ?? '?'} records`);
-		const { records, binary, ...transfer } = await delivery.deliver(job);
-		stats.bytes += transfer.bytes;
-		stats.resumes += transfer.resumes;
-		if (transfer.refetched) stats.refetches++;
-		const result: WindowResult = {};
-		if (records) {
-			stats.records += records.length;
-			result.records = records;
-		}
-		if (binary) {
-			const json: IDataObject = { ...job };
-			if (definition?.range && task.body) json.filter = task.body.filter as IDataObject;
-			result.fileItem = { json, binary: { [settings.binaryPropertyName]: binary } };
-		}
-		results.set(task.index, result);
-		log(`${task.label}: done`);
-	};
+async function adoptLeftOvers(run: ExtractRun, definition: ExportDefinition): Promise<void> {
+	const { host, client, profile, settings, title } = run;
+	run.journal = await JobJournal.open(host, profile.exportPath, definition, (message) => host.logger.warn(`${title}: ${message}`));
+	if (!run.journal) return;
+	const adopted = await planWithLeftOvers(client, run.journal, {
+		exportPath: profile.exportPath,
+		definition,
+		maxWindowDays: profile.maxWindowDays,
+		cancelLeftOvers: settings.cancelLeftOverJobs,
+		planned: run.tasks,
+	});
+	run.tasks = adopted.tasks;
+	for (const line of adopted.report) host.logger[adopted.lookedFor ? 'info' : 'warn'](`${title}: ${line}`);
+	run.notes.push(...adopted.report);
+}
 
+/** Says before the first call how many jobs the range needs, and refuses more than the run may plan. */
+function refuseTooManyJobs(tasks: ExtractTask[], maxJobs: number, windowDays: number): void {
+	if (tasks.length <= maxJobs) return;
+	const first = tasks[0].label.replace(/^window 1\/\d+ /, '');
+	const last = tasks[tasks.length - 1].label.replace(/^window \d+\/\d+ /, '');
+	throw new LimitReachedError({ limit: 'maxJobs', jobs: tasks.length, max: maxJobs, first, last, windowDays });
+}
+
+/** Marketo works while the node downloads: the scheduler creates the next job before a finished file is fetched. */
+async function scheduleAndDownload(run: ExtractRun): Promise<void> {
+	const { host, client, settings, profile, journal } = run;
+	const scheduler = new JobScheduler(
+		client,
+		{
+			exportPath: profile.exportPath,
+			concurrency: settings.concurrency,
+			pollIntervalMs: settings.pollIntervalMs,
+			deadline: run.startedAt + settings.maxWaitMs,
+			onCreated: async (task) => await journal?.recordCreated(task),
+		},
+		(message) => host.logger.info(`${run.title}: ${message}`),
+	);
 	try {
-		await scheduler.run(tasks, download);
+		await scheduler.run(run.tasks, async (task, job) => await downloadWindow(run, task, job));
 	} catch (error) {
-		throw await explainFailure(ctx, client, scheduler, { tasks, results, title, noun: kind.noun.many, journal }, error);
+		throw await explainFailure(run, scheduler, error);
 	}
 	// Delivered: no later run may adopt these jobs again.
-	await journal?.forget(tasks.filter((task) => task.exportId));
+	await journal?.forget(run.tasks.filter((task) => task.exportId));
+}
 
+async function downloadWindow(run: ExtractRun, task: ExtractTask, job: ExportJob): Promise<void> {
+	const { stats, host, title } = run;
+	stats.jobs++;
+	host.logger.info(`${title}: ${task.label}: downloading ${job.fileSize ?? '?'} bytes, ${job.numberOfRecords ?? '?'} records`);
+	const { records, binary, ...transfer } = await run.delivery.deliver(job);
+	stats.bytes += transfer.bytes;
+	stats.resumes += transfer.resumes;
+	if (transfer.refetched) stats.refetches++;
+	const result: WindowResult = {};
+	if (records) {
+		stats.records += records.length;
+		result.records = records;
+	}
+	if (binary) {
+		const json: IDataObject = { ...job };
+		if (run.definition?.range && task.body) json.filter = task.body.filter as IDataObject;
+		result.fileItem = { json, binary: { [run.settings.binaryPropertyName]: binary } };
+	}
+	run.results.set(task.index, result);
+	host.logger.info(`${title}: ${task.label}: done`);
+}
+
+/** The items in window order (records de-duplicated across files, then the file items), and the hints. */
+function report(run: ExtractRun): ExtractResult {
+	const { tasks, results, key, stats, profile, delivery, settings } = run;
 	const items: INodeExecutionData[] = [];
-	if (wantsItems) {
+	if (settings.output !== 'binary') {
 		const fileRecords = tasks.map((task) => results.get(task.index)?.records ?? []);
-		const records = key && fileRecords.length > 1 ? deduplicated(fileRecords, key, stats, warnings, kind.noun.many) : fileRecords.flat();
+		const records = key && fileRecords.length > 1 ? deduplicated(fileRecords, key, stats, run.warnings, profile.noun.many) : fileRecords.flat();
 		for (const record of records) items.push({ json: record });
-		warnings.push(...delivery.itemWarnings(records));
+		run.warnings.push(...delivery.itemWarnings(records));
 	}
 	for (const task of tasks) {
 		const fileItem = results.get(task.index)?.fileItem;
 		if (fileItem) items.push(fileItem);
 	}
-
-	ctx.addExecutionHints(
-		{ message: summary(title, kind.noun.many, tasks.length, stats, client, Date.now() - startedAt), type: 'info', location: 'outputPane' },
-		...notes.map((message) => ({ message, type: 'info' as const, location: 'outputPane' as const })),
-		...[...delivery.warnings, ...warnings].map((message) => ({ message, type: 'warning' as const, location: 'outputPane' as const })),
-	);
-	return items;
+	const hints: RunHint[] = [
+		{ message: summary(run.title, profile.noun.many, tasks.length, stats, run.client, Date.now() - run.startedAt), type: 'info' },
+		...run.notes.map((message) => ({ message, type: 'info' as const })),
+		...[...delivery.warnings, ...run.warnings].map((message) => ({ message, type: 'warning' as const })),
+	];
+	return { items, hints };
 }
 
 /**
@@ -192,71 +242,68 @@ function deduplicated(fileRecords: ExportRecord[][], key: RecordKey, stats: Extr
 	return records;
 }
 
-/** Says before the first call how many jobs the range needs, and refuses more than Max Jobs. */
-function refuseTooManyJobs(ctx: IExecuteFunctions, settings: ExtractSettings, tasks: ExtractTask[], title: string): void {
-	if (tasks.length <= settings.maxJobs) {
-		ctx.logger.info(`${title}: ${tasks.length} export ${tasks.length === 1 ? 'job' : 'jobs'} planned`);
-		return;
-	}
-	const first = tasks[0].label.replace(/^window 1\/\d+ /, '');
-	const last = tasks[tasks.length - 1].label.replace(/^window \d+\/\d+ /, '');
-	throw new NodeOperationError(
-		ctx.getNode(),
-		`Max Jobs: the range needs ${tasks.length} export jobs of 31 days (from ${first} to ${last}); Max Jobs is ${settings.maxJobs}. No job was created.`,
-		{
-			itemIndex: settings.itemIndex,
-			description: `Every job's file counts against the subscription's 500 MB daily export quota, shared with every integration, and Marketo runs at most 2 jobs at a time: ${tasks.length} jobs can take the quota of several days. Check Start At, or raise Max Jobs (Options) to ${tasks.length} if this is intended.`,
-		},
-	);
-}
-
-async function explainFailure(
-	ctx: IExecuteFunctions,
-	client: MarketoClient,
-	scheduler: JobScheduler,
-	run: { tasks: ExtractTask[]; results: Map<number, WindowResult>; title: string; noun: string; journal?: JobJournal },
-	error: unknown,
-): Promise<Error> {
-	const { tasks, results, title, noun, journal } = run;
-	const nodeError = asNodeError(ctx.getNode(), error);
-	const finished = tasks.filter((task) => results.has(task.index));
-	const waiting = scheduler.completedNotDownloaded;
-	const unfinished = tasks.filter((task) => !results.has(task.index) && !waiting.includes(task));
+/**
+ * The error a failed run ends with, and what happened to Marketo's jobs: the
+ * ones still queued or processing are cancelled (or, after a user's Stop,
+ * named and journaled for the next run); the downloaded and the not exported
+ * windows are listed.
+ */
+async function explainFailure(run: ExtractRun, scheduler: JobScheduler, error: unknown): Promise<Error> {
+	const { client, journal } = run;
 	const parts: string[] = [];
 	if (client.cancelSignal?.aborted) {
-		nodeError.message = 'The execution was cancelled while Marketo was exporting.';
-		const running = scheduler.inFlight.filter((task) => task.exportId);
-		const consequence =
-			running.length > 0
-				? `These Marketo export jobs keep running (a cancelled execution can no longer call Marketo): ${running.map((t) => `${t.exportId} (${t.label})`).join(', ')}. Cancel them with the Cancel Job operation if they are not needed.`
-				: 'No Marketo export job was left running.';
-		// After a cancel the editor may not show the node's error: the log keeps the job IDs.
-		ctx.logger.warn(`${title}: execution cancelled. ${consequence}`);
-		parts.push(consequence);
-		// The journal is n8n's database, not Marketo: it can still be written. The next run adopts or cancels them.
-		const created = running.filter((task) => task.created);
-		if (journal && created.length > 0 && (await journal.recordStopped(created))) {
-			parts.push('The next run of this node adopts them if they serve it, and cancels them otherwise.');
-		}
+		parts.push(...(await leftRunningAfterStop(run, scheduler)));
 	} else {
 		const { outcomes, cancelled } = await scheduler.cancelInFlight();
 		if (outcomes.length > 0) parts.push(`Export jobs still in Marketo's queue: ${outcomes.join('; ')}.`);
 		await journal?.forget(cancelled);
 	}
-	if (tasks.length > 1 || finished.length > 0) {
-		const records = finished.reduce((sum, task) => sum + (results.get(task.index)?.records?.length ?? 0), 0);
-		parts.push(
-			`Downloaded before the failure: ${finished.length} of ${tasks.length} jobs${records ? ` (${records} ${noun})` : ''}; nothing was output.`,
-		);
-		if (waiting.length > 0) {
-			parts.push(
-				`Completed in Marketo but not downloaded (files are kept 7 days; adopt them with Job: Adopt an Existing Job): ${waiting.map((task) => `${task.label}, export ${task.exportId}`).join('; ')}.`,
-			);
-		}
-		if (unfinished.length > 0) parts.push(`Not exported: ${unfinished.map((task) => task.label).join(', ')}.`);
+	parts.push(...windowsReport(run, scheduler));
+	// A limit keeps its figures for the operation to word; the consequence goes with it.
+	if (error instanceof LimitReachedError) {
+		error.consequence = parts.join(' ');
+		return error;
 	}
+	const nodeError = asNodeError(client.node, error);
+	if (client.cancelSignal?.aborted) nodeError.message = 'The execution was cancelled while Marketo was exporting.';
 	nodeError.description = [nodeError.description, ...parts].filter(Boolean).join(' ');
 	return nodeError;
+}
+
+/** A stopped execution can no longer call Marketo: its jobs keep running, named here and journaled for the next run. */
+async function leftRunningAfterStop(run: ExtractRun, scheduler: JobScheduler): Promise<string[]> {
+	const running = scheduler.inFlight.filter((task) => task.exportId);
+	const consequence =
+		running.length > 0
+			? `These Marketo export jobs keep running (a cancelled execution can no longer call Marketo): ${running.map((t) => `${t.exportId} (${t.label})`).join(', ')}. Cancel them with the Cancel Job operation if they are not needed.`
+			: 'No Marketo export job was left running.';
+	// After a cancel the editor may not show the node's error: the log keeps the job IDs.
+	run.host.logger.warn(`${run.title}: execution cancelled. ${consequence}`);
+	const parts = [consequence];
+	// The journal is n8n's database, not Marketo: it can still be written. The next run adopts or cancels them.
+	const created = running.filter((task) => task.created);
+	if (run.journal && created.length > 0 && (await run.journal.recordStopped(created))) {
+		parts.push('The next run of this node adopts them if they serve it, and cancels them otherwise.');
+	}
+	return parts;
+}
+
+/** Which windows were downloaded, completed but not downloaded, or not exported, when a run of several fails. */
+function windowsReport(run: ExtractRun, scheduler: JobScheduler): string[] {
+	const { tasks, results } = run;
+	const finished = tasks.filter((task) => results.has(task.index));
+	if (tasks.length <= 1 && finished.length === 0) return [];
+	const waiting = scheduler.completedNotDownloaded;
+	const unfinished = tasks.filter((task) => !results.has(task.index) && !waiting.includes(task));
+	const records = finished.reduce((sum, task) => sum + (results.get(task.index)?.records?.length ?? 0), 0);
+	const parts = [`Downloaded before the failure: ${finished.length} of ${tasks.length} jobs${records ? ` (${records} ${run.profile.noun.many})` : ''}; nothing was output.`];
+	if (waiting.length > 0) {
+		parts.push(
+			`Completed in Marketo but not downloaded (files are kept 7 days; adopt them with Job: Adopt an Existing Job): ${waiting.map((task) => `${task.label}, export ${task.exportId}`).join('; ')}.`,
+		);
+	}
+	if (unfinished.length > 0) parts.push(`Not exported: ${unfinished.map((task) => task.label).join(', ')}.`);
+	return parts;
 }
 
 function summary(

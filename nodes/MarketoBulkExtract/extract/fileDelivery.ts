@@ -1,14 +1,16 @@
-import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import type { IBinaryData } from 'n8n-workflow';
 
 import { ExportFileReader, type ExportRecord, type ValueConverter } from '../csv/exportFileReader';
-import type { ExportKind, FieldType } from '../exportKinds/exportKind';
-import { columnOf, type ExportFormat } from '../helpers/jobDefinition';
+import type { ExportFormat } from '../helpers/marketoValues';
 import type { MarketoClient } from '../transport';
 import type { ExportJob } from '../transport/exportJobApi';
 import { readableFromChunks, type DownloadProgress, type NotReadyPolicy } from './download';
+import type { ExtractHost } from './engineHost';
+import { columnOf } from './exportDefinition';
 import { exportFormatOf, fileNameFor, mimeTypeFor } from './exportFile';
+import type { ExportProfile, FieldType } from './exportProfile';
 import { estimateItemsMemory, MEGABYTE, type ItemsMemoryInput } from './itemsMemory';
+import { LimitReachedError } from './limits';
 import { columnConverters, isNestedTooDeep, JSON_OBJECT_TYPE, MAX_JSON_DEPTH } from './typedValues';
 import { downloadVerified, unverifiedContentWarning } from './verifiedDownload';
 
@@ -22,9 +24,6 @@ export interface FileOutput {
 	maxItems: number;
 	/** Items output: the most memory the items may take, by estimate (itemsMemory.ts). */
 	maxMemoryMb: number;
-	itemIndex: number;
-	/** The label of the files output in the operation's Output parameter, for the remedy of a limit ("Files", "File"). */
-	filesOutputLabel: string;
 }
 
 /** What the operation knows of the files before downloading: from its job definition, if it made the jobs. */
@@ -62,10 +61,9 @@ export class FileDelivery {
 	private readonly exported = { records: 0, fileSize: 0 };
 
 	constructor(
-		private readonly ctx: IExecuteFunctions,
+		private readonly host: ExtractHost,
 		private readonly client: MarketoClient,
-		private readonly kind: ExportKind,
-		private readonly exportPath: string,
+		private readonly profile: ExportProfile,
 		private readonly settings: FileOutput,
 		private readonly columns: KnownColumns,
 		/** How long to keep asking for a Completed job's file that answers 404. */
@@ -82,13 +80,13 @@ export class FileDelivery {
 		if (this.wantsItems) {
 			this.refuseOversizedItems({ ...this.exported, columns: this.columns.count });
 			if (this.fields === undefined) {
-				this.fields = await this.kind.fieldTypes(this.client, this.ctx, this.settings.itemIndex, this.settings.typedValues);
+				this.fields = await this.profile.fieldTypes(this.client, this.settings.typedValues);
 				if (this.fields.length > 0) this.convertersFor = columnConverters(this.fields, this.columns.columnHeaderNames);
 			}
 		}
 		const format = exportFormatOf(this.client, job);
 		const file = {
-			exportPath: this.exportPath,
+			exportPath: this.profile.exportPath,
 			exportId: job.exportId,
 			fileSize: job.fileSize,
 			fileChecksum: job.fileChecksum,
@@ -112,7 +110,7 @@ export class FileDelivery {
 	/** Warnings about the items of every file together: JSON columns (an activity's attributes) kept as text, and why. */
 	itemWarnings(records: ExportRecord[]): string[] {
 		const warnings: string[] = [];
-		const noun = this.kind.noun.many;
+		const noun = this.profile.noun.many;
 		for (const field of this.fields ?? []) {
 			if (field.dataType !== JSON_OBJECT_TYPE) continue;
 			const column = columnOf(this.columns.columnHeaderNames, field.name);
@@ -142,26 +140,15 @@ export class FileDelivery {
 	 * the width of the export).
 	 */
 	private refuseOversizedItems(exported: ItemsMemoryInput): void {
-		const { maxItems, maxMemoryMb, itemIndex, filesOutputLabel } = this.settings;
-		const noun = this.kind.noun.many;
-		const remedy = `Use Output: ${filesOutputLabel}, which streams the file to n8n’s binary store instead of holding every record as an item; or export fewer fields or a shorter range`;
+		const { maxItems, maxMemoryMb } = this.settings;
+		const noun = this.profile.noun.many;
 		if (exported.records > maxItems) {
-			throw new NodeOperationError(this.ctx.getNode(), `The export holds more than ${maxItems} ${noun} (Max Items); ${exported.records} so far.`, {
-				itemIndex,
-				description: `${remedy}; or raise Max Items if n8n has the memory.`,
-			});
+			throw new LimitReachedError({ limit: 'maxItems', records: exported.records, max: maxItems, noun });
 		}
 		const estimateMb = Math.ceil(estimateItemsMemory(exported) / MEGABYTE);
 		if (estimateMb > maxMemoryMb) {
 			const shape = exported.columns === undefined ? `${exported.fileSize} bytes of file` : `${exported.records} ${noun} × ${exported.columns} columns`;
-			throw new NodeOperationError(
-				this.ctx.getNode(),
-				`The export would take about ${estimateMb} MB of memory as items (${shape}); Max Memory (MB) is ${maxMemoryMb}.`,
-				{
-					itemIndex,
-					description: `${remedy}; or raise Max Memory (MB) if n8n has that much memory to spare (n8n may need as much again to save the execution).`,
-				},
-			);
+			throw new LimitReachedError({ limit: 'maxMemoryMb', estimateMb, max: maxMemoryMb, shape });
 		}
 	}
 
@@ -187,7 +174,7 @@ export class FileDelivery {
 			return { records };
 		}
 		const readable = await readableFromChunks(parsed()[Symbol.asyncIterator](), progress);
-		const binary = await this.ctx.helpers.prepareBinaryData(readable as Buffer, fileNameFor(exportId, format), mimeTypeFor(format));
+		const binary = await this.host.helpers.prepareBinaryData(readable as Buffer, fileNameFor(exportId, format), mimeTypeFor(format));
 		return { records: reader ? records : undefined, binary };
 	}
 }

@@ -1,5 +1,7 @@
 import { DateTime } from 'luxon';
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
+
+import type { PositionHost } from './engineHost';
 
 import { NodeFacts } from './nodeFacts';
 
@@ -24,12 +26,12 @@ export class SinceLastRunPosition {
 	private stored: number | undefined;
 
 	private constructor(
-		private readonly ctx: IExecuteFunctions,
+		private readonly ctx: PositionHost,
 		private readonly position: string,
 		private readonly facts: NodeFacts | undefined,
 	) {}
 
-	static async open(ctx: IExecuteFunctions, position: string): Promise<SinceLastRunPosition> {
+	static async open(ctx: PositionHost, position: string): Promise<SinceLastRunPosition> {
 		const facts = ctx.getMode() === 'manual' ? undefined : await NodeFacts.open(ctx);
 		return new SinceLastRunPosition(ctx, position, facts);
 	}

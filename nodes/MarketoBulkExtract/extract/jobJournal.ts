@@ -1,8 +1,8 @@
 import { createHash } from 'crypto';
 import { DateTime } from 'luxon';
-import type { IExecuteFunctions } from 'n8n-workflow';
 
-import type { ExportDefinition } from '../exportKinds/exportKind';
+import type { ExtractHost } from './engineHost';
+import type { ExportDefinition } from './exportDefinition';
 import { NodeFacts } from './nodeFacts';
 import type { DateWindow } from './windows';
 
@@ -43,12 +43,12 @@ export class JobJournal {
 
 	/** The journal for this node and definition, or undefined where n8n has no store for it. */
 	static async open(
-		ctx: IExecuteFunctions,
+		host: ExtractHost,
 		exportPath: string,
 		definition: ExportDefinition,
 		warn: (message: string) => void,
 	): Promise<JobJournal | undefined> {
-		const facts = await NodeFacts.open(ctx);
+		const facts = await NodeFacts.open(host);
 		return facts ? new JobJournal(facts, definitionKey(exportPath, definition), warn) : undefined;
 	}
 

@@ -1,11 +1,10 @@
 import { NodeApiError } from 'n8n-workflow';
 
-import type { ExportDefinition } from '../exportKinds/exportKind';
-import { createJobBody } from '../helpers/jobDefinition';
-import { isExportId } from '../helpers/validation';
+import { isExportId } from '../helpers/marketoValues';
 import type { MarketoClient } from '../transport';
 import { cancelExportJob, listExportJobs, type ExportJob } from '../transport/exportJobApi';
 import { asNodeError } from '../transport/nodeErrors';
+import { createJobBody, type ExportDefinition } from './exportDefinition';
 import type { JobJournal, JournaledJob } from './jobJournal';
 import { UnreadableStoreError } from './nodeFacts';
 import type { ExtractTask } from './jobScheduler';

@@ -1,4 +1,4 @@
-import type { IExecuteFunctions } from 'n8n-workflow';
+import type { ExtractHost } from './engineHost';
 
 // Epoch seconds have ten digits until the year 2286.
 const DIGITS = 10;
@@ -19,37 +19,37 @@ const OPTIONS = { mode: 'entries' as const, maxEntries: MAX_ENTRIES };
  * ten digits and read back one digit per round.
  */
 export class NodeFacts {
-	private constructor(private readonly ctx: IExecuteFunctions) {}
+	private constructor(private readonly host: ExtractHost) {}
 
 	/**
 	 * The store for this node, or undefined (the reason in n8n's log) where n8n
 	 * offers none: an unsaved workflow, or an n8n without the processed-data store.
 	 */
-	static async open(ctx: IExecuteFunctions): Promise<NodeFacts | undefined> {
-		const facts = new NodeFacts(ctx);
+	static async open(host: ExtractHost): Promise<NodeFacts | undefined> {
+		const facts = new NodeFacts(host);
 		try {
 			await facts.ask([]);
 			return facts;
 		} catch (error) {
-			ctx.logger.info(`Marketo Bulk Extract: n8n's processed-data store is not available in this execution (${(error as Error).message}).`);
+			host.logger.info(`Marketo Bulk Extract: n8n's processed-data store is not available in this execution (${(error as Error).message}).`);
 			return undefined;
 		}
 	}
 
 	async record(entries: string[]): Promise<void> {
-		if (entries.length > 0) await this.ctx.helpers.checkProcessedAndRecord(entries, 'node', OPTIONS);
+		if (entries.length > 0) await this.host.helpers.checkProcessedAndRecord(entries, 'node', OPTIONS);
 	}
 
 	async forget(entries: string[]): Promise<void> {
-		if (entries.length > 0) await this.ctx.helpers.removeProcessed(entries, 'node', OPTIONS);
+		if (entries.length > 0) await this.host.helpers.removeProcessed(entries, 'node', OPTIONS);
 	}
 
 	/** Which entries are recorded. The store records what it is asked for, so what was not is removed again. */
 	async ask(entries: string[]): Promise<Set<string>> {
-		const answer: unknown = await this.ctx.helpers.checkProcessedAndRecord(entries, 'node', OPTIONS);
+		const answer: unknown = await this.host.helpers.checkProcessedAndRecord(entries, 'node', OPTIONS);
 		const { new: fresh, processed } = (answer ?? {}) as { new?: unknown; processed?: unknown };
 		if (!Array.isArray(fresh) || !Array.isArray(processed)) throw new UnreadableStoreError();
-		if (fresh.length > 0) await this.ctx.helpers.removeProcessed(fresh as string[], 'node', OPTIONS);
+		if (fresh.length > 0) await this.host.helpers.removeProcessed(fresh as string[], 'node', OPTIONS);
 		return new Set(processed.map(String));
 	}
 

@@ -1,9 +1,7 @@
-import type { IExecuteFunctions } from 'n8n-workflow';
-
-import type { ExportDefinition, ExportKind } from '../exportKinds/exportKind';
-import { columnOf } from '../helpers/jobDefinition';
-import { invalidParameter } from '../helpers/validation';
 import type { MarketoClient } from '../transport';
+import { columnOf, type ExportDefinition } from './exportDefinition';
+import type { ExportProfile } from './exportProfile';
+import { DefinitionConflictError } from './limits';
 
 /**
  * The key that tells an extract's records apart across its windows, and what
@@ -25,13 +23,11 @@ export interface RecordKey {
 }
 
 export async function recordKeyFor(
-	ctx: IExecuteFunctions,
 	client: MarketoClient,
-	kind: ExportKind,
+	profile: ExportProfile,
 	definition: ExportDefinition,
-	itemIndex: number,
 ): Promise<{ definition: ExportDefinition; key: RecordKey }> {
-	const keyFields = await kind.keyFields(client, ctx, itemIndex, definition);
+	const keyFields = await profile.keyFields(client, definition);
 	const inFile = new Set([...definition.fields, ...(definition.columnsMarketoAdds ?? [])]);
 	const missing = keyFields.filter((field) => !inFile.has(field));
 	const columns = keyFields.map((field) => columnOf(definition.columnHeaderNames, field));
@@ -41,11 +37,9 @@ export async function recordKeyFor(
 	const headers = definition.fields.map((field) => columnOf(definition.columnHeaderNames, field));
 	const taken = missing.find((field) => headers.includes(field));
 	if (taken !== undefined) {
-		throw invalidParameter(
-			ctx,
-			itemIndex,
-			'Column Header Names',
-			`another field is renamed "${taken}", the name of the key field ${taken} that the node adds to the export to tell ${kind.noun.many} apart across its windows`,
+		throw new DefinitionConflictError(
+			'columnHeaderNames',
+			`another field is renamed "${taken}", the name of the key field ${taken} that the node adds to the export to tell ${profile.noun.many} apart across its windows`,
 			`Give that field another header, or add ${taken} to Fields.`,
 		);
 	}

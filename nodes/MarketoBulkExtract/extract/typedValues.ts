@@ -1,6 +1,6 @@
 import type { ValueConverter } from '../csv/rowTokenizer';
-import type { FieldType } from '../exportKinds/exportKind';
-import { columnOf } from '../helpers/jobDefinition';
+import { columnOf } from './exportDefinition';
+import type { FieldType } from './exportProfile';
 
 type Converter = ValueConverter;
 

@@ -1,6 +1,9 @@
 import type { DateTime } from 'luxon';
 
-import { toMarketoDateTime } from '../helpers/validation';
+import { toMarketoDateTime } from '../helpers/marketoValues';
+
+/** Marketo refuses a date range longer than this in one job, whatever the export kind. */
+export const MAX_WINDOW_DAYS = 31;
 
 /** One export job's slice of a date range; both ends inclusive, at whole seconds. */
 export interface DateWindow {
@@ -13,7 +16,7 @@ export interface DateWindow {
  * 31 days less one second and the next starts one second after it ends: no
  * second is exported twice and none is skipped.
  */
-export function splitIntoWindows(start: DateTime, end: DateTime, maxDays = 31): DateWindow[] {
+export function splitIntoWindows(start: DateTime, end: DateTime, maxDays = MAX_WINDOW_DAYS): DateWindow[] {
 	const windows: DateWindow[] = [];
 	let windowStart = start.startOf('second');
 	const last = end.startOf('second');
@@ -45,7 +48,7 @@ export function planAround<T>(
 	start: DateTime,
 	end: DateTime,
 	taken: Array<{ window: DateWindow; taken: T }>,
-	maxDays = 31,
+	maxDays = MAX_WINDOW_DAYS,
 ): Array<PlannedWindow<T>> {
 	const plan: Array<PlannedWindow<T>> = [];
 	let cursor = start.startOf('second');

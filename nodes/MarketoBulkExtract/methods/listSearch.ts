@@ -1,7 +1,7 @@
 import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
 import { MarketoClient } from '../transport';
-import { fetchListPage, LIST_PAGE_SIZE, type ListKind } from '../transport/leadDatabaseApi';
+import { fetchListPage, LIST_PAGE_SIZE, type ListKind } from '../transport/assetApi';
 
 /** With a search term, scan at most this many pages per request before handing back a token. */
 const MAX_PAGES_PER_SEARCH = 10;

@@ -1,17 +1,16 @@
 import type { ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
 
 import { MarketoClient } from '../transport';
-import { ACTIVITY_FIELDS } from '../exportKinds/activity';
-import { isCustomObjectApiName } from '../exportKinds/customObject';
+import { ACTIVITY_FIELDS } from '../actions/activityExport/definition';
+import { isCustomObjectApiName } from '../actions/customObjectExport/definition';
 import {
 	describeCustomObject,
 	describeLeadFields,
 	describeProgramMembers,
-	fetchProgramPage,
-	LIST_PAGE_SIZE,
 	listActivityTypes,
 	listCustomObjects,
 } from '../transport/leadDatabaseApi';
+import { fetchProgramPage, LIST_PAGE_SIZE } from '../transport/assetApi';
 
 /** The instance's lead fields (describe), by REST name, for the field pickers. */
 export async function getLeadFields(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {

@@ -1,6 +1,7 @@
 import { NodeApiError, type IDataObject } from 'n8n-workflow';
 
 import type { MarketoClient, MarketoEnvelope } from './index';
+import { EXPORT_FORMATS } from '../helpers/marketoValues';
 import { MarketoApiError } from './marketoErrors';
 import { asNodeError } from './nodeErrors';
 
@@ -15,11 +16,6 @@ import { asNodeError } from './nodeErrors';
 export const JOB_STATUSES = ['Created', 'Queued', 'Processing', 'Completed', 'Failed', 'Cancelled'] as const;
 
 export type JobStatus = (typeof JOB_STATUSES)[number];
-
-/** The formats Marketo writes, and so the ones the parser reads. */
-export const EXPORT_FORMATS = ['CSV', 'TSV', 'SSV'] as const;
-
-export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 /**
  * The job as Marketo describes it. The status and format are in their

@@ -1,9 +1,19 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import type { FieldType } from '../exportKinds/exportKind';
 import type { MarketoClient } from './index';
 
-/** Reads from Marketo's lead database and asset APIs that the pickers and typed output need: lead fields, lists, activity types. */
+/**
+ * Marketo's Lead Database API, the reads the pickers and typed output need:
+ * the describes of leads, program members and custom objects, the custom
+ * object types, and the activity types.
+ */
+
+/** A field of an export and its Marketo data type (describe's `dataType`), for Convert Values. */
+export interface FieldType {
+	/** The REST API name, what the export's `fields` take. */
+	name: string;
+	dataType: string;
+}
 
 export interface LeadField extends FieldType {
 	displayName: string;
@@ -28,38 +38,6 @@ export async function describeLeadFields(client: MarketoClient): Promise<LeadFie
 		});
 	}
 	return fields;
-}
-
-export type ListKind = 'staticLists' | 'smartLists';
-
-export interface MarketoList {
-	id: number;
-	name: string;
-}
-
-/** The asset API's page size maximum. */
-export const LIST_PAGE_SIZE = 200;
-
-/** One page of static or smart lists (asset API, offset paging). */
-export async function fetchListPage(
-	client: MarketoClient,
-	kind: ListKind,
-	offset: number,
-): Promise<MarketoList[]> {
-	const envelope = await client.request({
-		method: 'GET',
-		path: `/rest/asset/v1/${kind}.json`,
-		qs: { maxReturn: LIST_PAGE_SIZE, offset },
-		repeatable: true,
-		action: kind === 'staticLists' ? 'list the static lists' : 'list the smart lists',
-	});
-	const lists: MarketoList[] = [];
-	for (const entry of envelope.result ?? []) {
-		if (typeof entry.id === 'number' && typeof entry.name === 'string') {
-			lists.push({ id: entry.id, name: entry.name });
-		}
-	}
-	return lists;
 }
 
 export interface ActivityType {
@@ -99,27 +77,6 @@ export async function describeProgramMembers(
 	});
 	const described = envelope.result?.[0] ?? {};
 	return { fields: describedFields(described), dedupeFields: describedDedupeFields(described) };
-}
-
-export interface MarketoProgram {
-	id: number;
-	name: string;
-}
-
-/** One page of programs (asset API, offset paging), for the program picker. */
-export async function fetchProgramPage(client: MarketoClient, offset: number): Promise<MarketoProgram[]> {
-	const envelope = await client.request({
-		method: 'GET',
-		path: '/rest/asset/v1/programs.json',
-		qs: { maxReturn: LIST_PAGE_SIZE, offset },
-		repeatable: true,
-		action: 'list the programs',
-	});
-	const programs: MarketoProgram[] = [];
-	for (const entry of envelope.result ?? []) {
-		if (typeof entry.id === 'number' && typeof entry.name === 'string') programs.push({ id: entry.id, name: entry.name });
-	}
-	return programs;
 }
 
 export interface CustomObjectType {

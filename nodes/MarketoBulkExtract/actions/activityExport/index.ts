@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { activityExportKind } from '../../exportKinds/activity';
+import { activityExportKind } from './definition';
 import { columnHeaderNamesProperty, dateRangeProperties, formatProperty } from '../common.descriptions';
 import { operationOptions } from '../operations';
 import type { ResourceDeclaration } from '../resource';

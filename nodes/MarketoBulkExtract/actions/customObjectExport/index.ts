@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { customObjectExportKind } from '../../exportKinds/customObject';
+import { customObjectExportKind } from './definition';
 import {
 	columnHeaderNamesProperty,
 	dateRangeProperties,

@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { LEAD_DATE_FILTERS, leadExportKind } from '../../exportKinds/lead';
+import { LEAD_DATE_FILTERS, leadExportKind } from './definition';
 import {
 	columnHeaderNamesProperty,
 	dateRangeProperties,

@@ -1,11 +1,10 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import type { ExportKind } from '../../exportKinds/exportKind';
-import { createJobBody } from '../../helpers/jobDefinition';
+import { createJobBody } from '../../extract/exportDefinition';
 import type { MarketoClient } from '../../transport';
 import { createExportJob } from '../../transport/exportJobApi';
 import { forOperations, showWhen } from '../common.descriptions';
-import type { ResourceDeclaration } from '../resource';
+import type { ExportKind, ResourceDeclaration } from '../resource';
 
 /** The resource's whole export definition; Marketo refuses more than 31 days, so no Since Last Run here. */
 export function description(resource: ResourceDeclaration): INodeProperties[] {

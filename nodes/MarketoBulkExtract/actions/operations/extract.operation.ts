@@ -1,23 +1,17 @@
 import { DateTime } from 'luxon';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { runExtract, type ExtractSettings, type OutputMode } from '../../extract/extractRun';
+import type { ExportDefinition } from '../../extract/exportDefinition';
+import type { ExportProfile } from '../../extract/exportProfile';
+import { runExtract, type ExtractSettings, type ExtractSource, type OutputMode } from '../../extract/extractRun';
 import { SinceLastRunPosition } from '../../extract/incremental';
-import type { ExportKind } from '../../exportKinds/exportKind';
-import {
-	invalidParameter,
-	readBinaryPropertyName,
-	readChoice,
-	readDateTime,
-	readExportId,
-	toBoolean,
-	toMarketoDateTime,
-	toNumber,
-} from '../../helpers/validation';
+import { toMarketoDateTime } from '../../helpers/marketoValues';
 import type { MarketoClient } from '../../transport';
 import { alphabetical, exportIdProperty, forOperations, outputOptions, showWhen } from '../common.descriptions';
+import { inEditorWords } from '../engineErrors';
 import { itemOutputOptions, readItemOutput } from '../itemOutputOptions';
-import type { ResourceDeclaration } from '../resource';
+import { invalidParameter, readBinaryPropertyName, readChoice, readDateTime, readExportId, toBoolean, toNumber } from '../parameters';
+import type { ExportKind, ResourceDeclaration } from '../resource';
 
 /** Defaults when an option is not set; the same literals stand in the description (lint wants literals there). */
 export const EXTRACT_DEFAULTS = {
@@ -180,12 +174,12 @@ export async function execute(
 	kind: ExportKind,
 ): Promise<INodeExecutionData[]> {
 	const settings = readSettings(this, itemIndex, client);
-	const exportPath = kind.readExportPath(this, itemIndex);
+	const profile = kind.profile(this, itemIndex);
 	const jobSource = readChoice(this, itemIndex, { name: 'jobSource', label: 'Job', choices: JOB_SOURCES, fallback: 'new' });
 
 	if (jobSource === 'existing') {
 		const exportId = readExportId(this, itemIndex);
-		return await runExtract(this, client, { kind, exportPath, adoptExportId: exportId }, settings);
+		return await extract(this, itemIndex, client, { profile, adoptExportId: exportId }, settings);
 	}
 
 	const dateFilter = kind.readDateFilter(this, itemIndex);
@@ -195,22 +189,66 @@ export async function execute(
 
 	if (rangeMode === 'fixed' || !dateFilter) {
 		const definition = kind.readDefinition(this, itemIndex, { limitRangeToMarketoMaximum: false });
-		return await runExtract(this, client, { kind, exportPath, definition }, settings);
+		return await extract(this, itemIndex, client, { profile, definition }, settings);
 	}
+	return await extractSinceLastRun(this, itemIndex, client, kind, { dateFilter, settings, profile });
+}
 
-	if (this.getInputData().length > 1) {
+/** The composite extract, its hints shown and its refusals worded as the editor labels things. */
+async function extract(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	client: MarketoClient,
+	source: ExtractSource,
+	settings: ExtractSettings,
+): Promise<INodeExecutionData[]> {
+	try {
+		const { items, hints } = await runExtract(ctx, client, source, settings);
+		ctx.addExecutionHints(...hints.map((hint) => ({ ...hint, location: 'outputPane' as const })));
+		return items;
+	} catch (error) {
+		throw inEditorWords(ctx, itemIndex, error, 'Files');
+	}
+}
+
+/** From one second after the position up to now; the position moves only when the run delivered. */
+async function extractSinceLastRun(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	client: MarketoClient,
+	kind: ExportKind,
+	{ dateFilter, settings, profile }: { dateFilter: string; settings: ExtractSettings; profile: ExportProfile },
+): Promise<INodeExecutionData[]> {
+	const { position, start, end } = await sinceLastRunRange(ctx, itemIndex, `${kind.resource}.${dateFilter}`);
+	if (!end) return [];
+	const definition: ExportDefinition = kind.readDefinition(ctx, itemIndex, { limitRangeToMarketoMaximum: false, range: { start, end } });
+	const items = await extract(ctx, itemIndex, client, { profile, definition }, settings);
+	await position.save(end);
+	return items;
+}
+
+/**
+ * The range of a Since Last Run extract, and its position: one position per
+ * resource and date filter (leads' createdAt and activities' createdAt move
+ * apart). No `end` when the previous run already reached now.
+ */
+async function sinceLastRunRange(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	positionName: string,
+): Promise<{ position: SinceLastRunPosition; start: DateTime; end?: DateTime }> {
+	if (ctx.getInputData().length > 1) {
 		throw invalidParameter(
-			this,
+			ctx,
 			itemIndex,
 			'Range',
 			'Since Last Run keeps one position per node, so it takes one input item',
 			'Feed the node a single item (a Schedule Trigger does), or use Fixed Dates with dates from each item.',
 		);
 	}
-	// One position per resource and date filter: leads' createdAt and activities' createdAt move apart.
-	const position = await SinceLastRunPosition.open(this, `${kind.resource}.${dateFilter}`);
-	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
-	if (toBoolean(this, itemIndex, options.resetSinceLastRun, 'Reset Since Last Run', false)) {
+	const position = await SinceLastRunPosition.open(ctx, positionName);
+	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	if (toBoolean(ctx, itemIndex, options.resetSinceLastRun, 'Reset Since Last Run', false)) {
 		await position.forget();
 	}
 	const end = DateTime.utc().startOf('second');
@@ -219,10 +257,10 @@ export async function execute(
 	if (watermark) {
 		start = watermark.plus({ seconds: 1 });
 	} else {
-		start = readDateTime(this, itemIndex, 'firstRunStartAt', 'First Run Starts At');
+		start = readDateTime(ctx, itemIndex, 'firstRunStartAt', 'First Run Starts At');
 		if (start > end) {
 			throw invalidParameter(
-				this,
+				ctx,
 				itemIndex,
 				'First Run Starts At',
 				`${toMarketoDateTime(start)} is in the future, so the first run would export nothing`,
@@ -231,20 +269,14 @@ export async function execute(
 		}
 	}
 	if (start > end) {
-		this.addExecutionHints({
+		ctx.addExecutionHints({
 			message: `Since Last Run: nothing to export, the previous run already reached ${toMarketoDateTime(start.minus({ seconds: 1 }))}.`,
 			type: 'info',
 			location: 'outputPane',
 		});
-		return [];
+		return { position, start };
 	}
-	const definition = kind.readDefinition(this, itemIndex, {
-		limitRangeToMarketoMaximum: false,
-		range: { start, end },
-	});
-	const items = await runExtract(this, client, { kind, exportPath, definition }, settings);
-	await position.save(end);
-	return items;
+	return { position, start, end };
 }
 
 const JOB_SOURCES = ['new', 'existing'] as const;
@@ -275,6 +307,5 @@ function readSettings(ctx: IExecuteFunctions, itemIndex: number, client: Marketo
 		maxWaitMs: option('maxWaitMinutes') * 60_000,
 		pollIntervalMs: Math.max(option('pollIntervalSeconds'), pollFloorSeconds) * 1000,
 		cancelLeftOverJobs: toBoolean(ctx, itemIndex, options.cancelLeftOverJobs, 'Cancel Left-Over Jobs', false),
-		itemIndex,
 	};
 }

@@ -2,14 +2,14 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 
 import { readableFromChunks, streamExportFile, type ByteRange, type DownloadProgress, type NotReadyPolicy } from '../../extract/download';
 import { exportFormatOf, fileNameFor, mimeTypeFor, requireCompleted } from '../../extract/exportFile';
-import { FileDelivery } from '../../extract/fileDelivery';
-import type { ExportKind } from '../../exportKinds/exportKind';
-import { describeValue, invalidParameter, readBinaryPropertyName, readChoice, readExportId } from '../../helpers/validation';
+import { FileDelivery, type DeliveredFile } from '../../extract/fileDelivery';
+import { describeValue, invalidParameter, readBinaryPropertyName, readChoice, readExportId } from '../parameters';
 import type { MarketoClient } from '../../transport';
 import { getExportJobStatus, type ExportJob } from '../../transport/exportJobApi';
 import { alphabetical, exportIdProperty, forOperations, outputOptions } from '../common.descriptions';
+import { inEditorWords } from '../engineErrors';
 import { itemOutputOptions, readItemOutput } from '../itemOutputOptions';
-import type { ResourceDeclaration } from '../resource';
+import type { ExportKind, ResourceDeclaration } from '../resource';
 
 export const description = (resource: ResourceDeclaration): INodeProperties[] =>
 	forOperations(resource, ['getJobFile'],
@@ -73,7 +73,8 @@ export async function execute(
 	itemIndex: number,
 	kind: ExportKind,
 ): Promise<INodeExecutionData[]> {
-	const exportPath = kind.readExportPath(this, itemIndex);
+	const profile = kind.profile(this, itemIndex);
+	const { exportPath } = profile;
 	const exportId = readExportId(this, itemIndex);
 	const output = readChoice(this, itemIndex, { name: 'output', label: 'Output', choices: ['items', 'binary'], fallback: 'items' });
 	const range = output === 'binary' ? readByteRange(this, itemIndex) : undefined;
@@ -99,8 +100,14 @@ export async function execute(
 	const notReady = { delayMs: 10_000, giveUpMs: 60_000 };
 	if (range) return [await byteRangeItem(this, client, job, { exportPath, range, binaryPropertyName, notReady })];
 
-	const delivery = new FileDelivery(this, client, kind, exportPath, { output, ...itemOutput, itemIndex, filesOutputLabel: 'File' }, {}, notReady);
-	const { records, binary, bytes } = await delivery.deliver(job);
+	const delivery = new FileDelivery(this, client, profile, { output, ...itemOutput }, {}, notReady);
+	let file: DeliveredFile;
+	try {
+		file = await delivery.deliver(job);
+	} catch (error) {
+		throw inEditorWords(this, itemIndex, error, 'File');
+	}
+	const { records, binary, bytes } = file;
 	const warnings = [...delivery.warnings, ...(records ? delivery.itemWarnings(records) : [])];
 	for (const message of warnings) this.addExecutionHints({ message, type: 'warning', location: 'outputPane' });
 	if (records) return records.map((record) => ({ json: record }));

@@ -1,11 +1,10 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import type { MarketoClient } from '../../transport';
-import type { ExportKind } from '../../exportKinds/exportKind';
-import { listEntries, matchChoice } from '../../helpers/validation';
+import { listEntries, matchChoice } from '../parameters';
 import { JOB_STATUSES, listExportJobs } from '../../transport/exportJobApi';
 import { forOperations } from '../common.descriptions';
-import type { ResourceDeclaration } from '../resource';
+import type { ExportKind, ResourceDeclaration } from '../resource';
 
 export const description = (resource: ResourceDeclaration): INodeProperties[] =>
 	forOperations(resource, ['listJobs'],

@@ -1,7 +1,6 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import type { ExportKind } from '../../exportKinds/exportKind';
-import { readExportId } from '../../helpers/validation';
+import { readExportId } from '../parameters';
 import type { MarketoClient } from '../../transport';
 import {
 	cancelExportJob,
@@ -10,7 +9,7 @@ import {
 	type ExportJob,
 } from '../../transport/exportJobApi';
 import { exportIdProperty, forOperations } from '../common.descriptions';
-import type { Operation } from '../resource';
+import type { ExportKind, Operation } from '../resource';
 
 /** An operation that takes an Export ID, makes one call and outputs the job. */
 function singleJobOperation(

@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { programMemberExportKind } from '../../exportKinds/programMember';
+import { programMemberExportKind } from './definition';
 import { columnHeaderNamesProperty, dateRangeProperties, fieldsProperty, formatProperty } from '../common.descriptions';
 import { operationOptions } from '../operations';
 import type { ResourceDeclaration } from '../resource';

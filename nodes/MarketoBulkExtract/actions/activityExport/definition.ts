@@ -1,9 +1,11 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { readCommonDefinition, readRange } from '../helpers/jobDefinition';
-import { describeValue, invalidParameter, listEntries, readChoice, readIds, toBoolean } from '../helpers/validation';
-import { JSON_OBJECT_TYPE } from '../extract/typedValues';
-import type { ExportKind, FieldType } from './exportKind';
+import type { FieldType } from '../../extract/exportProfile';
+import { JSON_OBJECT_TYPE } from '../../extract/typedValues';
+import { MAX_WINDOW_DAYS } from '../../extract/windows';
+import { readCommonDefinition, readRange } from '../definition';
+import { describeValue, invalidParameter, listEntries, readChoice, readIds, toBoolean } from '../parameters';
+import type { ExportKind } from '../resource';
 
 /**
  * Bulk Activity Extract: activities by creation date (required, at most 31
@@ -87,8 +89,6 @@ export const activityExportKind: ExportKind = {
 	resource: 'activityExport',
 	noun: { one: 'activity', many: 'activities', title: 'Activities' },
 	readExportPath: () => '/bulk/v1/activities/export',
-	maxWindowDays: 31,
-	keyFields: async () => ['marketoGUID'],
 
 	readDateFilter: () => 'createdAt',
 
@@ -133,11 +133,19 @@ export const activityExportKind: ExportKind = {
 		return { ...common, range, dateFilter: 'createdAt', label: `activities${types}`, filters };
 	},
 
-
-	async fieldTypes(_client, ctx, itemIndex, convertValues) {
+	profile(ctx, itemIndex) {
 		const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
 		const parseAttributes = toBoolean(ctx, itemIndex, options.parseAttributes, 'Parse Attributes', true);
-		const types = convertValues ? [...ACTIVITY_FIELDS] : [];
-		return parseAttributes ? [...types.filter((f) => f.name !== 'attributes'), { name: 'attributes', dataType: JSON_OBJECT_TYPE }] : types;
+		return {
+			noun: this.noun,
+			exportPath: this.readExportPath(ctx, itemIndex),
+			maxWindowDays: MAX_WINDOW_DAYS,
+			// Marketo has no describe for activity columns: their types are fixed, and Parse Attributes types one as JSON.
+			fieldTypes: async (_client, convertValues) => {
+				const types = convertValues ? [...ACTIVITY_FIELDS] : [];
+				return parseAttributes ? [...types.filter((f) => f.name !== 'attributes'), { name: 'attributes', dataType: JSON_OBJECT_TYPE }] : types;
+			},
+			keyFields: async () => ['marketoGUID'],
+		};
 	},
 };

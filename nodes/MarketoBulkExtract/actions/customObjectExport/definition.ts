@@ -1,9 +1,11 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { readCommonDefinition, readListFilter, readRange } from '../helpers/jobDefinition';
-import { describeValue, invalidParameter, readChoice } from '../helpers/validation';
-import { describeCustomObject } from '../transport/leadDatabaseApi';
-import type { ExportKind } from './exportKind';
+import { MAX_WINDOW_DAYS } from '../../extract/windows';
+import type { MarketoClient } from '../../transport';
+import { describeCustomObject } from '../../transport/leadDatabaseApi';
+import { readCommonDefinition, readListFilter, readRange } from '../definition';
+import { describeValue, invalidParameter, readChoice } from '../parameters';
+import type { ExportKind } from '../resource';
 
 /**
  * Bulk Custom Object Extract: the records of one custom object type (its API
@@ -48,7 +50,6 @@ export const customObjectExportKind: ExportKind = {
 	resource: 'customObjectExport',
 	noun: { one: 'custom object record', many: 'custom object records', title: 'Custom Objects' },
 	readExportPath: (ctx, itemIndex) => `/bulk/v1/customobjects/${readCustomObjectName(ctx, itemIndex)}/export`,
-	maxWindowDays: 31,
 
 	readDateFilter(ctx, itemIndex) {
 		const filter = readCustomObjectFilter(ctx, itemIndex);
@@ -66,16 +67,22 @@ export const customObjectExportKind: ExportKind = {
 		return { ...common, label: `${filter} ${list}`, filters: { [filter]: list } };
 	},
 
-
-	async fieldTypes(client, ctx, itemIndex, convertValues) {
-		if (!convertValues) return [];
-		return (await describeCustomObject(client, readCustomObjectName(ctx, itemIndex))).fields;
-	},
-
-	async keyFields(client, ctx, itemIndex) {
-		// The whole business key (e.g. accountNumber + productCode); the idField only where the object has none.
-		const described = await describeCustomObject(client, readCustomObjectName(ctx, itemIndex));
-		if (described.dedupeFields.length > 0) return described.dedupeFields;
-		return described.idField ? [described.idField] : [];
+	profile(ctx, itemIndex) {
+		const name = readCustomObjectName(ctx, itemIndex);
+		// One describe serves the field types and the key.
+		let described: ReturnType<typeof describeCustomObject> | undefined;
+		const describe = async (client: MarketoClient) => await (described ??= describeCustomObject(client, name));
+		return {
+			noun: this.noun,
+			exportPath: this.readExportPath(ctx, itemIndex),
+			maxWindowDays: MAX_WINDOW_DAYS,
+			fieldTypes: async (client, convertValues) => (convertValues ? (await describe(client)).fields : []),
+			async keyFields(client) {
+				// The whole business key (e.g. accountNumber + productCode); the idField only where the object has none.
+				const { dedupeFields, idField } = await describe(client);
+				if (dedupeFields.length > 0) return dedupeFields;
+				return idField ? [idField] : [];
+			},
+		};
 	},
 };

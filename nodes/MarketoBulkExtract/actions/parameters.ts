@@ -2,17 +2,12 @@ import { DateTime } from 'luxon';
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { isExportId, toMarketoDateTime } from '../helpers/marketoValues';
+
 /**
  * Reading and checking user input. Every check here runs before the first call
  * to Marketo, and every error names the parameter and the fix.
  */
-
-/** Marketo export IDs are UUIDs; anything else would only earn a 1003 after a round trip. */
-const EXPORT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export function isExportId(value: unknown): value is string {
-	return typeof value === 'string' && EXPORT_ID.test(value);
-}
 
 /** REST field names: letters, digits and underscores (custom fields end in `__c`). */
 const FIELD_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
@@ -198,7 +193,7 @@ export function readBinaryPropertyName(ctx: IExecuteFunctions, itemIndex: number
 export function readExportId(ctx: IExecuteFunctions, itemIndex: number): string {
 	const raw = ctx.getNodeParameter('exportId', itemIndex, '') as unknown;
 	const exportId = typeof raw === 'string' ? raw.trim() : '';
-	if (!EXPORT_ID.test(exportId)) {
+	if (!isExportId(exportId)) {
 		throw invalidParameter(
 			ctx,
 			itemIndex,
@@ -317,9 +312,4 @@ export function parseDateTime(raw: unknown, zone: string): DateTime | undefined 
 		if (!parsed.isValid) parsed = DateTime.fromSQL(raw.trim(), { zone });
 	}
 	return parsed?.isValid ? parsed.toUTC() : undefined;
-}
-
-/** ISO-8601 in UTC without milliseconds, the form Marketo's date filters take. */
-export function toMarketoDateTime(value: DateTime): string {
-	return value.toUTC().toISO({ suppressMilliseconds: true, includeOffset: false }) + 'Z';
 }

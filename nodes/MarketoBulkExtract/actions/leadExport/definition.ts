@@ -1,9 +1,11 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { readCommonDefinition, readListFilter, readRange } from '../helpers/jobDefinition';
-import { readChoice } from '../helpers/validation';
-import { describeLeadFields } from '../transport/leadDatabaseApi';
-import type { ExportDefinition, ExportKind } from './exportKind';
+import type { ExportDefinition } from '../../extract/exportDefinition';
+import { MAX_WINDOW_DAYS } from '../../extract/windows';
+import { describeLeadFields } from '../../transport/leadDatabaseApi';
+import { readCommonDefinition, readListFilter, readRange } from '../definition';
+import { readChoice } from '../parameters';
+import type { ExportKind } from '../resource';
 
 /**
  * Bulk Lead Extract: leads by created or updated date, or by static or smart
@@ -32,8 +34,6 @@ export const leadExportKind: ExportKind = {
 	resource: 'leadExport',
 	noun: { one: 'lead', many: 'leads', title: 'Leads' },
 	readExportPath: () => '/bulk/v1/leads/export',
-	maxWindowDays: 31,
-	keyFields: async () => ['id'],
 
 	readDateFilter(ctx, itemIndex) {
 		const filter = readLeadFilter(ctx, itemIndex);
@@ -51,8 +51,13 @@ export const leadExportKind: ExportKind = {
 		return { ...common, label: `${filter} ${list}`, filters: { [filter]: list } };
 	},
 
-
-	async fieldTypes(client, _ctx, _itemIndex, convertValues) {
-		return convertValues ? await describeLeadFields(client) : [];
+	profile(ctx, itemIndex) {
+		return {
+			noun: this.noun,
+			exportPath: this.readExportPath(ctx, itemIndex),
+			maxWindowDays: MAX_WINDOW_DAYS,
+			fieldTypes: async (client, convertValues) => (convertValues ? await describeLeadFields(client) : []),
+			keyFields: async () => ['id'],
+		};
 	},
 };

@@ -1,9 +1,10 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { readCommonDefinition, readRange } from '../helpers/jobDefinition';
-import { describeValue, invalidParameter, listEntries, readChoice, readIds } from '../helpers/validation';
-import { describeLeadFields, describeProgramMembers } from '../transport/leadDatabaseApi';
-import type { ExportKind } from './exportKind';
+import { MAX_WINDOW_DAYS } from '../../extract/windows';
+import { describeLeadFields, describeProgramMembers } from '../../transport/leadDatabaseApi';
+import { readCommonDefinition, readRange } from '../definition';
+import { describeValue, invalidParameter, listEntries, readChoice, readIds } from '../parameters';
+import type { ExportKind } from '../resource';
 
 /**
  * Bulk Program Member Extract: the members of one program or of up to ten,
@@ -67,9 +68,6 @@ export const programMemberExportKind: ExportKind = {
 	resource: 'programMemberExport',
 	noun: { one: 'program member', many: 'program members', title: 'Program Members' },
 	readExportPath: () => '/bulk/v1/program/members/export',
-	maxWindowDays: 31,
-	// One program's members are told apart by their lead; several programs' by lead and program.
-	keyFields: async (_client, _ctx, _itemIndex, definition) => (definition.filters.programIds ? ['programId', 'leadId'] : ['leadId']),
 
 	readDateFilter(ctx, itemIndex) {
 		const filter = readChoice(ctx, itemIndex, { name: 'dateFilter', label: 'Date Filter', choices: DATE_FILTERS, fallback: 'none' });
@@ -95,12 +93,20 @@ export const programMemberExportKind: ExportKind = {
 		return { ...common, columnsMarketoAdds, range, dateFilter, label, filters };
 	},
 
-
-	async fieldTypes(client, _ctx, _itemIndex, convertValues) {
-		if (!convertValues) return [];
-		const [members, leads] = await Promise.all([describeProgramMembers(client), describeLeadFields(client)]);
-		// A member field wins over a lead field of the same name (createdAt, updatedAt).
-		const memberNames = new Set(members.fields.map((field) => field.name));
-		return [...members.fields, ...leads.filter((field) => !memberNames.has(field.name))];
+	profile(ctx, itemIndex) {
+		return {
+			noun: this.noun,
+			exportPath: this.readExportPath(ctx, itemIndex),
+			maxWindowDays: MAX_WINDOW_DAYS,
+			async fieldTypes(client, convertValues) {
+				if (!convertValues) return [];
+				const [members, leads] = await Promise.all([describeProgramMembers(client), describeLeadFields(client)]);
+				// A member field wins over a lead field of the same name (createdAt, updatedAt).
+				const memberNames = new Set(members.fields.map((field) => field.name));
+				return [...members.fields, ...leads.filter((field) => !memberNames.has(field.name))];
+			},
+			// One program's members are told apart by their lead; several programs' by lead and program.
+			keyFields: async (_client, definition) => (definition.filters.programIds ? ['programId', 'leadId'] : ['leadId']),
+		};
 	},
 };

@@ -1,20 +1,24 @@
 import type { DateTime } from 'luxon';
-import type { IDataObject, IExecuteFunctions, INodeParameterResourceLocator } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeParameterResourceLocator } from 'n8n-workflow';
 
-import type { ExportDefinition, ReadDefinitionOptions } from '../exportKinds/exportKind';
-import { EXPORT_FORMATS, type ExportFormat } from '../transport/exportJobApi';
-import { idTooLarge, invalidParameter, readChoice, readDateTime, readFields, toMarketoDateTime } from './validation';
+import { columnOf } from '../extract/exportDefinition';
+import { MAX_WINDOW_DAYS } from '../extract/windows';
+import { EXPORT_FORMATS, toMarketoDateTime, type ExportFormat } from '../helpers/marketoValues';
+import { idTooLarge, invalidParameter, readChoice, readDateTime, readFields } from './parameters';
 
 /**
- * The parts of a job definition every export kind shares: fields, format,
- * column header names, a date range, and the body of create.json. Each kind's
- * profile (exportKinds/) reads its own filters and calls these for the rest.
+ * Reading the parts of a job definition every export kind shares: fields,
+ * format, column header names, a date range and a list filter. Each kind's
+ * folder reads its own filters and calls these for the rest.
  */
 
-export type { ExportFormat };
+export interface ReadDefinitionOptions {
+	/** Create Job refuses ranges Marketo would refuse; the extract splits them. */
+	limitRangeToMarketoMaximum: boolean;
+	/** A range computed by the caller ("since last run") instead of the date parameters. */
+	range?: { start: DateTime; end: DateTime };
+}
 
-/** Marketo refuses a date range longer than this in one job. */
-export const MAX_RANGE_DAYS = 31;
 
 export interface CommonDefinition {
 	fields: string[];
@@ -50,13 +54,13 @@ export function readRange(
 			'Set End At to the same moment as Start At or later.',
 		);
 	}
-	if (options.limitRangeToMarketoMaximum && end.diff(start, 'days').days > MAX_RANGE_DAYS) {
+	if (options.limitRangeToMarketoMaximum && end.diff(start, 'days').days > MAX_WINDOW_DAYS) {
 		throw invalidParameter(
 			ctx,
 			itemIndex,
 			'End At',
-			`the range ${toMarketoDateTime(start)} – ${toMarketoDateTime(end)} is longer than Marketo's ${MAX_RANGE_DAYS} days`,
-			`Shorten the range to ${MAX_RANGE_DAYS} days or fewer, or use the ${operationThatSplits} operation, which splits any range into ${MAX_RANGE_DAYS}-day jobs.`,
+			`the range ${toMarketoDateTime(start)} – ${toMarketoDateTime(end)} is longer than Marketo's ${MAX_WINDOW_DAYS} days`,
+			`Shorten the range to ${MAX_WINDOW_DAYS} days or fewer, or use the ${operationThatSplits} operation, which splits any range into ${MAX_WINDOW_DAYS}-day jobs.`,
 		);
 	}
 	return { start, end };
@@ -166,27 +170,3 @@ function readColumnHeaderNames(
 	return Object.keys(headers).length > 0 ? headers : undefined;
 }
 
-/**
- * The column a field's values stand under in the file: the header it was
- * renamed to, or its REST name. Only the map's own entries count, so a field
- * named like an Object member (`constructor`, `toString`) is looked up as a field.
- */
-export function columnOf(columnHeaderNames: Record<string, string> | undefined, field: string): string {
-	return columnHeaderNames !== undefined && Object.hasOwn(columnHeaderNames, field) ? columnHeaderNames[field] : field;
-}
-
-/**
- * The body of create.json for a definition of any kind, for the whole range or
- * one window of it: the kind's filters, and the date filter (Marketo takes it
- * as `{ startAt, endAt }` in UTC without milliseconds) when there is one.
- */
-export function createJobBody(definition: ExportDefinition, window?: { start: DateTime; end: DateTime }): IDataObject {
-	const filter: IDataObject = { ...definition.filters };
-	const range = window ?? definition.range;
-	if (definition.dateFilter && range) {
-		filter[definition.dateFilter] = { startAt: toMarketoDateTime(range.start), endAt: toMarketoDateTime(range.end) };
-	}
-	const body: IDataObject = { fields: definition.fields, format: definition.format, filter };
-	if (definition.columnHeaderNames) body.columnHeaderNames = definition.columnHeaderNames;
-	return body;
-}

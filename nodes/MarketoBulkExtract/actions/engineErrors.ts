@@ -1,0 +1,52 @@
+import type { IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { DefinitionConflictError, LimitReachedError, type LimitReached } from '../extract/limits';
+
+/**
+ * The engine's refusals, worded as the editor labels things: the engine says
+ * which limit or which part of the definition; only here do they get the
+ * names a user sees (Max Items, Column Header Names, Output: Files).
+ */
+
+const LABELS = {
+	maxJobs: 'Max Jobs',
+	maxItems: 'Max Items',
+	maxMemoryMb: 'Max Memory (MB)',
+	columnHeaderNames: 'Column Header Names',
+} as const;
+
+/** `filesOutput`: the label of the operation's file output, the remedy of an items limit ("Files", "File"). */
+export function inEditorWords(ctx: IExecuteFunctions, itemIndex: number, error: unknown, filesOutput: string): unknown {
+	if (error instanceof DefinitionConflictError) {
+		return new NodeOperationError(ctx.getNode(), `${LABELS[error.parameter]}: ${error.problem}`, { itemIndex, description: error.fix });
+	}
+	if (!(error instanceof LimitReachedError)) return error;
+	const { message, description } = limitMessage(error.reached, filesOutput);
+	return new NodeOperationError(ctx.getNode(), message, {
+		itemIndex,
+		description: [description, error.consequence].filter(Boolean).join(' '),
+	});
+}
+
+function limitMessage(reached: LimitReached, filesOutput: string): { message: string; description: string } {
+	const label = LABELS[reached.limit];
+	const remedy = `Use Output: ${filesOutput}, which streams the file to n8n’s binary store instead of holding every record as an item; or export fewer fields or a shorter range`;
+	switch (reached.limit) {
+		case 'maxJobs':
+			return {
+				message: `${label}: the range needs ${reached.jobs} export jobs of ${reached.windowDays} days (from ${reached.first} to ${reached.last}); ${label} is ${reached.max}. No job was created.`,
+				description: `Every job's file counts against the subscription's 500 MB daily export quota, shared with every integration, and Marketo runs at most 2 jobs at a time: ${reached.jobs} jobs can take the quota of several days. Check Start At, or raise ${label} (Options) to ${reached.jobs} if this is intended.`,
+			};
+		case 'maxItems':
+			return {
+				message: `The export holds more than ${reached.max} ${reached.noun} (${label}); ${reached.records} so far.`,
+				description: `${remedy}; or raise ${label} if n8n has the memory.`,
+			};
+		case 'maxMemoryMb':
+			return {
+				message: `The export would take about ${reached.estimateMb} MB of memory as items (${reached.shape}); ${label} is ${reached.max}.`,
+				description: `${remedy}; or raise ${label} if n8n has that much memory to spare (n8n may need as much again to save the execution).`,
+			};
+	}
+}

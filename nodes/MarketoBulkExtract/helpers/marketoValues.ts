@@ -1,0 +1,24 @@
+import type { DateTime } from 'luxon';
+
+/**
+ * How Marketo writes the values every layer shares: export IDs, file formats
+ * and dates. Pure: the bottom floor, imported by the parser, the transport,
+ * the engine and the actions alike.
+ */
+
+/** The formats Marketo writes, and so the ones the parser reads. */
+export const EXPORT_FORMATS = ['CSV', 'TSV', 'SSV'] as const;
+
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+/** Marketo export IDs are UUIDs; anything else would only earn a 1003 after a round trip. */
+const EXPORT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function isExportId(value: unknown): value is string {
+	return typeof value === 'string' && EXPORT_ID.test(value);
+}
+
+/** ISO-8601 in UTC without milliseconds, the form Marketo's date filters take. */
+export function toMarketoDateTime(value: DateTime): string {
+	return value.toUTC().toISO({ suppressMilliseconds: true, includeOffset: false }) + 'Z';
+}
