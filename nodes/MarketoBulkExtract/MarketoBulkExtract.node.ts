@@ -6,7 +6,7 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { resourceProperties } from './actions/resources';
+import { nodeMethods, nodeSubtitle, resourceProperties } from './actions/resources';
 import { router } from './actions/router';
 import * as listSearch from './methods/listSearch';
 import * as loadOptions from './methods/loadOptions';
@@ -18,8 +18,7 @@ export class MarketoBulkExtract implements INodeType {
 		icon: { light: 'file:marketo.svg', dark: 'file:marketo.dark.svg' },
 		group: ['input'],
 		version: 1,
-		subtitle:
-			'={{ {"extractLeads": "Extract leads", "extractActivities": "Extract activities", "extractProgramMembers": "Extract program members", "extractCustomObjects": "Extract custom objects", "createJob": "Create job", "enqueueJob": "Enqueue job", "getJobStatus": "Get job status", "getJobFile": "Get job file", "cancelJob": "Cancel job", "listJobs": "List jobs"}[$parameter["operation"]] }}',
+		subtitle: nodeSubtitle,
 		description: 'Export leads, activities, program members and custom objects from Marketo in bulk',
 		defaults: { name: 'Marketo Bulk Extract' },
 		usableAsTool: true,
@@ -29,7 +28,7 @@ export class MarketoBulkExtract implements INodeType {
 		properties: resourceProperties,
 	};
 
-	methods = { loadOptions, listSearch };
+	methods = nodeMethods({ loadOptions, listSearch });
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

@@ -13,6 +13,7 @@ const LABELS = {
 	maxJobs: 'Max Jobs',
 	maxItems: 'Max Items',
 	maxMemoryMb: 'Max Memory (MB)',
+	maxWait: 'Max Wait (Minutes)',
 	columnHeaderNames: 'Column Header Names',
 } as const;
 
@@ -42,6 +43,11 @@ function limitMessage(reached: LimitReached, filesOutput: string): { message: st
 			return {
 				message: `The export holds more than ${reached.max} ${reached.noun} (${label}); ${reached.records} so far.`,
 				description: `${remedy}; or raise ${label} if n8n has the memory.`,
+			};
+		case 'maxWait':
+			return {
+				message: 'Marketo did not finish the export within the maximum wait.',
+				description: `Raise ${label}, or export a shorter range. Marketo processes at most two export jobs at a time per subscription, shared with every other integration.`,
 			};
 		case 'maxMemoryMb':
 			return {

@@ -1,4 +1,4 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties, INodeType } from 'n8n-workflow';
 
 import type { ExportDefinition } from '../extract/exportDefinition';
 import type { ExportProfile } from '../extract/exportProfile';
@@ -64,6 +64,8 @@ export interface ResourceDeclaration {
 	common?: INodeProperties[];
 	/** Options of the composite extract that only this resource has. */
 	extractOptions?: INodeProperties[];
+	/** The editor's pickers only this resource uses (the node offers every resource's). */
+	methods?: NonNullable<INodeType['methods']>;
 }
 
 /** What every operation module exports. */

@@ -14,6 +14,7 @@ import {
 } from '../transport/exportJobApi';
 import { MarketoApiError } from '../transport/marketoErrors';
 import { asNodeError } from '../transport/nodeErrors';
+import { LimitReachedError } from './limits';
 import type { DateWindow } from './windows';
 
 /** One export job of an extract: a date window, a list, or an adopted job. */
@@ -161,7 +162,7 @@ export class JobScheduler {
 				{
 					message: `Marketo reported the status "${String(job.status)}" for export job ${job.exportId} (${task.label}); this node knows ${JOB_STATUSES.join(', ')}.`,
 					description:
-						'Waiting for a status the node does not know could last until Max Wait, so the extract stops here. Check the job with Get Job Status; if Marketo has introduced a new status, please report it.',
+						'Waiting for a status the node does not know could last until the longest wait the run allows, so the extract stops here. Check the job with Get Job Status; if Marketo has introduced a new status, please report it.',
 				},
 			);
 		}
@@ -190,11 +191,7 @@ export class JobScheduler {
 
 	private async waitForNextPoll(): Promise<void> {
 		const remaining = this.options.deadline - Date.now();
-		if (remaining <= 0) {
-			throw new NodeOperationError(this.client.node, 'Marketo did not finish the export within the maximum wait.', {
-				description: 'Raise Max Wait (Minutes), or export a shorter range. Marketo processes at most two export jobs at a time per subscription, shared with every other integration.',
-			});
-		}
+		if (remaining <= 0) throw new LimitReachedError({ limit: 'maxWait' });
 		await this.client.wait(Math.min(this.options.pollIntervalMs, remaining));
 	}
 

@@ -6,14 +6,15 @@
 export type LimitReached =
 	| { limit: 'maxJobs'; jobs: number; max: number; first: string; last: string; windowDays: number }
 	| { limit: 'maxItems'; records: number; max: number; noun: string }
-	| { limit: 'maxMemoryMb'; estimateMb: number; max: number; shape: string };
+	| { limit: 'maxMemoryMb'; estimateMb: number; max: number; shape: string }
+	| { limit: 'maxWait' };
 
 export class LimitReachedError extends Error {
 	/** What happened to Marketo's jobs when the limit ended a run that had begun. */
 	consequence?: string;
 
 	constructor(readonly reached: LimitReached) {
-		super(`the export reached the limit ${reached.limit} (${reached.max})`);
+		super(`the export reached the limit ${reached.limit}`);
 	}
 }
 

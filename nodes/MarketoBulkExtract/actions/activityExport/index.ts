@@ -4,6 +4,7 @@ import { activityExportKind } from './definition';
 import { columnHeaderNamesProperty, dateRangeProperties, formatProperty } from '../common.descriptions';
 import { operationOptions } from '../operations';
 import type { ResourceDeclaration } from '../resource';
+import * as loadOptions from './methods';
 
 /**
  * The Activity Export resource: Bulk Activity Extract.
@@ -111,4 +112,5 @@ export const activityExport: ResourceDeclaration = {
 				'Whether to turn the attributes column (JSON text) into an object. One that is not valid JSON stays text, and the run says how many.',
 		},
 	],
+	methods: { loadOptions },
 };

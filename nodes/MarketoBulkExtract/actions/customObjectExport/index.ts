@@ -10,6 +10,7 @@ import {
 } from '../common.descriptions';
 import { operationOptions } from '../operations';
 import type { ResourceDeclaration } from '../resource';
+import * as loadOptions from './methods';
 
 /** Which records: Marketo takes exactly one filter per job (no Created At for custom objects). */
 const filterTypeProperty: INodeProperties = {
@@ -78,4 +79,5 @@ export const customObjectExport: ResourceDeclaration = {
 		dateRange: dateRangeProperties,
 		tail: [...listProperties, columnHeaderNamesProperty('getCustomObjectFields', ['customObjectName'])],
 	},
+	methods: { loadOptions },
 };

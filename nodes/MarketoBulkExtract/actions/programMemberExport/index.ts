@@ -4,6 +4,7 @@ import { programMemberExportKind } from './definition';
 import { columnHeaderNamesProperty, dateRangeProperties, fieldsProperty, formatProperty } from '../common.descriptions';
 import { operationOptions } from '../operations';
 import type { ResourceDeclaration } from '../resource';
+import * as loadOptions from './methods';
 
 /**
  * The Program Member Export resource: Bulk Program Member Extract.
@@ -96,4 +97,5 @@ export const programMemberExport: ResourceDeclaration = {
 		dateRange: dateRangeProperties,
 		tail: [columnHeaderNamesProperty('getProgramMemberFields')],
 	},
+	methods: { loadOptions },
 };
