@@ -1,7 +1,7 @@
 import { createHash, type Hash } from 'crypto';
 import { NodeApiError } from 'n8n-workflow';
 
-import { readSmallBody, type MarketoClient } from '../transport';
+import { readSmallBody, type MarketoClient, type MarketoFileResponse } from '../transport';
 import { classifyNetworkError, MarketoConnectionError, messagesOf } from '../transport/networkErrors';
 import { asNodeError } from '../transport/nodeErrors';
 
@@ -63,114 +63,140 @@ export async function* streamExportFile(
 ): AsyncGenerator<Buffer> {
 	// An export of no leads may come with an empty file: nothing to fetch.
 	if (file.fileSize === 0 && range === undefined) return;
-	const path = `${file.exportPath}/${file.exportId}/file.json`;
-	const start = range?.start ?? 0;
-	const end = range?.end;
-	let notReadySince: number | undefined;
-
-	/** A connection lost before or during the body: resume (bounded), or fail saying how far it got. */
-	const resumeOrFail = async (error: unknown): Promise<void> => {
-		if (client.cancelSignal?.aborted || classifyNetworkError(error) === 'aborted') {
-			throw asNodeError(client.node, error);
-		}
-		if (progress.resumes >= DOWNLOAD_TIMING.maxResumes) {
-			throw downloadError(
-				client,
-				`The download of export ${file.exportId} broke ${progress.resumes + 1} times; ${progress.bytes} bytes had arrived: ${client.redact(messagesOf(error)[0] ?? 'connection lost')}`,
-				'Run Get Job File again later; the file is kept for 7 days.',
-			);
-		}
-		progress.resumes++;
-		await client.wait(DOWNLOAD_TIMING.resumeDelayMs * progress.resumes);
-	};
-
+	const request: FileRequest = { path: `${file.exportPath}/${file.exportId}/file.json`, start: range?.start ?? 0, end: range?.end, whole: range === undefined, notReady };
 	for (;;) {
-		const from = start + progress.bytes;
-		if (end !== undefined && from > end) return;
-		const wantsRange = from > 0 || end !== undefined;
-		const header = wantsRange ? `bytes=${from}-${end ?? ''}` : undefined;
-		let response;
+		const from = request.start + progress.bytes;
+		if (request.end !== undefined && from > request.end) return;
+		const header = from > 0 || request.end !== undefined ? `bytes=${from}-${request.end ?? ''}` : undefined;
+		let response: MarketoFileResponse;
 		try {
-			response = await client.requestFile(path, header);
+			response = await client.requestFile(request.path, header);
 		} catch (error) {
 			if (!(error instanceof MarketoConnectionError)) throw asNodeError(client.node, error);
-			await resumeOrFail(error);
+			await resumeOrFail(client, file, progress, error);
 			continue;
 		}
-
-		if (response.statusCode === 404) {
-			const text = await readSmallBody(response.body);
-			// A job of zero records has nothing to serve: its missing file is the empty export.
-			if (file.numberOfRecords === 0 && progress.bytes === 0 && range === undefined) return;
-			notReadySince ??= Date.now();
-			if (Date.now() - notReadySince >= notReady.giveUpMs) {
-				throw downloadError(
-					client,
-					`Marketo answered 404 for the file of export ${file.exportId} for ${Math.round(notReady.giveUpMs / 1000)} seconds: ${client.redact(text.trim().slice(0, 200))}`,
-					'The job reported Completed, but its file did not become available. Run Get Job File later; files are kept for 7 days.',
-				);
-			}
-			await client.wait(notReady.delayMs);
-			continue;
-		}
-		if (response.statusCode === 416) {
-			await readSmallBody(response.body);
-			// Asking past the end after a resume means everything has arrived; asked first, the range is outside the file.
-			if (progress.bytes > 0 && file.fileSize !== undefined && from >= file.fileSize) return;
-			throw downloadError(
-				client,
-				`The byte range ${header ?? ''} lies outside the file of export ${file.exportId} (Marketo answered HTTP 416).`,
-				file.fileSize !== undefined
-					? `The file has ${file.fileSize} bytes (0-${file.fileSize - 1}); ask for a range inside it.`
-					: 'Ask for a range inside the file.',
-			);
-		}
-		if (response.statusCode !== 200 && response.statusCode !== 206) {
-			const text = await readSmallBody(response.body);
-			throw downloadError(
-				client,
-				`Marketo answered HTTP ${response.statusCode} for the file of export ${file.exportId}: ${client.redact(text.trim().slice(0, 200))}`,
-				'Check the job status; only Completed jobs have a file.',
-			);
-		}
-
-		// Bytes to drop from this response: all of them up to `from` if Range was ignored.
-		let skip = response.statusCode === 200 ? from : 0;
-		if (response.statusCode === 206) {
-			const rangeStart = contentRangeStart(response.headers['content-range']);
-			if (rangeStart !== undefined && rangeStart !== from) {
-				response.body.destroy?.();
-				throw downloadError(
-					client,
-					`Marketo returned bytes from ${rangeStart} when bytes from ${from} were asked for (export ${file.exportId}).`,
-					'Run the node again.',
-				);
-			}
-		}
-		progress.streamClass ??= response.body.constructor;
+		const next = await answerWithoutBody(client, file, response, { request, from, header, progress });
+		if (next === 'ended') return;
+		if (next === 'again') continue;
 		try {
-			for await (const raw of response.body) {
-				let chunk = raw;
-				if (skip > 0) {
-					if (chunk.length <= skip) {
-						skip -= chunk.length;
-						continue;
-					}
-					chunk = chunk.subarray(skip);
-					skip = 0;
-				}
-				if (end !== undefined) {
-					const room = end - (start + progress.bytes) + 1;
-					if (room <= 0) break;
-					if (chunk.length > room) chunk = chunk.subarray(0, room);
-				}
-				progress.bytes += chunk.length;
-				yield chunk;
-			}
+			yield* bodyChunks(response, { request, from, progress });
 			return;
 		} catch (error) {
-			await resumeOrFail(error);
+			await resumeOrFail(client, file, progress, error);
 		}
+	}
+}
+
+/** One download's request: the file's path, the bytes asked for, and how long a 404 is waited out. */
+interface FileRequest {
+	path: string;
+	start: number;
+	/** Inclusive; open-ended when absent. */
+	end?: number;
+	/** The whole file, not a byte range. */
+	whole: boolean;
+	notReady: NotReadyPolicy;
+	/** When the file first answered 404. */
+	notFoundSince?: number;
+}
+
+/** A connection lost before or during the body: resume (bounded), or fail saying how far it got. */
+async function resumeOrFail(client: MarketoClient, file: ExportFileInfo, progress: DownloadProgress, error: unknown): Promise<void> {
+	if (client.cancelSignal?.aborted || classifyNetworkError(error) === 'aborted') {
+		throw asNodeError(client.node, error);
+	}
+	if (progress.resumes >= DOWNLOAD_TIMING.maxResumes) {
+		throw downloadError(
+			client,
+			`The download of export ${file.exportId} broke ${progress.resumes + 1} times; ${progress.bytes} bytes had arrived: ${client.redact(messagesOf(error)[0] ?? 'connection lost')}`,
+			'Run Get Job File again later; the file is kept for 7 days.',
+		);
+	}
+	progress.resumes++;
+	await client.wait(DOWNLOAD_TIMING.resumeDelayMs * progress.resumes);
+}
+
+/**
+ * What an answer without the file's bytes means: a 404 is waited out (a
+ * Completed job's file has been seen missing for a while) or is the empty
+ * export; a 416 after a resume means everything arrived; anything else but
+ * 200 and 206 fails. `body`: the bytes follow.
+ */
+async function answerWithoutBody(
+	client: MarketoClient,
+	file: ExportFileInfo,
+	response: MarketoFileResponse,
+	at: { request: FileRequest; from: number; header?: string; progress: DownloadProgress },
+): Promise<'body' | 'again' | 'ended'> {
+	const { request, from, header, progress } = at;
+	const { statusCode } = response;
+	if (statusCode === 404) {
+		const text = await readSmallBody(response.body);
+		// A job of zero records has nothing to serve: its missing file is the empty export.
+		if (file.numberOfRecords === 0 && progress.bytes === 0 && request.whole) return 'ended';
+		request.notFoundSince ??= Date.now();
+		if (Date.now() - request.notFoundSince >= request.notReady.giveUpMs) {
+			throw downloadError(
+				client,
+				`Marketo answered 404 for the file of export ${file.exportId} for ${Math.round(request.notReady.giveUpMs / 1000)} seconds: ${client.redact(text.trim().slice(0, 200))}`,
+				'The job reported Completed, but its file did not become available. Run Get Job File later; files are kept for 7 days.',
+			);
+		}
+		await client.wait(request.notReady.delayMs);
+		return 'again';
+	}
+	if (statusCode === 416) {
+		await readSmallBody(response.body);
+		// Asking past the end after a resume means everything has arrived; asked first, the range is outside the file.
+		if (progress.bytes > 0 && file.fileSize !== undefined && from >= file.fileSize) return 'ended';
+		throw downloadError(
+			client,
+			`The byte range ${header ?? ''} lies outside the file of export ${file.exportId} (Marketo answered HTTP 416).`,
+			file.fileSize !== undefined ? `The file has ${file.fileSize} bytes (0-${file.fileSize - 1}); ask for a range inside it.` : 'Ask for a range inside the file.',
+		);
+	}
+	if (statusCode !== 200 && statusCode !== 206) {
+		const text = await readSmallBody(response.body);
+		throw downloadError(
+			client,
+			`Marketo answered HTTP ${statusCode} for the file of export ${file.exportId}: ${client.redact(text.trim().slice(0, 200))}`,
+			'Check the job status; only Completed jobs have a file.',
+		);
+	}
+	const rangeStart = statusCode === 206 ? contentRangeStart(response.headers['content-range']) : undefined;
+	if (rangeStart !== undefined && rangeStart !== from) {
+		response.body.destroy?.();
+		throw downloadError(client, `Marketo returned bytes from ${rangeStart} when bytes from ${from} were asked for (export ${file.exportId}).`, 'Run the node again.');
+	}
+	return 'body';
+}
+
+/** The response's bytes from `from` on: those before it dropped when Range was ignored (200), those past the range's end cut. */
+async function* bodyChunks(
+	response: MarketoFileResponse,
+	at: { request: FileRequest; from: number; progress: DownloadProgress },
+): AsyncGenerator<Buffer> {
+	const { request, from, progress } = at;
+	let skip = response.statusCode === 200 ? from : 0;
+	progress.streamClass ??= response.body.constructor;
+	for await (const raw of response.body) {
+		let chunk = raw;
+		if (skip > 0) {
+			if (chunk.length <= skip) {
+				skip -= chunk.length;
+				continue;
+			}
+			chunk = chunk.subarray(skip);
+			skip = 0;
+		}
+		if (request.end !== undefined) {
+			const room = request.end - (request.start + progress.bytes) + 1;
+			if (room <= 0) break;
+			if (chunk.length > room) chunk = chunk.subarray(0, room);
+		}
+		progress.bytes += chunk.length;
+		yield chunk;
 	}
 }
 
