@@ -1,0 +1,80 @@
+/**
+ * The node's layers, checked from its source: every import runs down a floor
+ * (or stays in its folder), no two folders import each other, and nothing
+ * below actions/ reads a node parameter or names an option as the editor
+ * labels it. A new folder must be given its floor here.
+ */
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { describe, it } from 'node:test';
+
+const root = resolve(import.meta.dirname, '../../nodes/MarketoBulkExtract');
+
+/** Floors, top (0) to bottom. Folders on one floor do not import each other. */
+const FLOORS = { '.': 0, methods: 1, actions: 2, extract: 3, csv: 4, transport: 4, helpers: 5 };
+const BELOW_ACTIONS = Object.keys(FLOORS).filter((folder) => FLOORS[folder] > FLOORS.actions);
+
+function sourceFiles(dir = root) {
+	return readdirSync(dir).flatMap((entry) => {
+		const path = join(dir, entry);
+		if (statSync(path).isDirectory()) return sourceFiles(path);
+		return path.endsWith('.ts') ? [path] : [];
+	});
+}
+
+const folderOf = (file) => {
+	const parts = relative(root, file).split('/');
+	return parts.length === 1 ? '.' : parts[0];
+};
+
+/** Every relative import as [from folder, to folder, where]. */
+function folderImports() {
+	const imports = [];
+	for (const file of sourceFiles()) {
+		for (const [, target] of readFileSync(file, 'utf8').matchAll(/from '(\.[^']+)'/g)) {
+			let resolved = resolve(dirname(file), target);
+			resolved = statSync(resolved, { throwIfNoEntry: false })?.isDirectory() ? join(resolved, 'index.ts') : `${resolved}.ts`;
+			imports.push([folderOf(file), folderOf(resolved), `${relative(root, file)} → ${target}`]);
+		}
+	}
+	return imports;
+}
+
+/** A file's code without its comments, so that a comment may name what code must not. */
+const codeOf = (file) =>
+	readFileSync(file, 'utf8')
+		.replace(/\/\*[\s\S]*?\*\//g, '')
+		.replace(/^\s*\/\/.*$/gm, '');
+
+describe('the node’s layers', () => {
+	it('every folder has a floor', () => {
+		for (const file of sourceFiles()) assert.ok(folderOf(file) in FLOORS, `${relative(root, file)}: give its folder a floor`);
+	});
+
+	it('no import runs up a floor or across to a sibling folder', () => {
+		const wrong = folderImports().filter(([from, to]) => from !== to && FLOORS[to] <= FLOORS[from]);
+		assert.deepEqual(wrong.map(([, , where]) => where), []);
+	});
+
+	it('no two folders import each other', () => {
+		const pairs = new Set(folderImports().filter(([from, to]) => from !== to).map(([from, to]) => `${from}→${to}`));
+		const cycles = [...pairs].filter((pair) => pairs.has(pair.split('→').reverse().join('→')));
+		assert.deepEqual(cycles, []);
+	});
+
+	it('nothing below actions/ reads a node parameter', () => {
+		const readers = sourceFiles()
+			.filter((file) => BELOW_ACTIONS.includes(folderOf(file)))
+			.filter((file) => /getNodeParameter|getCurrentNodeParameter|getInputData/.test(codeOf(file)));
+		assert.deepEqual(readers.map((file) => relative(root, file)), []);
+	});
+
+	it('nothing below actions/ names an option as the editor labels it', () => {
+		const labels = /Max Items|Max Memory|Max Jobs|Max Wait|Jobs at Once|Poll Interval|Convert Values|Parse Attributes|Column Header Names/;
+		const naming = sourceFiles()
+			.filter((file) => BELOW_ACTIONS.includes(folderOf(file)))
+			.filter((file) => labels.test(codeOf(file)));
+		assert.deepEqual(naming.map((file) => relative(root, file)), []);
+	});
+});
