@@ -190,19 +190,26 @@ export function readBinaryPropertyName(ctx: IExecuteFunctions, itemIndex: number
 	return raw;
 }
 
+/** A text parameter, trimmed, that must be `what` (an export ID, an API name); anything else is refused naming its type. */
+export function readMatchingText(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	rule: { name: string; label: string; what: string; accepts: (text: string) => boolean; fix: string },
+): string {
+	const raw = ctx.getNodeParameter(rule.name, itemIndex, '') as unknown;
+	const text = typeof raw === 'string' ? raw.trim() : '';
+	if (!rule.accepts(text)) throw invalidParameter(ctx, itemIndex, rule.label, `${describeValue(raw)} is not ${rule.what}`, rule.fix);
+	return text;
+}
+
 export function readExportId(ctx: IExecuteFunctions, itemIndex: number): string {
-	const raw = ctx.getNodeParameter('exportId', itemIndex, '') as unknown;
-	const exportId = typeof raw === 'string' ? raw.trim() : '';
-	if (!isExportId(exportId)) {
-		throw invalidParameter(
-			ctx,
-			itemIndex,
-			'Export ID',
-			`${describeValue(raw)} is not a Marketo export ID`,
-			'Use the exportId that Create Job or List Jobs returned, a UUID such as ce45a7a1-f19d-4ce2-882c-a3c795940a7d (e.g. the expression {{ $json.exportId }}).',
-		);
-	}
-	return exportId.toLowerCase();
+	return readMatchingText(ctx, itemIndex, {
+		name: 'exportId',
+		label: 'Export ID',
+		what: 'a Marketo export ID',
+		accepts: isExportId,
+		fix: 'Use the exportId that Create Job or List Jobs returned, a UUID such as ce45a7a1-f19d-4ce2-882c-a3c795940a7d (e.g. the expression {{ $json.exportId }}).',
+	}).toLowerCase();
 }
 
 /** Fields from the multi-select, an expression returning an array, or a comma list. */

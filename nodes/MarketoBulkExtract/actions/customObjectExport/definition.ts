@@ -4,7 +4,7 @@ import { MAX_WINDOW_DAYS } from '../../extract/windows';
 import type { MarketoClient } from '../../transport';
 import { describeCustomObject } from '../../transport/leadDatabaseApi';
 import { readCommonDefinition, readListFilter, readRange } from '../definition';
-import { describeValue, invalidParameter, readChoice } from '../parameters';
+import { readChoice, readMatchingText } from '../parameters';
 import type { ExportKind } from '../resource';
 
 /**
@@ -28,18 +28,13 @@ export function isCustomObjectApiName(name: unknown): name is string {
 }
 
 export function readCustomObjectName(ctx: IExecuteFunctions, itemIndex: number): string {
-	const raw = ctx.getNodeParameter('customObjectName', itemIndex, '') as unknown;
-	const name = typeof raw === 'string' ? raw.trim() : '';
-	if (!isCustomObjectApiName(name)) {
-		throw invalidParameter(
-			ctx,
-			itemIndex,
-			'Custom Object',
-			`${describeValue(raw)} is not a custom object API name`,
-			'Pick the custom object from the list, or give its API name as Describe Custom Object shows it, e.g. car_c.',
-		);
-	}
-	return name;
+	return readMatchingText(ctx, itemIndex, {
+		name: 'customObjectName',
+		label: 'Custom Object',
+		what: 'a custom object API name',
+		accepts: isCustomObjectApiName,
+		fix: 'Pick the custom object from the list, or give its API name as Describe Custom Object shows it, e.g. car_c.',
+	});
 }
 
 function readCustomObjectFilter(ctx: IExecuteFunctions, itemIndex: number) {
