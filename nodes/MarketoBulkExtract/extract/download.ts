@@ -1,7 +1,8 @@
 import { createHash, type Hash } from 'crypto';
 import { NodeApiError } from 'n8n-workflow';
 
-import { readSmallBody, type MarketoClient, type MarketoFileResponse } from '../transport';
+import type { MarketoClient, MarketoFileResponse } from '../transport';
+import { readSmallBody } from '../transport/envelope';
 import { classifyNetworkError, MarketoConnectionError, messagesOf } from '../transport/networkErrors';
 import { asNodeError } from '../transport/nodeErrors';
 

@@ -12,7 +12,8 @@ import type { ExportProfile } from './exportProfile';
 import { FileDelivery, type FileOutput, type OutputMode } from './fileDelivery';
 import { JobJournal } from './jobJournal';
 import { JobScheduler, type ExtractTask } from './jobScheduler';
-import { plannedTasks, planWithLeftOvers } from './leftOverJobs';
+import { plannedTasks } from './jobPlan';
+import { planWithLeftOvers } from './leftOverJobs';
 import { LimitReachedError } from './limits';
 import { recordKeyFor, type RecordKey } from './recordKey';
 

@@ -4,11 +4,12 @@ import { isExportId } from '../helpers/marketoValues';
 import type { MarketoClient } from '../transport';
 import { cancelExportJob, listExportJobs, type ExportJob } from '../transport/exportJobApi';
 import { asNodeError } from '../transport/nodeErrors';
-import { createJobBody, type ExportDefinition } from './exportDefinition';
+import type { ExportDefinition } from './exportDefinition';
+import { adoptedTask, windowTasks } from './jobPlan';
 import type { JobJournal, JournaledJob } from './jobJournal';
 import { UnreadableStoreError } from './nodeFacts';
 import type { ExtractTask } from './jobScheduler';
-import { describeWindow, planAround, type DateWindow, type PlannedWindow } from './windows';
+import { planAround } from './windows';
 
 /** Statuses of a job that can still deliver a file. */
 const LIVE_STATUSES = ['Created', 'Queued', 'Processing', 'Completed'];
@@ -23,21 +24,6 @@ export interface LeftOverPlan {
 	report: string[];
 	/** False when Marketo's job list or the journal could not be read: the plan is the whole range. */
 	lookedFor: boolean;
-}
-
-/** The plan's tasks: one per window of a date range (or one job), in order. */
-export function plannedTasks(definition: ExportDefinition, maxWindowDays: number): ExtractTask[] {
-	if (!definition.range) return [{ index: 0, label: definition.label, body: createJobBody(definition), enqueued: false }];
-	return windowTasks(definition, planAround<ExportJob>(definition.range.start, definition.range.end, [], maxWindowDays));
-}
-
-/** One task per planned window, in order: a new job's (its create body), or an adopted job's. */
-function windowTasks(definition: ExportDefinition, plan: Array<PlannedWindow<ExportJob>>): ExtractTask[] {
-	return plan.map(({ window, taken }, index) => {
-		const label = `window ${index + 1}/${plan.length} (${describeWindow(window)})`;
-		if (taken) return adoptedTask(taken, window, index, label);
-		return { index, label, body: createJobBody(definition, window), window, enqueued: false };
-	});
 }
 
 /**
@@ -172,8 +158,4 @@ function chooseNonOverlapping(serving: JournaledJob[], definition: ExportDefinit
 		if (!overlaps) chosen.push(entry);
 	}
 	return chosen;
-}
-
-function adoptedTask(found: ExportJob, window: DateWindow | undefined, index: number, label: string): ExtractTask {
-	return { index, label, exportId: found.exportId, window, status: String(found.status), adopted: true, enqueued: false };
 }

@@ -1,6 +1,7 @@
 import { NodeApiError, type IDataObject } from 'n8n-workflow';
 
-import type { MarketoClient, MarketoEnvelope } from './index';
+import type { MarketoEnvelope } from './envelope';
+import type { MarketoClient } from './index';
 import { EXPORT_FORMATS } from '../helpers/marketoValues';
 import { MarketoApiError } from './marketoErrors';
 import { asNodeError } from './nodeErrors';

@@ -12,22 +12,12 @@ import { resolveInstance, type MarketoInstance } from './endpoints';
 import { classifyMarketoError, MarketoApiError, type MarketoErrorKind } from './marketoErrors';
 import { classifyNetworkError, MarketoConnectionError, messagesOf } from './networkErrors';
 import { asNodeError } from './nodeErrors';
+import { firstErrorCode, firstErrorMessage, isEnvelope, parseEnvelope, readSmallBody, type MarketoEnvelope } from './envelope';
 import { backoffDelayMs, TRANSPORT_TIMING } from './timing';
 
 export const CREDENTIAL_TYPE = 'marketoOAuth2Api';
 
 export type MarketoContext = IExecuteFunctions | ILoadOptionsFunctions;
-
-/** Marketo's JSON envelope; API errors arrive with HTTP 200 and `success:false`. */
-export interface MarketoEnvelope {
-	requestId?: string;
-	success: boolean;
-	result?: IDataObject[];
-	errors?: Array<{ code: string | number; message?: string }>;
-	warnings?: unknown[];
-	nextPageToken?: string;
-	moreResult?: boolean;
-}
 
 export interface MarketoCall {
 	method: 'GET' | 'POST';
@@ -427,42 +417,4 @@ function tokenOf(credentials: IDataObject): unknown {
 function headerValue(headers: Record<string, unknown>, name: string): string {
 	const value = headers[name] ?? headers[name.toLowerCase()];
 	return Array.isArray(value) ? String(value[0]) : typeof value === 'string' ? value : '';
-}
-
-export function firstErrorCode(envelope: MarketoEnvelope): string {
-	const code = envelope.errors?.[0]?.code;
-	return code === undefined ? 'unknown' : String(code);
-}
-
-export function firstErrorMessage(envelope: MarketoEnvelope): string {
-	return envelope.errors?.[0]?.message ?? 'Marketo reported success:false without a message';
-}
-
-function parseEnvelope(text: string): MarketoEnvelope | undefined {
-	try {
-		const parsed: unknown = JSON.parse(text);
-		return isEnvelope(parsed) ? parsed : undefined;
-	} catch {
-		return undefined;
-	}
-}
-
-function isEnvelope(value: unknown): value is MarketoEnvelope {
-	return (
-		typeof value === 'object' &&
-		value !== null &&
-		typeof (value as MarketoEnvelope).success === 'boolean'
-	);
-}
-
-/** Reads a short error body (404 text, JSON envelope); never used for export files. */
-export async function readSmallBody(body: AsyncIterable<Buffer>, limit = 64 * 1024): Promise<string> {
-	const chunks: Buffer[] = [];
-	let size = 0;
-	for await (const chunk of body) {
-		chunks.push(chunk);
-		size += chunk.length;
-		if (size >= limit) break;
-	}
-	return Buffer.concat(chunks).toString('utf8');
 }
