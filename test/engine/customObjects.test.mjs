@@ -69,6 +69,14 @@ describe('Custom Object Export in n8n’s engine', () => {
 		assert.deepEqual(odd.items().map((item) => item.json.constructor).sort(), expectedOdd.map((r) => r.constructor).sort());
 	});
 
+	it('describes the object once for an extract of several windows: its types and its key from one answer', async () => {
+		const { sandbox } = fixture;
+		const before = sandbox.apiCalls('/customobjects/car_c/describe.json').length;
+		const { items } = await fixture.run(extract({ startAt: '2026-02-01T00:00:00Z', endAt: '2026-05-06T23:59:59Z' }));
+		assert.ok(items().length > 100);
+		assert.equal(sandbox.apiCalls('/customobjects/car_c/describe.json').length - before, 1);
+	});
+
 	it('exports the records linked to a static list’s leads', async () => {
 		const { sandbox } = fixture;
 		const { items } = await fixture.run(

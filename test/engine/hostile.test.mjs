@@ -297,6 +297,7 @@ const CASES = [
 	},
 	{ name: 'Convert Values "false" as text turns conversion off', parameters: extract({ options: { typedValues: 'false' } }), ok: (items) => assert.equal(typeof items[0].json.id, 'string') },
 	{ name: 'Convert Values "no" is refused', parameters: extract({ options: { typedValues: 'no' } }), error: [/Convert Values: "no" is not true or false/], calls: 'none' },
+	{ name: 'Parse Attributes "maybe" is refused before any call', parameters: { resource: 'activityExport', operation: 'extractActivities', fields: ['marketoGUID', 'attributes'], ...MARCH, options: { ...FAST, parseAttributes: 'maybe' } }, error: [/Parse Attributes: "maybe" is not true or false/], calls: 'none' },
 	{ name: 'Reset Since Last Run "yes" is refused', parameters: since({ options: { resetSinceLastRun: 'yes' } }), error: [/Reset Since Last Run: "yes" is not true or false/], calls: 'none' },
 
 	// ── Numbers from expressions ─────────────────────────────────────────────
