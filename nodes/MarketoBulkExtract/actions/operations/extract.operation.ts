@@ -5,6 +5,7 @@ import type { ExportDefinition } from '../../extract/exportDefinition';
 import type { ExportProfile } from '../../extract/exportProfile';
 import { runExtract, type ExtractSettings, type ExtractSource, type OutputMode } from '../../extract/extractRun';
 import { SinceLastRunPosition } from '../../extract/incremental';
+import { MAX_WINDOW_DAYS } from '../../extract/windows';
 import { toMarketoDateTime } from '../../helpers/marketoValues';
 import type { MarketoClient } from '../../transport';
 import { alphabetical, exportIdProperty, forOperations, outputOptions, showWhen } from '../common.descriptions';
@@ -51,7 +52,7 @@ export const description = (resource: ResourceDeclaration): INodeProperties[] =>
 				type: 'options',
 				default: 'fixed',
 				options: [
-					{ name: 'Fixed Dates', value: 'fixed', description: 'From Start At to End At; any length, split into 31-day jobs' },
+					{ name: 'Fixed Dates', value: 'fixed', description: `From Start At to End At; any length, split into ${MAX_WINDOW_DAYS}-day jobs` },
 					{
 						name: 'Since Last Run',
 						value: 'sinceLastRun',
@@ -127,7 +128,7 @@ export const description = (resource: ResourceDeclaration): INodeProperties[] =>
 					default: 48,
 					typeOptions: { minValue: 1, maxValue: 1000 },
 					description:
-						'Fail, before creating any job, when the date range needs more 31-day export jobs than this (1 to 1000; 48 is about four years). Every job’s file counts against the subscription’s 500 MB daily export quota.',
+						`Fail, before creating any job, when the date range needs more ${MAX_WINDOW_DAYS}-day export jobs than this (1 to 1000; 48 is about four years). Every job’s file counts against the subscription’s 500 MB daily export quota.`,
 				},
 				{
 					displayName: 'Max Wait (Minutes)',
