@@ -1,6 +1,7 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { PositionError } from '../extract/incremental';
 import { DefinitionConflictError, LimitReachedError, type LimitReached } from '../extract/limits';
 
 /**
@@ -22,11 +23,27 @@ export function inEditorWords(ctx: IExecuteFunctions, itemIndex: number, error: 
 	if (error instanceof DefinitionConflictError) {
 		return new NodeOperationError(ctx.getNode(), `${LABELS[error.parameter]}: ${error.problem}`, { itemIndex, description: error.fix });
 	}
+	if (error instanceof PositionError) return positionError(ctx, itemIndex, error);
 	if (!(error instanceof LimitReachedError)) return error;
 	const { message, description } = limitMessage(error.reached, filesOutput);
 	return new NodeOperationError(ctx.getNode(), message, {
 		itemIndex,
 		description: [description, error.consequence].filter(Boolean).join(' '),
+	});
+}
+
+const RESET = 'Turn on Reset Since Last Run (Options) for one run: it starts again from First Run Starts At (set that to where the sync should go on), then turn it off.';
+
+function positionError(ctx: IExecuteFunctions, itemIndex: number, error: PositionError): NodeOperationError {
+	if (error.problem === 'future') {
+		return new NodeOperationError(ctx.getNode(), `Since Last Run: the saved position is ${error.detail}.`, {
+			itemIndex,
+			description: `Nothing was exported: every run from there would export nothing. A clock far ahead, or a position edited by hand, puts it there. ${RESET}`,
+		});
+	}
+	return new NodeOperationError(ctx.getNode(), `Since Last Run: the saved position cannot be read (${error.detail}).`, {
+		itemIndex,
+		description: `Nothing was exported: the node does not guess where the last run ended, since starting again from First Run Starts At would export again what earlier runs delivered. ${RESET}`,
 	});
 }
 

@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import type { IDataObject } from 'n8n-workflow';
 
+import { toMarketoDateTime } from '../helpers/marketoValues';
 import type { PositionHost } from './engineHost';
 
 import { NodeFacts } from './nodeFacts';
@@ -21,6 +22,19 @@ import { NodeFacts } from './nodeFacts';
  * no static data for them either.
  */
 const STATE_KEY = 'sinceLastRun';
+
+/** How far a position may lie ahead of this process's clock: n8n's main and workers may disagree by minutes, not more. */
+export const MAX_CLOCK_SKEW_SECONDS = 5 * 60;
+
+/** A position that cannot be trusted: the run stops before any call, and the operation says how to reset it. */
+export class PositionError extends Error {
+	constructor(
+		readonly problem: 'unreadable' | 'future',
+		readonly detail: string,
+	) {
+		super(`the position is ${problem}: ${detail}`);
+	}
+}
 
 export class SinceLastRunPosition {
 	private stored: number | undefined;
@@ -46,17 +60,46 @@ export class SinceLastRunPosition {
 		return staticData[STATE_KEY] as IDataObject;
 	}
 
-	/** The position, or undefined before the first run. */
+	/**
+	 * The position, or undefined before the first run; checked, never guessed.
+	 * Kept in two places, the later one wins: static data lags in queue mode
+	 * (a worker starts without it) and the store may have lost entries, but
+	 * neither can hold a position the node never reached. A value that cannot
+	 * be read, or lies ahead of now by more than clocks can disagree, is an
+	 * error: restarting from First Run Starts At would export again what was
+	 * delivered, and a future position would export nothing, run after run.
+	 */
 	async read(): Promise<DateTime | undefined> {
-		const saved = (this.state()[this.position] as IDataObject | undefined)?.highWatermark;
-		const parsed = typeof saved === 'string' ? DateTime.fromISO(saved, { zone: 'utc' }) : undefined;
-		const fromStaticData = parsed?.isValid ? parsed : undefined;
-		// Two values under one key (two runs raced): the earlier, so no second is skipped.
-		this.stored = this.facts ? (await this.facts.readNumbers([this.key], 'lower')).get(this.key) : undefined;
-		const fromStore = this.stored === undefined ? undefined : DateTime.fromSeconds(this.stored, { zone: 'utc' });
+		const fromStaticData = this.fromStaticData();
+		const fromStore = await this.fromStore();
+		const now = DateTime.utc();
+		for (const [value, where] of [[fromStaticData, 'static data'], [fromStore, "n8n's processed-data store"]] as const) {
+			if (value && value.diff(now).as('seconds') > MAX_CLOCK_SKEW_SECONDS) {
+				throw new PositionError('future', `${toMarketoDateTime(value)} in ${where}, later than now (${toMarketoDateTime(now)})`);
+			}
+		}
 		if (!fromStore) return fromStaticData;
 		if (!fromStaticData) return fromStore;
 		return fromStore > fromStaticData ? fromStore : fromStaticData;
+	}
+
+	private fromStaticData(): DateTime | undefined {
+		const state = this.state();
+		if (!Object.hasOwn(state, this.position)) return undefined;
+		const saved: unknown = state[this.position];
+		const text = typeof saved === 'object' && saved !== null ? (saved as IDataObject).highWatermark : undefined;
+		const parsed = typeof text === 'string' ? DateTime.fromISO(text, { zone: 'utc' }) : undefined;
+		if (!parsed?.isValid) throw new PositionError('unreadable', `static data holds ${JSON.stringify(text ?? saved)?.slice(0, 60)}`);
+		return parsed;
+	}
+
+	private async fromStore(): Promise<DateTime | undefined> {
+		if (!this.facts) return undefined;
+		// Two values under one key (two runs raced): the earlier, so no second is skipped.
+		const stored = (await this.facts.readNumbers([this.key], 'lower')).get(this.key);
+		if (stored === 'partial') throw new PositionError('unreadable', "n8n's processed-data store has lost part of it");
+		this.stored = stored;
+		return stored === undefined ? undefined : DateTime.fromSeconds(stored, { zone: 'utc' });
 	}
 
 	async save(end: DateTime): Promise<void> {
@@ -79,11 +122,10 @@ export class SinceLastRunPosition {
 		}
 	}
 
+	/** Reset Since Last Run: forgets the position in both places, whatever they hold (a value that cannot be read too). */
 	async forget(): Promise<void> {
 		delete this.state()[this.position];
-		if (!this.facts) return;
-		if (this.stored === undefined) await this.read();
-		if (this.stored !== undefined) await this.facts.forget(NodeFacts.numberEntries(this.key, this.stored));
+		if (this.facts) await this.facts.forgetNumbers(this.key);
 		this.stored = undefined;
 	}
 }

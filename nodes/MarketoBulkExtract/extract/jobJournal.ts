@@ -96,7 +96,7 @@ export class JobJournal {
 			for (const exportId of same) {
 				const start = bounds.get(`s|${exportId}`);
 				const end = bounds.get(`e|${exportId}`);
-				if (start !== undefined && end !== undefined) windows.set(exportId, { start: fromSeconds(start), end: fromSeconds(end) });
+				if (typeof start === 'number' && typeof end === 'number') windows.set(exportId, { start: fromSeconds(start), end: fromSeconds(end) });
 			}
 		}
 		return own.map((exportId) => ({

@@ -53,6 +53,20 @@ export class NodeFacts {
 		return new Set(processed.map(String));
 	}
 
+	/** Forgets every number recorded under `key`, whole, partial or raced: every branch of its digits. */
+	async forgetNumbers(key: string): Promise<void> {
+		let prefixes = [''];
+		const found: string[] = [];
+		for (let round = 0; round < DIGITS && prefixes.length > 0; round++) {
+			const asked = prefixes.flatMap((prefix) => [...'0123456789'].map((digit) => `${key}|${prefix}${digit}`));
+			const known = await this.ask(asked);
+			const present = asked.filter((entry) => known.has(entry));
+			found.push(...present);
+			prefixes = present.map((entry) => entry.slice(key.length + 1));
+		}
+		await this.forget(found);
+	}
+
 	/** The entries that record `value` under `key`. */
 	static numberEntries(key: string, value: number): string[] {
 		const digits = String(Math.trunc(value)).padStart(DIGITS, '0');
@@ -61,22 +75,29 @@ export class NodeFacts {
 
 	/**
 	 * Reads the numbers recorded under `keys`, all keys at once, one digit per
-	 * round. A key with no number is left out. Where two numbers are recorded
-	 * under one key (two writers raced), `onTwo` decides: the lower or the
-	 * higher digit, or neither (the key is left out).
+	 * round. A key with no number is left out; one whose digits stop before the
+	 * tenth (some of its entries were dropped) is `partial`: a shorter number
+	 * would be a wrong one. Where two numbers are recorded under one key (two
+	 * writers raced), `onTwo` decides: the lower or the higher digit, or
+	 * neither (the key is left out).
 	 */
-	async readNumbers(keys: string[], onTwo: 'lower' | 'higher' | 'neither'): Promise<Map<string, number>> {
+	async readNumbers(keys: string[], onTwo: 'lower' | 'higher' | 'neither'): Promise<Map<string, number | 'partial'>> {
 		const prefixes = new Map(keys.map((key) => [key, '']));
+		const partial = new Set<string>();
 		for (let round = 0; round < DIGITS && prefixes.size > 0; round++) {
 			const asked = [...prefixes].flatMap(([key, prefix]) => [...'0123456789'].map((digit) => `${key}|${prefix}${digit}`));
 			const known = await this.ask(asked);
 			for (const [key, prefix] of [...prefixes]) {
 				const digits = [...'0123456789'].filter((digit) => known.has(`${key}|${prefix}${digit}`));
-				if (digits.length === 0 || (digits.length > 1 && onTwo === 'neither')) prefixes.delete(key);
-				else prefixes.set(key, prefix + (onTwo === 'higher' ? digits[digits.length - 1] : digits[0]));
+				if (digits.length === 0 || (digits.length > 1 && onTwo === 'neither')) {
+					prefixes.delete(key);
+					if (digits.length === 0 && round > 0) partial.add(key);
+				} else prefixes.set(key, prefix + (onTwo === 'higher' ? digits[digits.length - 1] : digits[0]));
 			}
 		}
-		return new Map([...prefixes].map(([key, digits]) => [key, Number(digits)]));
+		const values = new Map<string, number | 'partial'>([...prefixes].map(([key, digits]) => [key, Number(digits)]));
+		for (const key of partial) values.set(key, 'partial');
+		return values;
 	}
 }
 

@@ -253,7 +253,12 @@ async function sinceLastRunRange(
 		await position.forget();
 	}
 	const end = DateTime.utc().startOf('second');
-	const watermark = await position.read();
+	let watermark: DateTime | undefined;
+	try {
+		watermark = await position.read();
+	} catch (error) {
+		throw inEditorWords(ctx, itemIndex, error, 'Files');
+	}
 	let start: DateTime;
 	if (watermark) {
 		start = watermark.plus({ seconds: 1 });
