@@ -271,9 +271,10 @@ function additionalDataFor(credentials, hooks) {
 /**
  * Runs `nodes` (Items → …) and resolves with the finished run. `credentials`
  * is the CredentialStore to use (create one per sandbox to share tokens across
- * runs). `abortAfterMs` cancels the execution like a user pressing Stop.
+ * runs). `abortAfterMs` cancels the execution like a user pressing Stop, and so
+ * does `abortWhen` once it returns true (asked every 20 ms).
  */
-export async function runWorkflow({ nodes, connections, credentials, mode = 'manual', staticData, abortAfterMs, journal }) {
+export async function runWorkflow({ nodes, connections, credentials, mode = 'manual', staticData, abortAfterMs, abortWhen, journal }) {
 	await initBinaryData();
 	currentJournal = journal ?? new JournalStore();
 	const workflow = new Workflow({
@@ -311,7 +312,16 @@ export async function runWorkflow({ nodes, connections, credentials, mode = 'man
 	const execute = new core.WorkflowExecute(additionalData, mode, runExecutionData);
 	const promise = execute.processRunExecutionData(workflow);
 	if (abortAfterMs !== undefined) setTimeout(() => promise.cancel(), abortAfterMs);
+	const watch = abortWhen
+		? setInterval(() => {
+				if (abortWhen()) {
+					clearInterval(watch);
+					promise.cancel();
+				}
+			}, 20)
+		: undefined;
 	await promise.catch(() => undefined);
+	clearInterval(watch);
 	const run = await done;
 	return { run, workflow };
 }

@@ -7,7 +7,7 @@ import type { IExecuteFunctions } from 'n8n-workflow';
  */
 export interface ExtractHost {
 	logger: Pick<IExecuteFunctions['logger'], 'info' | 'warn'>;
-	helpers: Pick<IExecuteFunctions['helpers'], 'prepareBinaryData' | 'checkProcessedAndRecord' | 'removeProcessed'>;
+	helpers: Pick<IExecuteFunctions['helpers'], 'prepareBinaryData' | 'checkProcessedAndRecord' | 'removeProcessed' | 'getProcessedDataCount'>;
 }
 
 /** Since Last Run also keeps its position in the node's static data, and reads it only for production runs. */

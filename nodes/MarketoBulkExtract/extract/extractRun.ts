@@ -10,6 +10,7 @@ import type { ExtractHost, RunHint } from './engineHost';
 import type { ExportDefinition } from './exportDefinition';
 import type { ExportProfile } from './exportProfile';
 import { FileDelivery, type FileOutput, type OutputMode } from './fileDelivery';
+import { expectedColumns } from './fileHeader';
 import { JobJournal } from './jobJournal';
 import { JobScheduler, type ExtractTask } from './jobScheduler';
 import { plannedTasks } from './jobPlan';
@@ -182,7 +183,8 @@ async function downloadWindow(run: ExtractRun, task: ExtractTask, job: ExportJob
 	const { stats, host, title } = run;
 	stats.jobs++;
 	host.logger.info(`${title}: ${task.label}: downloading ${job.fileSize ?? '?'} bytes, ${job.numberOfRecords ?? '?'} records`);
-	const { records, binary, ...transfer } = await run.delivery.deliver(job);
+	const expected = task.adopted && run.definition ? expectedColumns(run.definition) : undefined;
+	const { records, binary, ...transfer } = await run.delivery.deliver(job, expected);
 	stats.bytes += transfer.bytes;
 	stats.resumes += transfer.resumes;
 	if (transfer.refetched) stats.refetches++;

@@ -1,4 +1,5 @@
 import type { IBinaryData } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import { ExportFileReader, type ExportRecord, type ValueConverter } from '../csv/exportFileReader';
 import type { ExportFormat } from '../helpers/marketoValues';
@@ -8,6 +9,7 @@ import { readableFromChunks, type DownloadProgress, type NotReadyPolicy } from '
 import type { ExtractHost } from './engineHost';
 import { columnOf } from './exportDefinition';
 import { exportFormatOf, fileNameFor, mimeTypeFor } from './exportFile';
+import { sameColumns } from './fileHeader';
 import type { ExportProfile, FieldType } from './exportProfile';
 import { estimateItemsMemory, MEGABYTE, type ItemsMemoryInput } from './itemsMemory';
 import { LimitReachedError } from './limits';
@@ -74,7 +76,8 @@ export class FileDelivery {
 		return this.settings.output !== 'binary';
 	}
 
-	async deliver(job: ExportJob): Promise<DeliveredFile> {
+	/** `expectedColumns`: for a job the node adopted, the columns its definition writes; a file with others is refused. */
+	async deliver(job: ExportJob, expectedColumns?: readonly string[]): Promise<DeliveredFile> {
 		this.exported.records += job.numberOfRecords ?? 0;
 		this.exported.fileSize += job.fileSize ?? 0;
 		if (this.wantsItems) {
@@ -100,7 +103,12 @@ export class FileDelivery {
 		);
 		const unverified = unverifiedContentWarning(job.exportId, verified.check);
 		if (unverified) this.warnings.push(unverified);
-		const { records, binary } = verified.result;
+		const { records, binary, columns } = verified.result;
+		if (expectedColumns && columns && !sameColumns(columns, expectedColumns)) {
+			throw new NodeOperationError(this.client.node, `Export ${job.exportId} was adopted as this node's job, but its file holds other columns than this extract's definition.`, {
+				description: 'Nothing was output from it: it is another workflow’s or another definition’s job, named in the job journal by mistake. Run the extract again; that job is not adopted again.',
+			});
+		}
 		if (records && typeof job.numberOfRecords === 'number' && job.numberOfRecords !== records.length) {
 			this.warnings.push(`Export ${job.exportId}: Marketo reported ${job.numberOfRecords} records, the file held ${records.length}.`);
 		}
@@ -158,7 +166,7 @@ export class FileDelivery {
 		progress: DownloadProgress,
 		format: ExportFormat,
 		exportId: string,
-	): Promise<{ records?: ExportRecord[]; binary?: IBinaryData }> {
+	): Promise<{ records?: ExportRecord[]; binary?: IBinaryData; columns?: readonly string[] }> {
 		const { output } = this.settings;
 		const reader = output === 'binary' ? undefined : new ExportFileReader(format, this.convertersFor);
 		const records: ExportRecord[] = [];
@@ -171,10 +179,10 @@ export class FileDelivery {
 		}
 		if (output === 'items') {
 			for await (const chunk of parsed()) void chunk;
-			return { records };
+			return { records, columns: reader?.columns };
 		}
 		const readable = await readableFromChunks(parsed()[Symbol.asyncIterator](), progress);
 		const binary = await this.host.helpers.prepareBinaryData(readable as Buffer, fileNameFor(exportId, format), mimeTypeFor(format));
-		return { records: reader ? records : undefined, binary };
+		return { records: reader ? records : undefined, binary, columns: reader?.columns };
 	}
 }

@@ -4,7 +4,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { toMarketoDateTime } from '../helpers/marketoValues';
 import type { PositionHost } from './engineHost';
 
-import { NodeFacts } from './nodeFacts';
+import { NodeFacts, UnreadableStoreError } from './nodeFacts';
 
 /**
  * "Since last run": the end of the range the node last delivered (its
@@ -42,7 +42,7 @@ export class SinceLastRunPosition {
 	private constructor(
 		private readonly ctx: PositionHost,
 		private readonly position: string,
-		private readonly facts: NodeFacts | undefined,
+		private facts: NodeFacts | undefined,
 	) {}
 
 	static async open(ctx: PositionHost, position: string): Promise<SinceLastRunPosition> {
@@ -95,8 +95,20 @@ export class SinceLastRunPosition {
 
 	private async fromStore(): Promise<DateTime | undefined> {
 		if (!this.facts) return undefined;
-		// Two values under one key (two runs raced): the earlier, so no second is skipped.
-		const stored = (await this.facts.readNumbers([this.key], 'lower')).get(this.key);
+		let stored: number | 'partial' | undefined;
+		try {
+			// Two values under one key (two runs raced): the earlier, so no second is skipped.
+			stored = (await this.facts.readNumbers([this.key], 'lower')).get(this.key);
+		} catch (error) {
+			if (!(error instanceof UnreadableStoreError)) throw error;
+			// Static data still knows where the last run ended (regular mode); without it the node cannot know.
+			if (Object.hasOwn(this.state(), this.position)) {
+				this.ctx.logger.warn(`Marketo Bulk Extract: ${error.message}; the position is read from static data alone.`);
+				this.facts = undefined;
+				return undefined;
+			}
+			throw new PositionError('unreadable', error.message);
+		}
 		if (stored === 'partial') throw new PositionError('unreadable', "n8n's processed-data store has lost part of it");
 		this.stored = stored;
 		return stored === undefined ? undefined : DateTime.fromSeconds(stored, { zone: 'utc' });
@@ -125,7 +137,14 @@ export class SinceLastRunPosition {
 	/** Reset Since Last Run: forgets the position in both places, whatever they hold (a value that cannot be read too). */
 	async forget(): Promise<void> {
 		delete this.state()[this.position];
-		if (this.facts) await this.facts.forgetNumbers(this.key);
 		this.stored = undefined;
+		try {
+			if (this.facts) await this.facts.forgetNumbers(this.key);
+		} catch (error) {
+			// A store that cannot be trusted cannot be cleared either; the reset run starts from First Run Starts At all the same.
+			if (!(error instanceof UnreadableStoreError)) throw error;
+			this.ctx.logger.warn(`Marketo Bulk Extract: ${error.message}; the position is kept in static data alone.`);
+			this.facts = undefined;
+		}
 	}
 }

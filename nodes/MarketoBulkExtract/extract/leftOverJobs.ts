@@ -5,6 +5,7 @@ import type { MarketoClient } from '../transport';
 import { cancelExportJob, listExportJobs, type ExportJob } from '../transport/exportJobApi';
 import { asNodeError } from '../transport/nodeErrors';
 import type { ExportDefinition } from './exportDefinition';
+import { expectedColumns, readFileHeader, sameColumns } from './fileHeader';
 import { adoptedTask, windowTasks } from './jobPlan';
 import type { JobJournal, JournaledJob } from './jobJournal';
 import { UnreadableStoreError } from './nodeFacts';
@@ -15,6 +16,12 @@ import { planAround } from './windows';
 const LIVE_STATUSES = ['Created', 'Queued', 'Processing', 'Completed'];
 const CANCELLABLE = new Set(['Created', 'Queued', 'Processing']);
 const FILE_KEPT_FOR_ADOPTION_MS = 6 * 86_400_000;
+/**
+ * The most listed jobs one lookup asks the journal about (3 entries each): the
+ * newest, as a left-over job is at most a few days old. Marketo lists an API
+ * user's jobs of 7 days, which a busy instance fills with thousands.
+ */
+export const MAX_CANDIDATES = 500;
 // The job a run would rather adopt when two serve the same need.
 const PREFERENCE = ['Completed', 'Processing', 'Queued', 'Created'];
 
@@ -77,15 +84,26 @@ interface LeftOverJob {
 async function adoptAndPlan(client: MarketoClient, journal: JobJournal, job: LeftOverJob): Promise<LeftOverPlan> {
 	const { exportPath, definition, maxWindowDays } = job;
 	const { jobs: listed } = await listExportJobs(client, exportPath, LIVE_STATUSES);
-	// Only what Marketo could have made: an ID of another shape goes into no path and no record.
-	const byId = new Map(
-		listed.filter((entry) => isExportId(entry.exportId) && LIVE_STATUSES.includes(String(entry.status))).map((entry) => [entry.exportId, entry]),
-	);
+	// Only what Marketo could have made (an ID of another shape goes into no path and no record), the
+	// newest first and at most MAX_CANDIDATES: a lookup's size is bounded. Jobs of another format stay
+	// candidates: a stopped execution's are cancelled even when they cannot serve this run.
+	const newest = listed
+		.filter((entry) => isExportId(entry.exportId) && LIVE_STATUSES.includes(String(entry.status)))
+		.sort((a, b) => String(b.createdAt ?? '').localeCompare(String(a.createdAt ?? '')))
+		.slice(0, MAX_CANDIDATES);
+	const byId = new Map(newest.map((entry) => [entry.exportId, entry]));
 	const own = await journal.lookUp([...byId.keys()], definition.range !== undefined);
 	const report: string[] = [];
-	const serving = own
-		.filter((entry) => entry.sameDefinition && servesRange(entry, definition) && stillUsable(byId.get(entry.exportId)!, definition))
-		.sort((a, b) => PREFERENCE.indexOf(String(byId.get(a.exportId)!.status)) - PREFERENCE.indexOf(String(byId.get(b.exportId)!.status)));
+	const candidates = own.filter((entry) => entry.sameDefinition && servesRange(entry, definition) && stillUsable(byId.get(entry.exportId)!, definition));
+	const { verified, refused } = await verifyFiles(client, exportPath, definition, candidates, byId);
+	if (refused.length > 0) {
+		report.push(
+			`Not adopted, as their files do not hold this definition's columns: ${refused.map((entry) => `export ${entry.exportId}`).join(', ')}. They are left as they are.`,
+		);
+	}
+	const serving = verified.sort(
+		(a, b) => PREFERENCE.indexOf(String(byId.get(a.exportId)!.status)) - PREFERENCE.indexOf(String(byId.get(b.exportId)!.status)),
+	);
 	const adopted = chooseNonOverlapping(serving, definition);
 	const adoptedIds = new Set(adopted.map((entry) => entry.exportId));
 
@@ -101,7 +119,7 @@ async function adoptAndPlan(client: MarketoClient, journal: JobJournal, job: Lef
 		report.push(`Adopted ${names.length} ${names.length === 1 ? 'job' : 'jobs'} an earlier run of this node left in Marketo: ${names.join('; ')}.`);
 	}
 
-	const leftOver = own.filter((entry) => !adoptedIds.has(entry.exportId));
+	const leftOver = own.filter((entry) => !adoptedIds.has(entry.exportId) && !refused.includes(entry));
 	const cancelled: string[] = [];
 	const left: string[] = [];
 	for (const entry of leftOver) {
@@ -131,16 +149,48 @@ async function adoptAndPlan(client: MarketoClient, journal: JobJournal, job: Lef
 }
 
 /**
+ * A completed job is adopted only when its file's header holds exactly the
+ * columns this definition asks for (fileHeader.ts): one ranged read each. A
+ * job still running is checked when its file arrives (FileDelivery).
+ */
+async function verifyFiles(
+	client: MarketoClient,
+	exportPath: string,
+	definition: ExportDefinition,
+	candidates: JournaledJob[],
+	byId: Map<string, ExportJob>,
+): Promise<{ verified: JournaledJob[]; refused: JournaledJob[] }> {
+	const expected = expectedColumns(definition);
+	const verified: JournaledJob[] = [];
+	const refused: JournaledJob[] = [];
+	for (const entry of candidates) {
+		const job = byId.get(entry.exportId)!;
+		if (job.status !== 'Completed') {
+			verified.push(entry);
+			continue;
+		}
+		const header = await readFileHeader(client, exportPath, job);
+		(header && sameColumns(header, expected) ? verified : refused).push(entry);
+	}
+	return { verified, refused };
+}
+
+/**
  * Marketo's word must agree with the journal's (the format), and a completed
  * job's file must outlive the download: files are kept 7 days, so one that
  * finished more than 6 days ago is not adopted (it could vanish mid-run, and
  * the next run would adopt it again).
  */
 function stillUsable(job: ExportJob, definition: ExportDefinition): boolean {
-	if (job.format !== undefined && String(job.format).toUpperCase() !== definition.format) return false;
+	if (!sameFormat(job, definition)) return false;
 	if (job.status !== 'Completed') return true;
 	const finished = Date.parse(String(job.finishedAt ?? ''));
 	return Number.isFinite(finished) && Date.now() - finished < FILE_KEPT_FOR_ADOPTION_MS;
+}
+
+/** Marketo's word on the format must agree with the definition's (a job it gives none for may still be ours). */
+function sameFormat(job: ExportJob, definition: ExportDefinition): boolean {
+	return job.format === undefined || String(job.format).toUpperCase() === definition.format;
 }
 
 function servesRange(entry: JournaledJob, definition: ExportDefinition): boolean {

@@ -1,3 +1,5 @@
+import { randomUUID } from 'crypto';
+
 import type { ExtractHost } from './engineHost';
 
 // Epoch seconds have ten digits until the year 2286.
@@ -5,6 +7,14 @@ const DIGITS = 10;
 // Entries kept per node; n8n drops the oldest beyond it.
 const MAX_ENTRIES = 20_000;
 const OPTIONS = { mode: 'entries' as const, maxEntries: MAX_ENTRIES };
+
+/**
+ * The limit for a call that adds `adding` entries to a row of `count`: never
+ * below the row itself, so that what this call adds (a question's entries,
+ * removed again at once) drops none of the row's oldest entries, the position
+ * and the journal among them, however full the row already is.
+ */
+const limitFor = (count: number, adding: number) => ({ mode: 'entries' as const, maxEntries: Math.max(MAX_ENTRIES, count + adding) });
 
 /**
  * Facts this node keeps across executions in n8n's processed-data store (the
@@ -23,12 +33,15 @@ export class NodeFacts {
 
 	/**
 	 * The store for this node, or undefined (the reason in n8n's log) where n8n
-	 * offers none: an unsaved workflow, or an n8n without the processed-data store.
+	 * offers none: an unsaved workflow, or an n8n without the processed-data
+	 * store. A store that answers but cannot be trusted is returned: each
+	 * reader then meets UnreadableStoreError and says so in its own terms.
 	 */
 	static async open(host: ExtractHost): Promise<NodeFacts | undefined> {
 		const facts = new NodeFacts(host);
 		try {
-			await facts.ask([]);
+			// Whether n8n answers at all; whether its answers can be trusted, every question itself finds out.
+			await host.helpers.checkProcessedAndRecord([], 'node', OPTIONS);
 			return facts;
 		} catch (error) {
 			host.logger.info(`Marketo Bulk Extract: n8n's processed-data store is not available in this execution (${(error as Error).message}).`);
@@ -37,20 +50,42 @@ export class NodeFacts {
 	}
 
 	async record(entries: string[]): Promise<void> {
-		if (entries.length > 0) await this.host.helpers.checkProcessedAndRecord(entries, 'node', OPTIONS);
+		if (entries.length > 0) await this.host.helpers.checkProcessedAndRecord(entries, 'node', await this.optionsFor(entries.length));
+	}
+
+	/** The options of a call that adds up to `adding` entries; an n8n that cannot count the row keeps the fixed limit. */
+	private async optionsFor(adding: number): Promise<ReturnType<typeof limitFor>> {
+		let count = 0;
+		try {
+			const counted: unknown = await this.host.helpers.getProcessedDataCount?.('node', OPTIONS);
+			if (typeof counted === 'number' && Number.isFinite(counted)) count = counted;
+		} catch {
+			// Counting is a safeguard; the question itself still goes to the store.
+		}
+		return limitFor(count, adding);
 	}
 
 	async forget(entries: string[]): Promise<void> {
 		if (entries.length > 0) await this.host.helpers.removeProcessed(entries, 'node', OPTIONS);
 	}
 
-	/** Which entries are recorded. The store records what it is asked for, so what was not is removed again. */
+	/**
+	 * Which entries are recorded. The store records what it is asked for, so
+	 * what was not is removed again. A canary no one ever recorded goes with
+	 * every question: a store that calls it recorded (broken, or answering
+	 * "recorded" to everything) is not believed, since its word would make
+	 * other workflows' jobs look like this node's.
+	 */
 	async ask(entries: string[]): Promise<Set<string>> {
-		const answer: unknown = await this.host.helpers.checkProcessedAndRecord(entries, 'node', OPTIONS);
+		const canary = `canary|${randomUUID()}`;
+		const asked = [...entries, canary];
+		const answer: unknown = await this.host.helpers.checkProcessedAndRecord(asked, 'node', await this.optionsFor(asked.length));
 		const { new: fresh, processed } = (answer ?? {}) as { new?: unknown; processed?: unknown };
-		if (!Array.isArray(fresh) || !Array.isArray(processed)) throw new UnreadableStoreError();
-		if (fresh.length > 0) await this.host.helpers.removeProcessed(fresh as string[], 'node', OPTIONS);
-		return new Set(processed.map(String));
+		if (!Array.isArray(fresh) || !Array.isArray(processed)) throw new UnreadableStoreError('unreadable');
+		if (fresh.length > 0) await this.host.helpers.removeProcessed(fresh.map(String), 'node', OPTIONS);
+		const known = new Set(processed.map(String));
+		if (known.has(canary)) throw new UnreadableStoreError('untrustworthy');
+		return known;
 	}
 
 	/** Forgets every number recorded under `key`, whole, partial or raced: every branch of its digits. */
@@ -101,9 +136,16 @@ export class NodeFacts {
 	}
 }
 
-/** n8n's store answered in a shape it never gives: said in the user's words, not as a TypeError from reading it. */
+/**
+ * n8n's store answered in a shape it never gives, or called recorded what no
+ * one recorded: said in the user's words, not as a TypeError from reading it.
+ */
 export class UnreadableStoreError extends Error {
-	constructor() {
-		super("n8n's processed-data store, where this node keeps its job journal, gave an answer the node cannot read");
+	constructor(readonly why: 'unreadable' | 'untrustworthy') {
+		super(
+			why === 'unreadable'
+				? "n8n's processed-data store, where this node keeps its job journal, gave an answer the node cannot read"
+				: "n8n's processed-data store, where this node keeps its job journal, called recorded an entry no one recorded, so none of its answers can be trusted",
+		);
 	}
 }

@@ -249,13 +249,12 @@ async function sinceLastRunRange(
 	}
 	const position = await SinceLastRunPosition.open(ctx, positionName);
 	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
-	if (toBoolean(ctx, itemIndex, options.resetSinceLastRun, 'Reset Since Last Run', false)) {
-		await position.forget();
-	}
+	const reset = toBoolean(ctx, itemIndex, options.resetSinceLastRun, 'Reset Since Last Run', false);
+	if (reset) await position.forget();
 	const end = DateTime.utc().startOf('second');
 	let watermark: DateTime | undefined;
 	try {
-		watermark = await position.read();
+		watermark = reset ? undefined : await position.read();
 	} catch (error) {
 		throw inEditorWords(ctx, itemIndex, error, 'Files');
 	}
