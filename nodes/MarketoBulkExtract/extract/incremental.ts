@@ -95,20 +95,19 @@ export class SinceLastRunPosition {
 
 	private async fromStore(): Promise<DateTime | undefined> {
 		if (!this.facts) return undefined;
-		let stored: number | 'partial' | undefined;
-		try {
-			// Two values under one key (two runs raced): the earlier, so no second is skipped.
-			stored = (await this.facts.readNumbers([this.key], 'lower')).get(this.key);
-		} catch (error) {
-			if (!(error instanceof UnreadableStoreError)) throw error;
+		// Two values under one key (two runs raced): the earlier, so no second is skipped.
+		const stored = await untrusted(this.facts.readNumbers([this.key], 'lower'));
+		if (stored instanceof UnreadableStoreError) {
 			// Static data still knows where the last run ended (regular mode); without it the node cannot know.
-			if (Object.hasOwn(this.state(), this.position)) {
-				this.ctx.logger.warn(`Marketo Bulk Extract: ${error.message}; the position is read from static data alone.`);
-				this.facts = undefined;
-				return undefined;
-			}
-			throw new PositionError('unreadable', error.message);
+			if (!Object.hasOwn(this.state(), this.position)) throw new PositionError('unreadable', stored.message);
+			this.ctx.logger.warn(`Marketo Bulk Extract: ${stored.message}; the position is read from static data alone.`);
+			this.facts = undefined;
+			return undefined;
 		}
+		return this.fromStored(stored.get(this.key));
+	}
+
+	private fromStored(stored: number | 'partial' | undefined): DateTime | undefined {
 		if (stored === 'partial') throw new PositionError('unreadable', "n8n's processed-data store has lost part of it");
 		this.stored = stored;
 		return stored === undefined ? undefined : DateTime.fromSeconds(stored, { zone: 'utc' });
@@ -138,13 +137,20 @@ export class SinceLastRunPosition {
 	async forget(): Promise<void> {
 		delete this.state()[this.position];
 		this.stored = undefined;
-		try {
-			if (this.facts) await this.facts.forgetNumbers(this.key);
-		} catch (error) {
+		if (!this.facts) return;
+		const cleared = await untrusted(this.facts.forgetNumbers(this.key));
+		if (cleared instanceof UnreadableStoreError) {
 			// A store that cannot be trusted cannot be cleared either; the reset run starts from First Run Starts At all the same.
-			if (!(error instanceof UnreadableStoreError)) throw error;
-			this.ctx.logger.warn(`Marketo Bulk Extract: ${error.message}; the position is kept in static data alone.`);
+			this.ctx.logger.warn(`Marketo Bulk Extract: ${cleared.message}; the position is kept in static data alone.`);
 			this.facts = undefined;
 		}
 	}
+}
+
+/** The store's answer, or the error that says it cannot be trusted; any other failure stays a failure. */
+async function untrusted<T>(question: Promise<T>): Promise<T | UnreadableStoreError> {
+	return await question.catch((error: unknown) => {
+		if (error instanceof UnreadableStoreError) return error;
+		return Promise.reject(error);
+	});
 }
