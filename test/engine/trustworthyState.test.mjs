@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
-import { JournalStore } from '../support/engine.mjs';
+import { InterleavingStore, JournalStore } from '../support/engine.mjs';
 import { sandboxFixture } from '../support/sandboxFixture.mjs';
 
 const FAST = { pollIntervalSeconds: 0.05, maxWaitMinutes: 2 };
@@ -162,6 +162,82 @@ describe('a processed-data store that cannot be trusted', () => {
 			assert.match(hintsOf(adopting.run), new RegExp(`Adopted 1 job an earlier run of this node left in Marketo: export ${stopped.created[0].exportId}`));
 			assert.ok(adopting.created.every((job) => Date.parse(job.spec.filter.createdAt.startAt) > Date.parse(stopped.created[0].spec.filter.createdAt.endAt)), 'the stopped window is not exported twice');
 			assert.equal(Date.parse(stopped.created[0].spec.filter.createdAt.startAt) - Date.parse(nextEnd), 1000);
+		} finally {
+			await own.stop();
+		}
+	});
+
+	it('a job the journal seems to name for one answer only (another execution asking the same moment) is neither cancelled nor adopted', async () => {
+		sandbox.jobs.stuck = true;
+		const other = sandbox.jobs.create({ fields: ['id', 'email'], format: 'CSV', filter: { staticListId: 1001 } });
+		sandbox.jobs.enqueue(other.exportId);
+		sandbox.jobs.stuck = false;
+		// For one answer, the other integration's job looks like this node's stopped job of this very definition.
+		class OneFalseAnswer extends JournalStore {
+			fooled = false;
+			async checkProcessedAndRecord(items, ...rest) {
+				const answer = await super.checkProcessedAndRecord(items, ...rest);
+				if (this.fooled) return answer;
+				const named = answer.new.filter((entry) => entry.endsWith(`|${other.exportId}`));
+				if (named.length === 0) return answer;
+				this.fooled = true;
+				// Those entries were the other execution's, for a moment: it removes them again.
+				await super.removeProcessed(named, ...rest.slice(0, 2));
+				return { new: answer.new.filter((entry) => !named.includes(entry)), processed: [...answer.processed, ...named] };
+			}
+		}
+		const journal = new OneFalseAnswer();
+		try {
+			const parameters = { operation: 'extractLeads', fields: ['id', 'email'], filterType: 'staticListId', staticListId: { mode: 'id', value: '1001' }, options: FAST };
+			const jobsBefore = sandbox.jobs.jobs.size;
+			const { error, items } = await fixture.run(parameters, { mode: 'trigger', journal });
+			assert.equal(error(), undefined, error()?.message);
+			assert.ok(journal.fooled, 'the store gave its one false answer');
+			assert.notEqual(sandbox.jobs.jobs.get(other.exportId).status, 'Cancelled', 'another integration’s job was cancelled');
+			assert.equal(sandbox.jobs.jobs.size - jobsBefore, 1, 'the extract made its own job instead of adopting');
+			assert.ok(items().length > 0);
+		} finally {
+			if (['Queued', 'Created', 'Processing'].includes(sandbox.jobs.jobs.get(other.exportId).status)) sandbox.jobs.cancel(other.exportId);
+		}
+	});
+
+	it('two Since Last Run executions of one node at once, on a store that interleaves: the second waits and goes on where the first ended', async () => {
+		const now = Date.now();
+		const own = await sandboxFixture({
+			speed: 1200,
+			leadCount: 300,
+			datasetStart: '2026-10-01T00:00:00Z',
+			datasetEnd: new Date(now - 3600_000).toISOString(),
+			datasetUpdatedUntil: new Date(now - 1000).toISOString(),
+		});
+		try {
+			const jobs = own.sandbox.jobs;
+			const journal = new InterleavingStore();
+			// Max Wait covers a mark that outlives its release (a write at the wrong moment keeps it up to 3 minutes).
+			const options = { ...FAST, maxWaitMinutes: 5 };
+			const parameters = { operation: 'extractLeads', fields: ['id', 'email'], filterType: 'updatedAt', rangeMode: 'sinceLastRun', firstRunStartAt: '2026-10-15T00:00:00Z', options };
+			const before = jobs.jobs.size;
+			const run = () => own.run(parameters, { mode: 'trigger', journal, staticData: {} });
+			// The schedule fires again while the first extract works: once it has created its first job.
+			const firstRun = run();
+			while (jobs.jobs.size === before) await new Promise((resolve) => setTimeout(resolve, 10));
+			const [first, second] = await Promise.all([firstRun, run()]);
+			assert.equal(first.error(), undefined, first.error()?.message);
+			assert.equal(second.error(), undefined, second.error()?.message);
+			const windows = [...jobs.jobs.values()].slice(before).map((job) => job.spec.filter.updatedAt);
+			assert.equal(windows[0].startAt, '2026-10-15T00:00:00Z');
+			assert.equal(windows.filter((window) => window.startAt === '2026-10-15T00:00:00Z').length, 1, 'the range was exported once');
+			const firstIds = first.items().map((item) => item.json.id);
+			const secondIds = new Set(second.items().map((item) => item.json.id));
+			assert.ok(firstIds.length > 0);
+			assert.ok(firstIds.every((id) => !secondIds.has(id)), 'no lead delivered twice');
+			// The store may lose a write of two executions at once: whatever it kept, the next run starts after the second.
+			await new Promise((resolve) => setTimeout(resolve, 1100));
+			const third = await run();
+			assert.equal(third.error(), undefined, third.error()?.message);
+			const lastEnd = Math.max(...windows.map((window) => Date.parse(window.endAt)));
+			const thirdStart = [...jobs.jobs.values()].at(-1).spec.filter.updatedAt.startAt;
+			assert.equal(Date.parse(thirdStart) - lastEnd, 1000, 'the position was not lost');
 		} finally {
 			await own.stop();
 		}

@@ -99,6 +99,41 @@ export class JournalStore {
 		return [...this.rows.values()].reduce((sum, data) => sum + data.length, 0);
 	}
 }
+/**
+ * n8n's store as its database serves executions at once: each call reads the
+ * row, waits a round trip, and writes the whole row back, with no lock. Two
+ * calls at once can lose each other's writes, and an entry asked about is in
+ * the row for a moment before it is removed again, as in n8n.
+ */
+export class InterleavingStore extends JournalStore {
+	static roundTrip = () => new Promise((resolve) => setTimeout(resolve, Math.random() * 4));
+	async checkProcessedAndRecord(items, scope, contextData, options) {
+		const key = this.key(scope, contextData);
+		const data = [...(this.rows.get(key) ?? [])];
+		await InterleavingStore.roundTrip();
+		const seen = new Set(data);
+		const result = { new: [], processed: [] };
+		for (const item of items) {
+			const hashed = JournalStore.hash(item);
+			if (seen.has(hashed)) result.processed.push(item);
+			else {
+				result.new.push(item);
+				data.push(hashed);
+				seen.add(hashed);
+			}
+		}
+		if (options.maxEntries) data.splice(0, Math.max(0, data.length - options.maxEntries));
+		this.rows.set(key, data);
+		return result;
+	}
+	async removeProcessed(items, scope, contextData) {
+		const key = this.key(scope, contextData);
+		const data = [...(this.rows.get(key) ?? [])];
+		await InterleavingStore.roundTrip();
+		const gone = new Set(items.map(JournalStore.hash));
+		this.rows.set(key, data.filter((hashed) => !gone.has(hashed)));
+	}
+}
 let currentJournal = new JournalStore();
 const journalProxy = new Proxy(
 	{},

@@ -2,6 +2,7 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { PositionError } from '../extract/incremental';
+import { LeaseHeldError } from '../extract/runLease';
 import { DefinitionConflictError, LimitReachedError, type LimitReached } from '../extract/limits';
 
 /**
@@ -24,6 +25,17 @@ export function inEditorWords(ctx: IExecuteFunctions, itemIndex: number, error: 
 		return new NodeOperationError(ctx.getNode(), `${LABELS[error.parameter]}: ${error.problem}`, { itemIndex, description: error.fix });
 	}
 	if (error instanceof PositionError) return positionError(ctx, itemIndex, error);
+	if (error instanceof LeaseHeldError) {
+		return new NodeOperationError(
+			ctx.getNode(),
+			`Since Last Run: another execution of this node was still exporting (its last sign of life at ${error.lastSeen.toISOString().replace('.000Z', 'Z')}) when this run’s Max Wait (Minutes) ran out.`,
+			{
+				itemIndex,
+				description:
+					'This run exported nothing and moved nothing: two runs at once would export the same range twice. The next run goes on from where that one ends. If no other execution is running (a worker was killed), its mark lapses within 3 minutes.',
+			},
+		);
+	}
 	if (!(error instanceof LimitReachedError)) return error;
 	const { message, description } = limitMessage(error.reached, filesOutput);
 	return new NodeOperationError(ctx.getNode(), message, {

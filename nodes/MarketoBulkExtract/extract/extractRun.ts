@@ -29,6 +29,8 @@ export interface ExtractSettings extends FileOutput {
 	pollIntervalMs: number;
 	/** Cancel this node's left-over jobs that do not serve the run (those of a stopped execution always are). */
 	cancelLeftOverJobs: boolean;
+	/** Called while the run works (each poll, each file): Since Last Run's lease (runLease.ts). */
+	keepAlive?: () => Promise<void>;
 }
 
 export interface ExtractSource {
@@ -134,7 +136,13 @@ async function plan(host: ExtractHost, client: MarketoClient, source: ExtractSou
 
 async function adoptLeftOvers(run: ExtractRun, definition: ExportDefinition): Promise<void> {
 	const { host, client, profile, settings, title } = run;
-	run.journal = await JobJournal.open(host, profile.exportPath, definition, (message) => host.logger.warn(`${title}: ${message}`));
+	run.journal = await JobJournal.open(
+		host,
+		profile.exportPath,
+		definition,
+		(message) => host.logger.warn(`${title}: ${message}`),
+		async (ms) => await client.wait(ms),
+	);
 	if (!run.journal) return;
 	const adopted = await planWithLeftOvers(client, run.journal, {
 		exportPath: profile.exportPath,
@@ -167,6 +175,7 @@ async function scheduleAndDownload(run: ExtractRun): Promise<void> {
 			pollIntervalMs: settings.pollIntervalMs,
 			deadline: run.startedAt + settings.maxWaitMs,
 			onCreated: async (task) => await journal?.recordCreated(task),
+			keepAlive: settings.keepAlive,
 		},
 		(message) => host.logger.info(`${run.title}: ${message}`),
 	);
@@ -181,6 +190,7 @@ async function scheduleAndDownload(run: ExtractRun): Promise<void> {
 
 async function downloadWindow(run: ExtractRun, task: ExtractTask, job: ExportJob): Promise<void> {
 	const { stats, host, title } = run;
+	await run.settings.keepAlive?.();
 	stats.jobs++;
 	host.logger.info(`${title}: ${task.label}: downloading ${job.fileSize ?? '?'} bytes, ${job.numberOfRecords ?? '?'} records`);
 	const expected = task.adopted && run.definition ? expectedColumns(run.definition) : undefined;

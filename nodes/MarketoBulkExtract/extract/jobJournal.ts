@@ -39,6 +39,7 @@ export class JobJournal {
 		/** Hash of everything but the date range: fields, headers, format, filter kind and values, endpoint. */
 		private readonly definitionKey: string,
 		private readonly warn: (message: string) => void,
+		private readonly pause: (ms: number) => Promise<void>,
 	) {}
 
 	/** The journal for this node and definition, or undefined where n8n has no store for it. */
@@ -47,9 +48,10 @@ export class JobJournal {
 		exportPath: string,
 		definition: ExportDefinition,
 		warn: (message: string) => void,
+		pause: (ms: number) => Promise<void>,
 	): Promise<JobJournal | undefined> {
 		const facts = await NodeFacts.open(host);
-		return facts ? new JobJournal(facts, definitionKey(exportPath, definition), warn) : undefined;
+		return facts ? new JobJournal(facts, definitionKey(exportPath, definition), warn, pause) : undefined;
 	}
 
 	/** Records a job the moment Marketo created it. */
@@ -78,13 +80,25 @@ export class JobJournal {
 		}
 	}
 
-	/** Which of these jobs this node made, and for those of this definition, their windows. */
+	/**
+	 * Which of these jobs this node made, and for those of this definition, their windows.
+	 *
+	 * Asking the store records what it is asked, for a moment: another
+	 * execution of this node asking about the same job at that moment would
+	 * take it for recorded. So what the first question finds is asked again
+	 * after a pause of random length, and only what both answers hold counts:
+	 * a job is never this node's, nor stopped, on one answer alone.
+	 */
 	async lookUp(exportIds: string[], withWindows: boolean): Promise<JournaledJob[]> {
 		if (exportIds.length === 0) return [];
-		const known = await this.facts.ask(
-			exportIds.flatMap((exportId) => [`own|${exportId}`, `job|${this.definitionKey}|${exportId}`, `stopped|${exportId}`]),
-		);
-		const own = exportIds.filter((exportId) => known.has(`own|${exportId}`));
+		const entriesFor = (ids: string[]) => ids.flatMap((exportId) => [`own|${exportId}`, `job|${this.definitionKey}|${exportId}`, `stopped|${exportId}`]);
+		const first = await this.facts.ask(entriesFor(exportIds));
+		const found = exportIds.filter((exportId) => first.has(`own|${exportId}`));
+		if (found.length === 0) return [];
+		await this.pause(CONFIRM_PAUSE_MS.min + Math.random() * (CONFIRM_PAUSE_MS.max - CONFIRM_PAUSE_MS.min));
+		const again = await this.facts.ask(entriesFor(found));
+		const known = new Set([...first].filter((entry) => again.has(entry)));
+		const own = found.filter((exportId) => known.has(`own|${exportId}`));
 		const same = own.filter((exportId) => known.has(`job|${this.definitionKey}|${exportId}`));
 		const windows = new Map<string, DateWindow>();
 		if (withWindows && same.length > 0) {
@@ -107,6 +121,9 @@ export class JobJournal {
 		}));
 	}
 }
+
+/** How long a lookup waits before asking again what it found (see lookUp). */
+const CONFIRM_PAUSE_MS = { min: 200, max: 1000 };
 
 /** A window is kept as its bounds in epoch seconds: whole seconds, as Marketo's filters are. */
 function entriesOf(definitionKey: string, { exportId, window }: JournalEntry): string[] {

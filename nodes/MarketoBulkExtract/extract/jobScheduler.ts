@@ -38,7 +38,12 @@ export interface ExtractTask {
 	adopted?: boolean;
 }
 
+/** The longest a run sleeps without saying it is alive (keepAlive). */
+const KEEP_ALIVE_MS = 60_000;
+
 export interface SchedulerOptions {
+	/** Called at every poll: the run is alive (Since Last Run's lease, runLease.ts). */
+	keepAlive?: () => Promise<void>;
 	/** The endpoints of the export kind's jobs (ExportKind.readExportPath). */
 	exportPath: string;
 	/** Jobs of this extract in Marketo's queue at once (Marketo processes at most 2 per subscription). */
@@ -94,6 +99,7 @@ export class JobScheduler {
 				continue;
 			}
 			if (this.inFlight.length === 0) return;
+			await this.options.keepAlive?.();
 			await this.waitForNextPoll();
 			for (const task of [...this.inFlight]) {
 				const job = await this.poll(task);
@@ -192,7 +198,12 @@ export class JobScheduler {
 	private async waitForNextPoll(): Promise<void> {
 		const remaining = this.options.deadline - Date.now();
 		if (remaining <= 0) throw new LimitReachedError({ limit: 'maxWait' });
-		await this.client.wait(Math.min(this.options.pollIntervalMs, remaining));
+		// A long poll interval is slept a minute at a time, so the run shows it is alive meanwhile.
+		const until = Date.now() + Math.min(this.options.pollIntervalMs, remaining);
+		for (let left = until - Date.now(); left > 0; left = until - Date.now()) {
+			await this.client.wait(Math.min(left, KEEP_ALIVE_MS));
+			if (until - Date.now() > 0) await this.options.keepAlive?.();
+		}
 	}
 
 	/**

@@ -41,7 +41,7 @@ export class NodeFacts {
 		const facts = new NodeFacts(host);
 		try {
 			// Whether n8n answers at all; whether its answers can be trusted, every question itself finds out.
-			await host.helpers.checkProcessedAndRecord([], 'node', OPTIONS);
+			await host.helpers.checkProcessedAndRecord([], 'node', await facts.optionsFor(0));
 			return facts;
 		} catch (error) {
 			host.logger.info(`Marketo Bulk Extract: n8n's processed-data store is not available in this execution (${(error as Error).message}).`);

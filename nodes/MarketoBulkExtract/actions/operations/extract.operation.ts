@@ -5,6 +5,7 @@ import type { ExportDefinition } from '../../extract/exportDefinition';
 import type { ExportProfile } from '../../extract/exportProfile';
 import { runExtract, type ExtractSettings, type ExtractSource, type OutputMode } from '../../extract/extractRun';
 import { SinceLastRunPosition } from '../../extract/incremental';
+import { RunLease } from '../../extract/runLease';
 import { MAX_WINDOW_DAYS } from '../../extract/windows';
 import { toMarketoDateTime } from '../../helpers/marketoValues';
 import type { MarketoClient } from '../../transport';
@@ -212,7 +213,11 @@ async function extract(
 	}
 }
 
-/** From one second after the position up to now; the position moves only when the run delivered. */
+/**
+ * From one second after the position up to now; the position moves only when
+ * the run delivered. One run of the node at a time: a second waits for the
+ * first (runLease.ts), then goes on from where it ended.
+ */
 async function extractSinceLastRun(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
@@ -220,12 +225,32 @@ async function extractSinceLastRun(
 	kind: ExportKind,
 	{ dateFilter, settings, profile }: { dateFilter: string; settings: ExtractSettings; profile: ExportProfile },
 ): Promise<INodeExecutionData[]> {
-	const { position, start, end } = await sinceLastRunRange(ctx, itemIndex, `${kind.resource}.${dateFilter}`);
-	if (!end) return [];
-	const definition: ExportDefinition = kind.readDefinition(ctx, itemIndex, { limitRangeToMarketoMaximum: false, range: { start, end } });
-	const items = await extract(ctx, itemIndex, client, { profile, definition }, settings);
-	await position.save(end);
-	return items;
+	const positionName = `${kind.resource}.${dateFilter}`;
+	const lease = await takeLease(ctx, itemIndex, client, positionName, settings);
+	try {
+		const { position, start, end } = await sinceLastRunRange(ctx, itemIndex, positionName);
+		if (!end) return [];
+		const definition: ExportDefinition = kind.readDefinition(ctx, itemIndex, { limitRangeToMarketoMaximum: false, range: { start, end } });
+		const keepAlive = lease ? async () => await lease.renew().catch(() => undefined) : undefined;
+		const items = await extract(ctx, itemIndex, client, { profile, definition }, { ...settings, keepAlive });
+		await position.save(end);
+		return items;
+	} finally {
+		await lease?.release().catch(() => undefined);
+	}
+}
+
+/** Manual runs neither read nor move the position, so they take no lease. */
+async function takeLease(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	client: MarketoClient,
+	positionName: string,
+	settings: ExtractSettings,
+): Promise<RunLease | undefined> {
+	if (ctx.getMode() === 'manual') return undefined;
+	const wait = { pollMs: settings.pollIntervalMs, deadline: Date.now() + settings.maxWaitMs, sleep: async (ms: number) => await client.wait(ms) };
+	return await RunLease.take(ctx, positionName, wait).catch((error: unknown) => Promise.reject(inEditorWords(ctx, itemIndex, error, 'Files')));
 }
 
 /**

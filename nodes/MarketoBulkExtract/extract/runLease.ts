@@ -1,0 +1,124 @@
+import type { ExtractHost } from './engineHost';
+import { NodeFacts, UnreadableStoreError } from './nodeFacts';
+
+/**
+ * One incremental run of a node at a time. Two executions of the same Since
+ * Last Run node at once (a schedule firing while a long extract still runs)
+ * would read the same position and export the same range twice, and n8n's
+ * store has no lock to stop them. So a run marks the minute it lives in, in
+ * the store, renewing the mark while it works; a second run that finds a
+ * mark of the last few minutes waits for it to go, then reads the position
+ * the first one saved. A killed run's mark lapses by itself.
+ *
+ * What the store cannot give: two runs that look in the same instant (a few
+ * milliseconds) both find no mark. That is left as it is: both then export the
+ * same range, which costs quota and repeats records, and loses none.
+ */
+
+/**
+ * A mark names a minute; a live run renews it every minute (runs sleep a
+ * minute at a time), so one not renewed for this many minutes has lapsed: a
+ * killed worker's, or one a write at the wrong moment kept after its release.
+ */
+const MARK_SECONDS = 60;
+const LIVE_MARKS = 3;
+/** A waiting run looks at most this often; a releasing run checks its marks are gone this many times. */
+const MIN_LOOK_MS = 1000;
+const RELEASE_ATTEMPTS = 5;
+/** The pause before a found mark is confirmed. */
+const CONFIRM_MS = { min: 100, max: 400 };
+
+/** Another execution still held the lease when the run's wait ran out; `lastSeen`: its latest mark. */
+export class LeaseHeldError extends Error {
+	constructor(readonly lastSeen: Date) {
+		super(`another execution of this node is running (last seen ${lastSeen.toISOString()})`);
+	}
+}
+
+export class RunLease {
+	private readonly marked = new Set<string>();
+
+	private constructor(
+		private readonly facts: NodeFacts,
+		private readonly name: string,
+		private readonly sleep: (ms: number) => Promise<void>,
+	) {}
+
+	/**
+	 * Waits until no other execution holds `name`'s lease, then takes it. No
+	 * lease where n8n has no store, or one that cannot be trusted: the run goes
+	 * on without (as it did before there was one).
+	 */
+	static async take(
+		host: ExtractHost,
+		name: string,
+		wait: { pollMs: number; deadline: number; sleep: (ms: number) => Promise<void> },
+	): Promise<RunLease | undefined> {
+		const facts = await NodeFacts.open(host);
+		if (!facts) return undefined;
+		const lease = new RunLease(facts, name, wait.sleep);
+		for (;;) {
+			const seen = await lease.latestMark().catch((error: unknown) => (error instanceof UnreadableStoreError ? 'untrusted' : Promise.reject(error)));
+			if (seen === 'untrusted') return undefined;
+			if (seen === undefined) {
+				await lease.renew();
+				return lease;
+			}
+			if (Date.now() >= wait.deadline) throw new LeaseHeldError(seen);
+			// Looking is writing in this store: not more than once a second, however fast the run polls Marketo.
+			await wait.sleep(Math.max(wait.pollMs, MIN_LOOK_MS));
+		}
+	}
+
+	/** Marks the current minute, once a minute: the run is alive. */
+	async renew(): Promise<void> {
+		const minute = currentMinute();
+		const entries = this.entries(minute);
+		if (entries.every((entry) => this.marked.has(entry))) return;
+		await this.facts.record(entries);
+		for (const entry of entries) this.marked.add(entry);
+	}
+
+	/**
+	 * Takes every mark away, so the next run need not wait. A waiting run's
+	 * look, written back at the same moment, can put a mark back (the store
+	 * has no lock): so the marks are looked for again, and taken away again,
+	 * a few times at random intervals. One that stays lapses by itself.
+	 */
+	async release(): Promise<void> {
+		for (let attempt = 0; attempt < RELEASE_ATTEMPTS && this.marked.size > 0; attempt++) {
+			if (attempt > 0) await this.sleep(MIN_LOOK_MS / 4 + Math.random() * MIN_LOOK_MS);
+			await this.facts.forget([...this.marked]);
+			const still = await this.facts.ask([...this.marked]);
+			for (const entry of [...this.marked]) if (!still.has(entry)) this.marked.delete(entry);
+		}
+	}
+
+	/**
+	 * The newest live mark of another run, or undefined. Looking writes what is
+	 * looked for, for a moment, and another execution's write at that moment
+	 * can keep it: so a mark is two entries, the second looked for only where
+	 * the first is found, after a pause of random length. A look's leftover is
+	 * then never taken for a mark unless two such accidents meet.
+	 */
+	private async latestMark(): Promise<Date | undefined> {
+		const now = currentMinute();
+		const minutes = Array.from({ length: LIVE_MARKS }, (_, back) => now - back);
+		const found = await this.facts.ask(minutes.map((minute) => this.entries(minute)[0]));
+		const candidates = minutes.filter((minute) => found.has(this.entries(minute)[0]));
+		if (candidates.length === 0) return undefined;
+		await this.sleep(CONFIRM_MS.min + Math.random() * (CONFIRM_MS.max - CONFIRM_MS.min));
+		const confirmed = await this.facts.ask(candidates.map((minute) => this.entries(minute)[1]));
+		const live = candidates.find((minute) => confirmed.has(this.entries(minute)[1]));
+		return live === undefined ? undefined : new Date(live * MARK_SECONDS * 1000);
+	}
+
+	/** A minute's mark: its entry, and the entry that confirms it. */
+	private entries(minute: number): [string, string] {
+		return [`lease|${this.name}|${minute}`, `lease|${this.name}|${minute}|held`];
+	}
+}
+
+function currentMinute(): number {
+	return Math.floor(Date.now() / 1000 / MARK_SECONDS);
+}
