@@ -120,32 +120,51 @@ async function adoptAndPlan(client: MarketoClient, journal: JobJournal, job: Lef
 	}
 
 	const leftOver = own.filter((entry) => !adoptedIds.has(entry.exportId) && !refused.includes(entry));
+	report.push(...(await settleLeftOvers(client, journal, job, leftOver, byId)));
+	return { tasks, report, lookedFor: true };
+}
+
+/**
+ * This node's jobs that do not serve the run: a stopped execution's are
+ * cancelled (the user asked for that), and all of them with Cancel Left-Over
+ * Jobs; the others are left and named. Returns the report's lines.
+ */
+async function settleLeftOvers(
+	client: MarketoClient,
+	journal: JobJournal,
+	job: LeftOverJob,
+	leftOver: JournaledJob[],
+	byId: Map<string, ExportJob>,
+): Promise<string[]> {
 	const cancelled: string[] = [];
 	const left: string[] = [];
 	for (const entry of leftOver) {
 		const found = byId.get(entry.exportId)!;
 		const status = String(found.status);
 		const describe = `export ${entry.exportId} (${status}, created ${found.createdAt ?? 'at an unknown time'})`;
-		if (CANCELLABLE.has(status) && (entry.stopped || job.cancelLeftOvers)) {
-			try {
-				await cancelExportJob(client, exportPath, entry.exportId);
-			} catch (error) {
-				left.push(`${describe}: could not be cancelled (${(error as Error).message})`);
-				continue;
-			}
-			cancelled.push(`${describe}${entry.stopped ? ', its execution was stopped' : ''}`);
-			await journal.forget([entry]);
-		} else {
+		if (!CANCELLABLE.has(status) || !(entry.stopped || job.cancelLeftOvers)) {
 			left.push(describe);
+			continue;
 		}
+		const failure = await cancelExportJob(client, job.exportPath, entry.exportId).then(
+			() => undefined,
+			(error: unknown) => (error as Error).message,
+		);
+		if (failure !== undefined) {
+			left.push(`${describe}: could not be cancelled (${failure})`);
+			continue;
+		}
+		cancelled.push(`${describe}${entry.stopped ? ', its execution was stopped' : ''}`);
+		await journal.forget([entry]);
 	}
+	const report: string[] = [];
 	if (cancelled.length > 0) report.push(`Cancelled ${cancelled.length} left-over ${cancelled.length === 1 ? 'job' : 'jobs'} of this node: ${cancelled.join('; ')}.`);
 	if (left.length > 0) {
 		report.push(
 			`Left in Marketo: ${left.length} ${left.length === 1 ? 'job' : 'jobs'} of this node that this run cannot use (another definition or range, or a file Marketo deletes within a day): ${left.join('; ')}. Turn on Cancel Left-Over Jobs (Options) to cancel such jobs.`,
 		);
 	}
-	return { tasks, report, lookedFor: true };
+	return report;
 }
 
 /**
