@@ -61,6 +61,13 @@ export class JournalStore {
 		if (!contextData.workflow.id) throw new Error('no workflow id');
 		const key = this.key(scope, contextData);
 		const data = this.rows.get(key) ?? [];
+		const result = JournalStore.checkAndRecord(data, items, options);
+		this.rows.set(key, data);
+		this.save();
+		return result;
+	}
+	/** What n8n computes for one call on a row: which items it holds, the rest appended, the oldest dropped beyond maxEntries. */
+	static checkAndRecord(data, items, options) {
 		const seen = new Set(data);
 		const result = { new: [], processed: [] };
 		for (const item of items) {
@@ -73,8 +80,6 @@ export class JournalStore {
 			}
 		}
 		if (options.maxEntries) data.splice(0, Math.max(0, data.length - options.maxEntries));
-		this.rows.set(key, data);
-		this.save();
 		return result;
 	}
 	async removeProcessed(items, scope, contextData) {
@@ -111,18 +116,7 @@ export class InterleavingStore extends JournalStore {
 		const key = this.key(scope, contextData);
 		const data = [...(this.rows.get(key) ?? [])];
 		await InterleavingStore.roundTrip();
-		const seen = new Set(data);
-		const result = { new: [], processed: [] };
-		for (const item of items) {
-			const hashed = JournalStore.hash(item);
-			if (seen.has(hashed)) result.processed.push(item);
-			else {
-				result.new.push(item);
-				data.push(hashed);
-				seen.add(hashed);
-			}
-		}
-		if (options.maxEntries) data.splice(0, Math.max(0, data.length - options.maxEntries));
+		const result = JournalStore.checkAndRecord(data, items, options);
 		this.rows.set(key, data);
 		return result;
 	}
