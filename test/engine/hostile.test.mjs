@@ -260,6 +260,24 @@ const CASES = [
 			assert.equal(sandbox.apiCalls('/create.json').length - before.creates, 4);
 		},
 	},
+	{ name: 'Window Length 0 is refused', parameters: extract({ options: { windowDays: 0 } }), error: [/Window Length \(Days\): 0 is outside the allowed range/, /a whole number from 1 to 31/], calls: 'none' },
+	{ name: 'Window Length 32 is refused: Marketo takes 31 days at most', parameters: extract({ options: { windowDays: 32 } }), error: [/Window Length \(Days\): 32 is outside/], calls: 'none' },
+	{ name: 'Window Length "week" is refused', parameters: extract({ options: { windowDays: 'week' } }), error: [/Window Length \(Days\): "week" is not a number/], calls: 'none' },
+	{
+		name: 'Window Length 7 splits three weeks into three jobs of 7 days, each lead once',
+		parameters: extract({ startAt: '2026-03-01T00:00:00Z', endAt: '2026-03-21T23:59:59Z', options: { windowDays: 7 } }),
+		ok: (items, _result, sandbox, before) => {
+			const windows = jobsSince(sandbox, before).map((job) => job.spec.filter.createdAt);
+			assert.deepEqual(windows, [
+				{ startAt: '2026-03-01T00:00:00Z', endAt: '2026-03-07T23:59:59Z' },
+				{ startAt: '2026-03-08T00:00:00Z', endAt: '2026-03-14T23:59:59Z' },
+				{ startAt: '2026-03-15T00:00:00Z', endAt: '2026-03-21T23:59:59Z' },
+			]);
+			const expected = sandbox.leads.filter((lead) => lead.createdAt >= Date.parse('2026-03-01T00:00:00Z') && lead.createdAt <= Date.parse('2026-03-21T23:59:59Z'));
+			assert.deepEqual(items.map((item) => item.json.id).sort((a, b) => a - b), expected.map((lead) => lead.id).sort((a, b) => a - b));
+		},
+	},
+	{ name: 'Window Length 7 counts against Max Jobs in weeks', parameters: extract({ startAt: '2026-01-01T00:00:00Z', endAt: '2026-03-01T00:00:00Z', options: { windowDays: 7, maxJobs: 4 } }), error: [/Max Jobs: the range needs 9 export jobs of 7 days/], calls: 'none' },
 	{ name: 'Max Jobs 0 is refused', parameters: extract({ options: { maxJobs: 0 } }), error: [/Max Jobs: 0 is outside/], calls: 'none' },
 	{ name: 'Max Jobs as a fraction is refused', parameters: extract({ options: { maxJobs: 2.5 } }), error: [/Max Jobs: 2.5 is outside/, /a whole number from 1 to 1000/], calls: 'none' },
 

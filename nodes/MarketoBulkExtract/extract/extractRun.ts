@@ -31,6 +31,8 @@ export interface ExtractSettings extends FileOutput {
 	cancelLeftOverJobs: boolean;
 	/** Called while the run works (each poll, each file): Since Last Run's lease (runLease.ts). */
 	keepAlive?: () => Promise<void>;
+	/** Days per job of a date range, at most the kind's maximum: shorter for instances too dense for a month a run. */
+	windowDays?: number;
 }
 
 export interface ExtractSource {
@@ -69,6 +71,8 @@ interface ExtractRun {
 	startedAt: number;
 	/** For log lines and the summary: "Marketo Extract Leads". */
 	title: string;
+	/** Days per job of a date range: the settings' Window Length, within what Marketo takes. */
+	windowDays: number;
 	/** The definition as the jobs carry it: with the key columns added, when the items need them. */
 	definition?: ExportDefinition;
 	/** The key that de-duplicates the items of several files. */
@@ -109,16 +113,17 @@ export async function runExtract(
 async function plan(host: ExtractHost, client: MarketoClient, source: ExtractSource, settings: ExtractSettings): Promise<ExtractRun> {
 	const { profile } = source;
 	const title = `Marketo Extract ${profile.noun.title}`;
+	const windowDays = Math.min(settings.windowDays ?? profile.maxWindowDays, profile.maxWindowDays);
 	let tasks = source.adoptExportId
 		? [{ index: 0, label: `export ${source.adoptExportId}`, exportId: source.adoptExportId, adopted: true, enqueued: false }]
-		: plannedTasks(source.definition!, profile.maxWindowDays);
-	refuseTooManyJobs(tasks, settings.maxJobs, profile.maxWindowDays);
+		: plannedTasks(source.definition!, windowDays);
+	refuseTooManyJobs(tasks, settings.maxJobs, windowDays);
 	host.logger.info(`${title}: ${tasks.length} export ${tasks.length === 1 ? 'job' : 'jobs'} planned`);
 	let { definition } = source;
 	let key: RecordKey | undefined;
 	if (definition && settings.output !== 'binary' && tasks.length > 1) {
 		({ definition, key } = await recordKeyFor(client, profile, definition));
-		tasks = plannedTasks(definition, profile.maxWindowDays);
+		tasks = plannedTasks(definition, windowDays);
 	}
 	const delivery = new FileDelivery(
 		host,
@@ -129,7 +134,7 @@ async function plan(host: ExtractHost, client: MarketoClient, source: ExtractSou
 		{ delayMs: settings.pollIntervalMs, giveUpMs: DOWNLOAD_TIMING.notReadyGiveUpMs },
 	);
 	const stats = { jobs: 0, records: 0, bytes: 0, duplicatesRemoved: 0, resumes: 0, refetches: 0 };
-	const run: ExtractRun = { host, client, profile, settings, startedAt: Date.now(), title, definition, key, tasks, delivery, results: new Map(), stats, notes: [], warnings: [] };
+	const run: ExtractRun = { host, client, profile, settings, startedAt: Date.now(), title, windowDays, definition, key, tasks, delivery, results: new Map(), stats, notes: [], warnings: [] };
 	if (definition) await adoptLeftOvers(run, definition);
 	return run;
 }
@@ -147,7 +152,7 @@ async function adoptLeftOvers(run: ExtractRun, definition: ExportDefinition): Pr
 	const adopted = await planWithLeftOvers(client, run.journal, {
 		exportPath: profile.exportPath,
 		definition,
-		maxWindowDays: profile.maxWindowDays,
+		maxWindowDays: run.windowDays,
 		cancelLeftOvers: settings.cancelLeftOverJobs,
 		planned: run.tasks,
 	});

@@ -150,6 +150,15 @@ export const description = (resource: ResourceDeclaration): INodeProperties[] =>
 						'How often to ask for the job status, at most 3600 (an hour). Marketo refreshes it once a minute, so less than 60 is raised to 60 (except against a local test server).',
 				},
 				{
+					displayName: 'Window Length (Days)',
+					name: 'windowDays',
+					type: 'number',
+					default: 31,
+					typeOptions: { minValue: 1, maxValue: 31 },
+					description:
+						`Days of a date range per export job, 1 to ${MAX_WINDOW_DAYS} (Marketo's most). Shorter windows make smaller files: for instances so busy that a month of records is too much for one job or one run.`,
+				},
+				{
 					displayName: 'Reset Since Last Run',
 					name: 'resetSinceLastRun',
 					type: 'boolean',
@@ -317,6 +326,7 @@ const OUTPUT_MODES = ['items', 'binary', 'both'] as const;
 const LIMITS = {
 	concurrency: { label: 'Jobs at Once', min: 1, max: 2, integer: true, fallback: EXTRACT_DEFAULTS.concurrency },
 	maxJobs: { label: 'Max Jobs', min: 1, max: 1000, integer: true, fallback: EXTRACT_DEFAULTS.maxJobs },
+	windowDays: { label: 'Window Length (Days)', min: 1, max: MAX_WINDOW_DAYS, integer: true, fallback: MAX_WINDOW_DAYS },
 	// Zero would create, enqueue and cancel a job for nothing; a day is longer than any export queue.
 	maxWaitMinutes: { label: 'Max Wait (Minutes)', min: 0.01, max: 1440, unit: 'minutes', fallback: EXTRACT_DEFAULTS.maxWaitMinutes },
 	pollIntervalSeconds: { label: 'Poll Interval (Seconds)', min: 0, max: 3600, unit: 'seconds', fallback: EXTRACT_DEFAULTS.pollIntervalSeconds },
@@ -334,6 +344,7 @@ function readSettings(ctx: IExecuteFunctions, itemIndex: number, client: Marketo
 		...readItemOutput(ctx, itemIndex, options),
 		concurrency: option('concurrency'),
 		maxJobs: option('maxJobs'),
+		windowDays: option('windowDays'),
 		maxWaitMs: option('maxWaitMinutes') * 60_000,
 		pollIntervalMs: Math.max(option('pollIntervalSeconds'), pollFloorSeconds) * 1000,
 		cancelLeftOverJobs: toBoolean(ctx, itemIndex, options.cancelLeftOverJobs, 'Cancel Left-Over Jobs', false),
