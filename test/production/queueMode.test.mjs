@@ -73,7 +73,8 @@ for (const version of VERSIONS) describe(`production: n8n ${version} in queue mo
 		await deployment.login();
 	});
 	after(async () => {
-		sandbox.jobs.stuck = false;
+		// A before hook that failed part-way (Redis missing) leaves some of these unset: stop what did start.
+		if (sandbox) sandbox.jobs.stuck = false;
 		await deployment?.stopAll();
 		await sandbox?.stop();
 		await redis?.stop();
