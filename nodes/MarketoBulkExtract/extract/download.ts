@@ -3,6 +3,7 @@ import { NodeApiError } from 'n8n-workflow';
 
 import type { MarketoClient, MarketoFileResponse } from '../transport';
 import { readSmallBody } from '../transport/envelope';
+import type { ExportJob } from '../transport/exportJobApi';
 import { classifyNetworkError, MarketoConnectionError, messagesOf } from '../transport/networkErrors';
 import { asNodeError } from '../transport/nodeErrors';
 
@@ -17,6 +18,11 @@ export interface ExportFileInfo {
 	fileChecksum?: string;
 	/** `numberOfRecords` from the status: a job with none may have no file at all. */
 	numberOfRecords?: number;
+}
+
+/** What a job's status says about its file, at this kind's endpoints. */
+export function fileInfoOf(exportPath: string, job: ExportJob): ExportFileInfo {
+	return { exportPath, exportId: job.exportId, fileSize: job.fileSize, fileChecksum: job.fileChecksum, numberOfRecords: job.numberOfRecords };
 }
 
 /** How long a Completed job's file may answer 404 before the download gives up. */

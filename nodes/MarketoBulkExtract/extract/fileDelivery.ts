@@ -5,7 +5,7 @@ import { ExportFileReader, type ExportRecord, type ValueConverter } from '../csv
 import type { ExportFormat } from '../helpers/marketoValues';
 import type { MarketoClient } from '../transport';
 import type { ExportJob } from '../transport/exportJobApi';
-import { readableFromChunks, type DownloadProgress, type NotReadyPolicy } from './download';
+import { fileInfoOf, readableFromChunks, type DownloadProgress, type NotReadyPolicy } from './download';
 import type { ExtractHost } from './engineHost';
 import { columnOf } from './exportDefinition';
 import { exportFormatOf, fileNameFor, mimeTypeFor } from './exportFile';
@@ -88,13 +88,7 @@ export class FileDelivery {
 			}
 		}
 		const format = exportFormatOf(this.client, job);
-		const file = {
-			exportPath: this.profile.exportPath,
-			exportId: job.exportId,
-			fileSize: job.fileSize,
-			fileChecksum: job.fileChecksum,
-			numberOfRecords: job.numberOfRecords,
-		};
+		const file = fileInfoOf(this.profile.exportPath, job);
 		const verified = await downloadVerified(
 			this.client,
 			file,

@@ -1,7 +1,7 @@
 import { ExportFileReader } from '../csv/exportFileReader';
 import type { MarketoClient } from '../transport';
 import type { ExportJob } from '../transport/exportJobApi';
-import { streamExportFile } from './download';
+import { fileInfoOf, streamExportFile } from './download';
 import { columnOf, type ExportDefinition } from './exportDefinition';
 import { exportFormatOf } from './exportFile';
 
@@ -35,7 +35,7 @@ export function sameColumns(header: readonly string[], expected: readonly string
 export async function readFileHeader(client: MarketoClient, exportPath: string, job: ExportJob): Promise<string[] | undefined> {
 	const size = job.fileSize ?? HEADER_BYTES;
 	if (size <= 0) return undefined;
-	const file = { exportPath, exportId: job.exportId, fileSize: job.fileSize, fileChecksum: job.fileChecksum, numberOfRecords: job.numberOfRecords };
+	const file = fileInfoOf(exportPath, job);
 	try {
 		const reader = new ExportFileReader(exportFormatOf(client, job));
 		// A missing file is not waited for here: the job is simply not adopted.

@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { readableFromChunks, streamExportFile, type ByteRange, type DownloadProgress, type NotReadyPolicy } from '../../extract/download';
+import { fileInfoOf, readableFromChunks, streamExportFile, type ByteRange, type DownloadProgress, type NotReadyPolicy } from '../../extract/download';
 import { exportFormatOf, fileNameFor, mimeTypeFor, requireCompleted } from '../../extract/exportFile';
 import { FileDelivery, type DeliveredFile } from '../../extract/fileDelivery';
 import { describeValue, invalidParameter, readBinaryPropertyName, readChoice, readExportId } from '../parameters';
@@ -123,7 +123,7 @@ async function byteRangeItem(
 ): Promise<INodeExecutionData> {
 	const { exportPath, range, binaryPropertyName, notReady } = request;
 	const format = exportFormatOf(client, job);
-	const file = { exportPath, exportId: job.exportId, fileSize: job.fileSize, fileChecksum: job.fileChecksum, numberOfRecords: job.numberOfRecords };
+	const file = fileInfoOf(exportPath, job);
 	const progress: DownloadProgress = { bytes: 0, resumes: 0 };
 	const readable = await readableFromChunks(streamExportFile(client, file, range, progress, notReady)[Symbol.asyncIterator](), progress);
 	const binary = await ctx.helpers.prepareBinaryData(readable as Buffer, fileNameFor(job.exportId, format), mimeTypeFor(format));
