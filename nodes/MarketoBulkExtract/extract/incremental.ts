@@ -4,7 +4,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { toMarketoDateTime } from '../helpers/marketoValues';
 import type { PositionHost } from './engineHost';
 
-import { NodeFacts, UnreadableStoreError } from './nodeFacts';
+import { NodeFacts, UnreadableStoreError, untrusted } from './nodeFacts';
 
 /**
  * "Since last run": the end of the range the node last delivered (its
@@ -145,12 +145,4 @@ export class SinceLastRunPosition {
 			this.facts = undefined;
 		}
 	}
-}
-
-/** The store's answer, or the error that says it cannot be trusted; any other failure stays a failure. */
-async function untrusted<T>(question: Promise<T>): Promise<T | UnreadableStoreError> {
-	return await question.catch((error: unknown) => {
-		if (error instanceof UnreadableStoreError) return error;
-		return Promise.reject(error);
-	});
 }

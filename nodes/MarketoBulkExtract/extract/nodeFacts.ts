@@ -149,3 +149,11 @@ export class UnreadableStoreError extends Error {
 		);
 	}
 }
+
+/** The store's answer, or the error that says it cannot be trusted; any other failure stays a failure. */
+export async function untrusted<T>(question: Promise<T>): Promise<T | UnreadableStoreError> {
+	return await question.catch((error: unknown) => {
+		if (error instanceof UnreadableStoreError) return error;
+		return Promise.reject(error);
+	});
+}

@@ -1,5 +1,5 @@
 import type { ExtractHost } from './engineHost';
-import { NodeFacts, UnreadableStoreError } from './nodeFacts';
+import { NodeFacts, UnreadableStoreError, untrusted } from './nodeFacts';
 
 /**
  * One incremental run of a node at a time. Two executions of the same Since
@@ -58,8 +58,8 @@ export class RunLease {
 		if (!facts) return undefined;
 		const lease = new RunLease(facts, name, wait.sleep);
 		for (;;) {
-			const seen = await lease.latestMark().catch((error: unknown) => (error instanceof UnreadableStoreError ? 'untrusted' : Promise.reject(error)));
-			if (seen === 'untrusted') return undefined;
+			const seen = await untrusted(lease.latestMark());
+			if (seen instanceof UnreadableStoreError) return undefined;
 			if (seen === undefined) {
 				await lease.renew();
 				return lease;
