@@ -11,7 +11,7 @@ import { DefinitionConflictError, LimitReachedError, type LimitReached } from '.
  * names a user sees (Max Items, Column Header Names, Output: Files).
  */
 
-const LABELS = {
+export const LIMIT_LABELS = {
 	maxJobs: 'Max Jobs',
 	maxItems: 'Max Items',
 	maxMemoryMb: 'Max Memory (MB)',
@@ -22,7 +22,7 @@ const LABELS = {
 /** `filesOutput`: the label of the operation's file output, the remedy of an items limit ("Files", "File"). */
 export function inEditorWords(ctx: IExecuteFunctions, itemIndex: number, error: unknown, filesOutput: string): unknown {
 	if (error instanceof DefinitionConflictError) {
-		return new NodeOperationError(ctx.getNode(), `${LABELS[error.parameter]}: ${error.problem}`, { itemIndex, description: error.fix });
+		return new NodeOperationError(ctx.getNode(), `${LIMIT_LABELS[error.parameter]}: ${error.problem}`, { itemIndex, description: error.fix });
 	}
 	if (error instanceof PositionError) return positionError(ctx, itemIndex, error);
 	if (error instanceof LeaseHeldError) {
@@ -60,7 +60,7 @@ function positionError(ctx: IExecuteFunctions, itemIndex: number, error: Positio
 }
 
 function limitMessage(reached: LimitReached, filesOutput: string): { message: string; description: string } {
-	const label = LABELS[reached.limit];
+	const label = LIMIT_LABELS[reached.limit];
 	const remedy = `Use Output: ${filesOutput}, which streams the file to n8n’s binary store instead of holding every record as an item; or export fewer fields or a shorter range`;
 	switch (reached.limit) {
 		case 'maxJobs':

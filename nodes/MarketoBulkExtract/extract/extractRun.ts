@@ -4,6 +4,7 @@ import type { ExportRecord } from '../csv/exportFileReader';
 import type { MarketoClient } from '../transport';
 import type { ExportJob } from '../transport/exportJobApi';
 import { asNodeError } from '../transport/nodeErrors';
+import { CatchUpGate, type CatchUpOutcome } from './catchUp';
 import { RecordDeduplicator } from './deduplicator';
 import { DOWNLOAD_TIMING } from './download';
 import type { ExtractHost, RunHint } from './engineHost';
@@ -11,14 +12,16 @@ import type { ExportDefinition } from './exportDefinition';
 import type { ExportProfile } from './exportProfile';
 import { FileDelivery, type FileOutput, type OutputMode } from './fileDelivery';
 import { expectedColumns } from './fileHeader';
+import { ItemBudget } from './itemBudget';
 import { JobJournal } from './jobJournal';
 import { JobScheduler, type ExtractTask } from './jobScheduler';
 import { plannedTasks } from './jobPlan';
 import { planWithLeftOvers } from './leftOverJobs';
 import { LimitReachedError } from './limits';
 import { recordKeyFor, type RecordKey } from './recordKey';
+import type { WindowSplit } from './windows';
 
-export type { OutputMode };
+export type { OutputMode, CatchUpOutcome };
 
 export interface ExtractSettings extends FileOutput {
 	binaryPropertyName: string;
@@ -33,6 +36,13 @@ export interface ExtractSettings extends FileOutput {
 	keepAlive?: () => Promise<void>;
 	/** Days per job of a date range, at most the kind's maximum: shorter for instances too dense for a month a run. */
 	windowDays?: number;
+	/**
+	 * Since Last Run: deliver the windows that fit, in order, and stop at a
+	 * limit (Max Items, Max Memory, Max Jobs, Max Wait, the daily export
+	 * quota) instead of failing (catchUp.ts). `split`: shorter windows where an
+	 * earlier run found one too large.
+	 */
+	catchUp?: { split?: WindowSplit };
 }
 
 export interface ExtractSource {
@@ -46,6 +56,8 @@ export interface ExtractResult {
 	items: INodeExecutionData[];
 	/** The summary, then what was adopted, cancelled or left, then warnings: for the operation to show. */
 	hints: RunHint[];
+	/** A catch-up run's outcome: what it delivered, where it stopped and why. */
+	catchUp?: CatchUpOutcome;
 }
 
 interface ExtractStats {
@@ -79,6 +91,8 @@ interface ExtractRun {
 	key?: RecordKey;
 	tasks: ExtractTask[];
 	journal?: JobJournal;
+	/** A catch-up run's: which windows are delivered, and where it stops. */
+	gate?: CatchUpGate;
 	delivery: FileDelivery;
 	results: Map<number, WindowResult>;
 	stats: ExtractStats;
@@ -114,16 +128,20 @@ async function plan(host: ExtractHost, client: MarketoClient, source: ExtractSou
 	const { profile } = source;
 	const title = `Marketo Extract ${profile.noun.title}`;
 	const windowDays = Math.min(settings.windowDays ?? profile.maxWindowDays, profile.maxWindowDays);
+	const split = settings.catchUp?.split;
 	let tasks = source.adoptExportId
 		? [{ index: 0, label: `export ${source.adoptExportId}`, exportId: source.adoptExportId, adopted: true, enqueued: false }]
-		: plannedTasks(source.definition!, windowDays);
-	refuseTooManyJobs(tasks, settings.maxJobs, windowDays);
+		: plannedTasks(source.definition!, windowDays, split);
+	// A catch-up run takes the windows Max Jobs allows and leaves the rest to the next run.
+	if (!settings.catchUp) refuseTooManyJobs(tasks, settings.maxJobs, windowDays);
 	host.logger.info(`${title}: ${tasks.length} export ${tasks.length === 1 ? 'job' : 'jobs'} planned`);
 	let { definition } = source;
 	let key: RecordKey | undefined;
-	if (definition && settings.output !== 'binary' && tasks.length > 1) {
+	// A catch-up run's windows are delivered by several runs: each must make its jobs with the same
+	// definition, or the next would not adopt the jobs this one left.
+	if (definition && settings.output !== 'binary' && (tasks.length > 1 || settings.catchUp)) {
 		({ definition, key } = await recordKeyFor(client, profile, definition));
-		tasks = plannedTasks(definition, windowDays);
+		tasks = plannedTasks(definition, windowDays, split);
 	}
 	const delivery = new FileDelivery(
 		host,
@@ -136,6 +154,11 @@ async function plan(host: ExtractHost, client: MarketoClient, source: ExtractSou
 	const stats = { jobs: 0, records: 0, bytes: 0, duplicatesRemoved: 0, resumes: 0, refetches: 0 };
 	const run: ExtractRun = { host, client, profile, settings, startedAt: Date.now(), title, windowDays, definition, key, tasks, delivery, results: new Map(), stats, notes: [], warnings: [] };
 	if (definition) await adoptLeftOvers(run, definition);
+	if (settings.catchUp) {
+		const budget = settings.output === 'binary' ? undefined : new ItemBudget(settings, definition?.fields.length, profile.noun.many);
+		run.gate = new CatchUpGate(run.tasks, budget, split);
+		run.gate.limitJobs(settings.maxJobs, windowDays);
+	}
 	return run;
 }
 
@@ -153,6 +176,7 @@ async function adoptLeftOvers(run: ExtractRun, definition: ExportDefinition): Pr
 		exportPath: profile.exportPath,
 		definition,
 		maxWindowDays: run.windowDays,
+		split: settings.catchUp?.split,
 		cancelLeftOvers: settings.cancelLeftOverJobs,
 		planned: run.tasks,
 	});
@@ -171,7 +195,7 @@ function refuseTooManyJobs(tasks: ExtractTask[], maxJobs: number, windowDays: nu
 
 /** Marketo works while the node downloads: the scheduler creates the next job before a finished file is fetched. */
 async function scheduleAndDownload(run: ExtractRun): Promise<void> {
-	const { host, client, settings, profile, journal } = run;
+	const { host, client, settings, profile, journal, gate } = run;
 	const scheduler = new JobScheduler(
 		client,
 		{
@@ -181,16 +205,26 @@ async function scheduleAndDownload(run: ExtractRun): Promise<void> {
 			deadline: run.startedAt + settings.maxWaitMs,
 			onCreated: async (task) => await journal?.recordCreated(task),
 			keepAlive: settings.keepAlive,
+			catchUp: gate,
 		},
 		(message) => host.logger.info(`${run.title}: ${message}`),
 	);
 	try {
-		await scheduler.run(run.tasks, async (task, job) => await downloadWindow(run, task, job));
+		await scheduler.run(run.tasks, async (task, job) => {
+			if (!gate) return await downloadWindow(run, task, job);
+			// A catch-up run downloads in window order, each window once it fits after those before it.
+			for (const accepted of gate.takeAccepted()) await downloadWindow(run, ...accepted);
+		});
 	} catch (error) {
-		throw await explainFailure(run, scheduler, error);
+		// At Max Wait a catch-up run delivers what it has; the jobs it waited for stay for the next run.
+		if (!(gate && error instanceof LimitReachedError && error.reached.limit === 'maxWait')) throw await explainFailure(run, scheduler, error);
+		gate.waitedLongEnough(error.reached);
 	}
-	// Delivered: no later run may adopt these jobs again.
-	await journal?.forget(run.tasks.filter((task) => task.exportId));
+	const stuck = gate?.stuck;
+	if (stuck) throw await explainFailure(run, scheduler, new LimitReachedError(stuck));
+	// Delivered: no later run may adopt these jobs again; nor the job of a window too large to output whole.
+	const delivered = gate ? gate.delivered : run.tasks;
+	await journal?.forget([...delivered, ...(gate?.tooLarge ? [gate.tooLarge.task] : [])].filter((task) => task.exportId));
 }
 
 async function downloadWindow(run: ExtractRun, task: ExtractTask, job: ExportJob): Promise<void> {
@@ -223,7 +257,7 @@ function report(run: ExtractRun): ExtractResult {
 	const items: INodeExecutionData[] = [];
 	if (settings.output !== 'binary') {
 		const fileRecords = tasks.map((task) => results.get(task.index)?.records ?? []);
-		const records = key && fileRecords.length > 1 ? deduplicated(fileRecords, key, stats, run.warnings, profile.noun.many) : fileRecords.flat();
+		const records = key ? deduplicated(fileRecords, key, stats, run.warnings, profile.noun.many) : fileRecords.flat();
 		for (const record of records) items.push({ json: record });
 		run.warnings.push(...delivery.itemWarnings(records));
 	}
@@ -231,13 +265,37 @@ function report(run: ExtractRun): ExtractResult {
 		const fileItem = results.get(task.index)?.fileItem;
 		if (fileItem) items.push(fileItem);
 	}
+	const jobCount = run.gate ? run.gate.delivered.length : tasks.length;
 	const hints: RunHint[] = [
-		{ message: summary(run.title, profile.noun.many, tasks.length, stats, run.client, Date.now() - run.startedAt), type: 'info' },
+		{ message: summary(run.title, profile.noun.many, jobCount, stats, run.client, Date.now() - run.startedAt), type: 'info' },
 		...run.notes.map((message) => ({ message, type: 'info' as const })),
 		...[...delivery.warnings, ...run.warnings].map((message) => ({ message, type: 'warning' as const })),
 	];
-	return { items, hints };
+	return { items, hints, catchUp: run.gate && catchUpOutcome(run, run.gate) };
 }
+
+/** Where a catch-up run got to, and what it leaves: the windows after its stop, and their jobs in Marketo. */
+function catchUpOutcome(run: ExtractRun, gate: CatchUpGate): CatchUpOutcome {
+	const delivered = gate.delivered;
+	const left = run.tasks.slice(delivered.length);
+	const leftForNextRun = left
+		.filter((task) => task.exportId && task !== gate.tooLarge?.task && LEFT_FOR_ADOPTION.has(String(task.status)))
+		.map((task) => `export ${task.exportId} (${task.label}, ${String(task.status)})`);
+	return {
+		deliveredUntil: delivered.at(-1)?.window?.end,
+		windowsDelivered: delivered.length,
+		windowsLeft: left.length,
+		rangeEnd: run.definition?.range?.end,
+		stop: gate.stop?.reason,
+		stoppedAt: gate.stop ? run.tasks[gate.stop.index]?.label : undefined,
+		split: gate.split,
+		bytesSpentOnSplit: gate.tooLarge?.job.fileSize ?? 0,
+		leftForNextRun,
+	};
+}
+
+/** Statuses of a job the next run adopts. */
+const LEFT_FOR_ADOPTION = new Set(['Created', 'Queued', 'Processing', 'Completed']);
 
 /**
  * One copy of each record across the files, by its whole key (a record can

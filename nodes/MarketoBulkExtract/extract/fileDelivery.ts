@@ -11,7 +11,7 @@ import { columnOf } from './exportDefinition';
 import { exportFormatOf, fileNameFor, mimeTypeFor } from './exportFile';
 import { sameColumns } from './fileHeader';
 import type { ExportProfile, FieldType } from './exportProfile';
-import { estimateItemsMemory, MEGABYTE, type ItemsMemoryInput } from './itemsMemory';
+import { ItemBudget } from './itemBudget';
 import { LimitReachedError } from './limits';
 import { columnConverters, isNestedTooDeep, JSON_OBJECT_TYPE, MAX_JSON_DEPTH } from './typedValues';
 import { downloadVerified, unverifiedContentWarning } from './verifiedDownload';
@@ -60,7 +60,8 @@ export class FileDelivery {
 
 	private convertersFor: ((columns: readonly string[]) => Array<ValueConverter | undefined>) | undefined;
 
-	private readonly exported = { records: 0, fileSize: 0 };
+	/** Max Items and Max Memory, over every file this delivery outputs as items. */
+	private readonly budget: ItemBudget;
 
 	constructor(
 		private readonly host: ExtractHost,
@@ -70,7 +71,9 @@ export class FileDelivery {
 		private readonly columns: KnownColumns,
 		/** How long to keep asking for a Completed job's file that answers 404. */
 		private readonly notReady: NotReadyPolicy,
-	) {}
+	) {
+		this.budget = new ItemBudget(settings, columns.count, profile.noun.many);
+	}
 
 	private get wantsItems(): boolean {
 		return this.settings.output !== 'binary';
@@ -78,10 +81,11 @@ export class FileDelivery {
 
 	/** `expectedColumns`: for a job the node adopted, the columns its definition writes; a file with others is refused. */
 	async deliver(job: ExportJob, expectedColumns?: readonly string[]): Promise<DeliveredFile> {
-		this.exported.records += job.numberOfRecords ?? 0;
-		this.exported.fileSize += job.fileSize ?? 0;
 		if (this.wantsItems) {
-			this.refuseOversizedItems({ ...this.exported, columns: this.columns.count });
+			// Items are held in memory by n8n: a file that would take the output past a limit is not downloaded.
+			const reached = this.budget.exceededBy(job);
+			if (reached) throw new LimitReachedError(reached);
+			this.budget.take(job);
 			if (this.fields === undefined) {
 				this.fields = await this.profile.fieldTypes(this.client, this.settings.typedValues);
 				if (this.fields.length > 0) this.convertersFor = columnConverters(this.fields, this.columns.columnHeaderNames);
@@ -134,24 +138,6 @@ export class FileDelivery {
 			}
 		}
 		return warnings;
-	}
-
-	/**
-	 * Items are held in memory by n8n: fail before downloading a file that would
-	 * take the output past Max Items or Max Memory (the estimate, which follows
-	 * the width of the export).
-	 */
-	private refuseOversizedItems(exported: ItemsMemoryInput): void {
-		const { maxItems, maxMemoryMb } = this.settings;
-		const noun = this.profile.noun.many;
-		if (exported.records > maxItems) {
-			throw new LimitReachedError({ limit: 'maxItems', records: exported.records, max: maxItems, noun });
-		}
-		const estimateMb = Math.ceil(estimateItemsMemory(exported) / MEGABYTE);
-		if (estimateMb > maxMemoryMb) {
-			const shape = exported.columns === undefined ? `${exported.fileSize} bytes of file` : `${exported.records} ${noun} × ${exported.columns} columns`;
-			throw new LimitReachedError({ limit: 'maxMemoryMb', estimateMb, max: maxMemoryMb, shape });
-		}
 	}
 
 	/** Parses and/or stores one copy of a file, as the output mode asks. */

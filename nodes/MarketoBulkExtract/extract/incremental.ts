@@ -5,6 +5,7 @@ import { toMarketoDateTime } from '../helpers/marketoValues';
 import type { PositionHost } from './engineHost';
 
 import { NodeFacts, UnreadableStoreError, untrusted } from './nodeFacts';
+import { MAX_WINDOW_DAYS, MIN_SPLIT_SECONDS, type WindowSplit } from './windows';
 
 /**
  * "Since last run": the end of the range the node last delivered (its
@@ -22,6 +23,8 @@ import { NodeFacts, UnreadableStoreError, untrusted } from './nodeFacts';
  * no static data for them either.
  */
 const STATE_KEY = 'sinceLastRun';
+/** Where static data keeps a position's split (windows.ts), beside the position. */
+const SPLIT_STATE_KEY = 'sinceLastRunSplit';
 
 /** How far a position may lie ahead of this process's clock: n8n's main and workers may disagree by minutes, not more. */
 export const MAX_CLOCK_SKEW_SECONDS = 5 * 60;
@@ -39,6 +42,16 @@ export class PositionError extends Error {
 export class SinceLastRunPosition {
 	private stored: number | undefined;
 
+	/** The split as the store holds it, so that saving another forgets exactly its entries. */
+	private storedSplit: { until?: number; seconds?: number } = {};
+
+	/**
+	 * Shorter windows from the position on, where an earlier run found a
+	 * window too large to output (catchUp.ts); read with the position. It only
+	 * saves quota: one lost or refused costs the too-large export once more.
+	 */
+	split: WindowSplit | undefined;
+
 	private constructor(
 		private readonly ctx: PositionHost,
 		private readonly position: string,
@@ -52,6 +65,10 @@ export class SinceLastRunPosition {
 
 	private get key(): string {
 		return `position|${this.position}`;
+	}
+
+	private get splitKeys(): { until: string; seconds: string } {
+		return { until: `split|${this.position}|until`, seconds: `split|${this.position}|seconds` };
 	}
 
 	private state(): IDataObject {
@@ -78,9 +95,30 @@ export class SinceLastRunPosition {
 				throw new PositionError('future', `${toMarketoDateTime(value)} in ${where}, later than now (${toMarketoDateTime(now)})`);
 			}
 		}
-		if (!fromStore) return fromStaticData;
-		if (!fromStaticData) return fromStore;
-		return fromStore > fromStaticData ? fromStore : fromStaticData;
+		const position = !fromStore ? fromStaticData : !fromStaticData ? fromStore : fromStore > fromStaticData ? fromStore : fromStaticData;
+		this.split = this.trustedSplit(position, now);
+		return position;
+	}
+
+	/** A split that still lies ahead of the position and has a length windows can have; any other is not used. */
+	private trustedSplit(position: DateTime | undefined, now: DateTime): WindowSplit | undefined {
+		const fromStore =
+			this.storedSplit.until !== undefined && this.storedSplit.seconds !== undefined
+				? { until: DateTime.fromSeconds(this.storedSplit.until, { zone: 'utc' }), seconds: this.storedSplit.seconds }
+				: undefined;
+		const saved = this.ctx.getWorkflowStaticData('node')[SPLIT_STATE_KEY] as IDataObject | undefined;
+		const entry = saved?.[this.position] as IDataObject | undefined;
+		const fromStaticData =
+			typeof entry?.until === 'string' && typeof entry.seconds === 'number'
+				? { until: DateTime.fromISO(entry.until, { zone: 'utc' }), seconds: entry.seconds }
+				: undefined;
+		for (const split of [fromStore, fromStaticData]) {
+			if (!split?.until.isValid || !Number.isInteger(split.seconds)) continue;
+			if (split.seconds < MIN_SPLIT_SECONDS || split.seconds > MAX_WINDOW_DAYS * 86_400) continue;
+			if ((position && split.until <= position) || split.until.diff(now).as('seconds') > MAX_CLOCK_SKEW_SECONDS) continue;
+			return split;
+		}
+		return undefined;
 	}
 
 	private fromStaticData(): DateTime | undefined {
@@ -95,8 +133,9 @@ export class SinceLastRunPosition {
 
 	private async fromStore(): Promise<DateTime | undefined> {
 		if (!this.facts) return undefined;
-		// Two values under one key (two runs raced): the earlier, so no second is skipped.
-		const stored = await untrusted(this.facts.readNumbers([this.key], 'lower'));
+		// Two values under one key (two runs raced): the lower, so no second is skipped and no window is longer.
+		const { until, seconds } = this.splitKeys;
+		const stored = await untrusted(this.facts.readNumbers([this.key, until, seconds], 'lower'));
 		if (stored instanceof UnreadableStoreError) {
 			// Static data still knows where the last run ended (regular mode); without it the node cannot know.
 			if (!Object.hasOwn(this.state(), this.position)) throw new PositionError('unreadable', stored.message);
@@ -104,6 +143,8 @@ export class SinceLastRunPosition {
 			this.facts = undefined;
 			return undefined;
 		}
+		const number = (value: number | 'partial' | undefined) => (typeof value === 'number' ? value : undefined);
+		this.storedSplit = { until: number(stored.get(until)), seconds: number(stored.get(seconds)) };
 		return this.fromStored(stored.get(this.key));
 	}
 
@@ -113,32 +154,69 @@ export class SinceLastRunPosition {
 		return stored === undefined ? undefined : DateTime.fromSeconds(stored, { zone: 'utc' });
 	}
 
-	async save(end: DateTime): Promise<void> {
-		this.state()[this.position] = {
-			highWatermark: end.toUTC().toISO({ suppressMilliseconds: true }),
-			savedAt: DateTime.utc().toISO({ suppressMilliseconds: true }),
-		};
+	/**
+	 * Moves the position to `end`, the end of the last window delivered (none:
+	 * it stays), and keeps the split the next run plans with: `split` when the
+	 * run made one, else the one it was planned with while it still lies ahead.
+	 */
+	async save(end: DateTime | undefined, split?: WindowSplit): Promise<void> {
+		const keep = split ?? (this.split && (!end || end < this.split.until) ? this.split : undefined);
+		this.saveSplitInStaticData(keep);
+		if (end) {
+			this.state()[this.position] = {
+				highWatermark: end.toUTC().toISO({ suppressMilliseconds: true }),
+				savedAt: DateTime.utc().toISO({ suppressMilliseconds: true }),
+			};
+		}
 		if (!this.facts) return;
 		try {
-			const entries = NodeFacts.numberEntries(this.key, end.toSeconds());
-			const old = this.stored === undefined ? [] : NodeFacts.numberEntries(this.key, this.stored);
-			// n8n drops a node's oldest entries beyond its limit: the prefixes both values share are
-			// written again, so the position is always among the newest entries, never the first dropped.
-			await this.facts.forget(old.filter((entry) => entries.includes(entry)));
-			await this.facts.record(entries);
-			await this.facts.forget(old.filter((entry) => !entries.includes(entry)));
-			this.stored = end.toSeconds();
+			if (end) {
+				await this.storeNumber(this.key, this.stored, end.toSeconds());
+				this.stored = end.toSeconds();
+			}
+			const { until, seconds } = this.splitKeys;
+			await this.storeNumber(until, this.storedSplit.until, keep?.until.toSeconds());
+			await this.storeNumber(seconds, this.storedSplit.seconds, keep?.seconds);
+			this.storedSplit = { until: keep?.until.toSeconds(), seconds: keep?.seconds };
 		} catch (error) {
 			this.ctx.logger.warn(`Marketo Bulk Extract: the position ${this.position} could not be stored (${(error as Error).message}); static data keeps it.`);
 		}
 	}
 
+	/**
+	 * Replaces the number `old` under `key` with `value` (none: forgets it).
+	 * n8n drops a node's oldest entries beyond its limit: the prefixes both
+	 * values share are written again, so the number is always among the
+	 * newest entries, never the first dropped.
+	 */
+	private async storeNumber(key: string, old: number | undefined, value: number | undefined): Promise<void> {
+		const facts = this.facts!;
+		const entries = value === undefined ? [] : NodeFacts.numberEntries(key, value);
+		const oldEntries = old === undefined ? [] : NodeFacts.numberEntries(key, old);
+		await facts.forget(oldEntries.filter((entry) => entries.includes(entry)));
+		await facts.record(entries);
+		await facts.forget(oldEntries.filter((entry) => !entries.includes(entry)));
+	}
+
+	private saveSplitInStaticData(split: WindowSplit | undefined): void {
+		const staticData = this.ctx.getWorkflowStaticData('node');
+		const splits = (staticData[SPLIT_STATE_KEY] ??= {}) as IDataObject;
+		if (split) splits[this.position] = { until: split.until.toUTC().toISO({ suppressMilliseconds: true }), seconds: split.seconds };
+		else delete splits[this.position];
+	}
+
 	/** Reset Since Last Run: forgets the position in both places, whatever they hold (a value that cannot be read too). */
 	async forget(): Promise<void> {
 		delete this.state()[this.position];
+		this.saveSplitInStaticData(undefined);
 		this.stored = undefined;
+		this.storedSplit = {};
 		if (!this.facts) return;
-		const cleared = await untrusted(this.facts.forgetNumbers(this.key));
+		const cleared = await untrusted(
+			(async () => {
+				for (const key of [this.key, this.splitKeys.until, this.splitKeys.seconds]) await this.facts!.forgetNumbers(key);
+			})(),
+		);
 		if (cleared instanceof UnreadableStoreError) {
 			// A store that cannot be trusted cannot be cleared either; the reset run starts from First Run Starts At all the same.
 			this.ctx.logger.warn(`Marketo Bulk Extract: ${cleared.message}; the position is kept in static data alone.`);

@@ -1,7 +1,7 @@
 import type { ExportJob } from '../transport/exportJobApi';
 import { createJobBody, type ExportDefinition } from './exportDefinition';
 import type { ExtractTask } from './jobScheduler';
-import { describeWindow, planAround, type DateWindow, type PlannedWindow } from './windows';
+import { describeWindow, planAround, type DateWindow, type PlannedWindow, type WindowSplit } from './windows';
 
 /**
  * An extract's tasks, in order: one per window of a date range (or one job),
@@ -10,9 +10,9 @@ import { describeWindow, planAround, type DateWindow, type PlannedWindow } from 
  */
 
 /** The plan's tasks: one per window of a date range (or one job), in order. */
-export function plannedTasks(definition: ExportDefinition, maxWindowDays: number): ExtractTask[] {
+export function plannedTasks(definition: ExportDefinition, maxWindowDays: number, split?: WindowSplit): ExtractTask[] {
 	if (!definition.range) return [{ index: 0, label: definition.label, body: createJobBody(definition), enqueued: false }];
-	return windowTasks(definition, planAround<ExportJob>(definition.range.start, definition.range.end, [], maxWindowDays));
+	return windowTasks(definition, planAround<ExportJob>(definition.range.start, definition.range.end, [], maxWindowDays, split));
 }
 
 /** One task per planned window, in order: a new job's (its create body), or an adopted job's. */

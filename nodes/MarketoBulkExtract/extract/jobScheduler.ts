@@ -38,6 +38,8 @@ export interface ExtractTask {
 	adopted?: boolean;
 }
 
+const isQuotaAnswer = (error: unknown): boolean => error instanceof MarketoApiError && error.kind === 'exportQuota';
+
 /** The longest a run sleeps without saying it is alive (keepAlive). */
 const KEEP_ALIVE_MS = 60_000;
 
@@ -53,6 +55,21 @@ export interface SchedulerOptions {
 	deadline: number;
 	/** Called the moment Marketo created a task's job, before it is enqueued (the job journal). */
 	onCreated?: (task: ExtractTask) => Promise<void>;
+	/**
+	 * A catch-up run (catchUp.ts): where it stops, decided as jobs complete.
+	 * Without one, every task is wanted and the daily export quota fails the run.
+	 */
+	catchUp?: SchedulerCatchUp;
+}
+
+/** What the scheduler asks of a catch-up run, which delivers its windows up to where a limit stops it. */
+export interface SchedulerCatchUp {
+	/** Whether the task's window lies before where the run stops: a task that is not is neither created nor waited for. */
+	wanted(task: ExtractTask): boolean;
+	/** A job seen Completed, told before any further job is created, so the run can stop creating. */
+	completed(task: ExtractTask, job: ExportJob): void;
+	/** Marketo's daily export quota refused the task's create or enqueue, or failed its job: the run stops there. */
+	quotaSpent(task: ExtractTask): void;
 }
 
 /**
@@ -83,32 +100,50 @@ export class JobScheduler {
 		const pending = [...tasks];
 		const ready = this.ready;
 		for (;;) {
-			while (this.inFlight.length < this.options.concurrency && pending.length > 0) {
+			while (this.active().length < this.options.concurrency && pending.length > 0) {
 				const task = pending.shift()!;
+				if (!this.wanted(task)) continue;
 				// In flight from the start, so a job whose enqueue fails is still cancelled on the way out.
 				this.inFlight.push(task);
 				const job = await this.start(task);
-				if (job?.status === 'Completed') {
-					this.inFlight.splice(this.inFlight.indexOf(task), 1);
-					ready.push([task, job]);
-				}
+				if (job?.status === 'Completed') this.completed(task, job);
 			}
 			const next = ready.shift();
 			if (next) {
 				await onCompleted(...next);
 				continue;
 			}
-			if (this.inFlight.length === 0) return;
+			if (this.active().length === 0) return;
 			await this.options.keepAlive?.();
 			await this.waitForNextPoll();
-			for (const task of [...this.inFlight]) {
+			for (const task of this.active()) {
 				const job = await this.poll(task);
-				if (job?.status === 'Completed') {
-					this.inFlight.splice(this.inFlight.indexOf(task), 1);
-					ready.push([task, job]);
-				}
+				if (job?.status === 'Completed') this.completed(task, job);
 			}
 		}
+	}
+
+	/** The jobs in flight the run still waits for; a catch-up run leaves those past its stop to the next run. */
+	private active(): ExtractTask[] {
+		return this.inFlight.filter((task) => this.wanted(task));
+	}
+
+	private wanted(task: ExtractTask): boolean {
+		return this.options.catchUp?.wanted(task) ?? true;
+	}
+
+	private completed(task: ExtractTask, job: ExportJob): void {
+		this.inFlight.splice(this.inFlight.indexOf(task), 1);
+		this.ready.push([task, job]);
+		this.options.catchUp?.completed(task, job);
+	}
+
+	/** A catch-up run stops at the task the daily export quota refused; any other run fails with Marketo's error. */
+	private quotaStops(task: ExtractTask, quotaSpent: boolean): boolean {
+		if (!(this.options.catchUp && quotaSpent)) return false;
+		this.log(`${task.label}: Marketo's daily export quota is spent; the run stops before this window`);
+		this.options.catchUp.quotaSpent(task);
+		return true;
 	}
 
 	/** Creates (or adopts) the task's job and enqueues it; returns the job when it is already Completed. */
@@ -123,7 +158,16 @@ export class JobScheduler {
 				return job;
 			}
 		} else {
-			job = await createExportJob(this.client, this.options.exportPath, task.body!);
+			const created = await createExportJob(this.client, this.options.exportPath, task.body!).catch((error: unknown) => {
+				if (this.quotaStops(task, isQuotaAnswer(error))) return undefined;
+				return Promise.reject(error);
+			});
+			if (!created) {
+				// Nothing was created: the task leaves the jobs in flight.
+				this.inFlight.splice(this.inFlight.indexOf(task), 1);
+				return undefined;
+			}
+			job = created;
 			task.exportId = job.exportId;
 			task.created = true;
 			this.observe(task, job);
@@ -139,10 +183,11 @@ export class JobScheduler {
 			task.enqueued = true;
 			this.observe(task, job);
 		} catch (error) {
+			task.enqueued = false;
+			if (this.quotaStops(task, isQuotaAnswer(error))) return;
 			if (!(error instanceof MarketoApiError && error.kind === 'queueFull')) {
 				throw asNodeError(this.client.node, error);
 			}
-			task.enqueued = false;
 			this.log(`${task.label}: Marketo's export queue is full (10 jobs); enqueue will be tried again`);
 		}
 	}
@@ -173,6 +218,8 @@ export class JobScheduler {
 			);
 		}
 		if (job.status === 'Failed') {
+			// Marketo may fail a queued job when the quota runs out while it waits.
+			if (this.quotaStops(task, /quota/i.test(String(job.errorMsg ?? '')))) return;
 			throw new NodeOperationError(
 				this.client.node,
 				`Marketo export job ${job.exportId} (${task.label}) failed: ${job.errorMsg ?? 'Marketo gave no reason'}`,

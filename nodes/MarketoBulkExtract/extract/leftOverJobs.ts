@@ -10,7 +10,7 @@ import { adoptedTask, windowTasks } from './jobPlan';
 import type { JobJournal, JournaledJob } from './jobJournal';
 import { UnreadableStoreError } from './nodeFacts';
 import type { ExtractTask } from './jobScheduler';
-import { planAround } from './windows';
+import { planAround, type WindowSplit } from './windows';
 
 /** Statuses of a job that can still deliver a file. */
 const LIVE_STATUSES = ['Created', 'Queued', 'Processing', 'Completed'];
@@ -76,13 +76,15 @@ interface LeftOverJob {
 	exportPath: string;
 	definition: ExportDefinition;
 	maxWindowDays: number;
+	/** Shorter windows at the range's start, where a window was too large for one run (windows.ts). */
+	split?: WindowSplit;
 	cancelLeftOvers: boolean;
 	/** The plan without left-overs (plannedTasks), kept when they cannot be looked for. */
 	planned: ExtractTask[];
 }
 
 async function adoptAndPlan(client: MarketoClient, journal: JobJournal, job: LeftOverJob): Promise<LeftOverPlan> {
-	const { exportPath, definition, maxWindowDays } = job;
+	const { exportPath, definition, maxWindowDays, split } = job;
 	const { jobs: listed } = await listExportJobs(client, exportPath, LIVE_STATUSES);
 	// Only what Marketo could have made (an ID of another shape goes into no path and no record), the
 	// newest first and at most MAX_CANDIDATES: a lookup's size is bounded. Jobs of another format stay
@@ -112,7 +114,7 @@ async function adoptAndPlan(client: MarketoClient, journal: JobJournal, job: Lef
 		tasks = adopted.length > 0 ? [adoptedTask(byId.get(adopted[0].exportId)!, undefined, 0, definition.label)] : job.planned;
 	} else {
 		const taken = adopted.map((entry) => ({ window: entry.window!, taken: byId.get(entry.exportId)! }));
-		tasks = windowTasks(definition, planAround(definition.range.start, definition.range.end, taken, maxWindowDays));
+		tasks = windowTasks(definition, planAround(definition.range.start, definition.range.end, taken, maxWindowDays, split));
 	}
 	if (adopted.length > 0) {
 		const names = tasks.filter((task) => task.adopted).map((task) => `export ${task.exportId} (${task.label}, ${task.status})`);

@@ -3,13 +3,14 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 
 import type { ExportDefinition } from '../../extract/exportDefinition';
 import type { ExportProfile } from '../../extract/exportProfile';
-import { runExtract, type ExtractSettings, type ExtractSource, type OutputMode } from '../../extract/extractRun';
+import { runExtract, type ExtractResult, type ExtractSettings, type ExtractSource, type OutputMode } from '../../extract/extractRun';
 import { SinceLastRunPosition } from '../../extract/incremental';
 import { RunLease } from '../../extract/runLease';
 import { MAX_WINDOW_DAYS } from '../../extract/windows';
 import { toMarketoDateTime } from '../../helpers/marketoValues';
 import type { MarketoClient } from '../../transport';
 import { alphabetical, exportIdProperty, forOperations, outputOptions, showWhen } from '../common.descriptions';
+import { catchUpReport } from '../catchUpReport';
 import { inEditorWords } from '../engineErrors';
 import { itemOutputOptions, readItemOutput } from '../itemOutputOptions';
 import { invalidParameter, readBinaryPropertyName, readChoice, readDateTime, readExportId, toBoolean, toNumber } from '../parameters';
@@ -190,7 +191,7 @@ export async function execute(
 
 	if (jobSource === 'existing') {
 		const exportId = readExportId(this, itemIndex);
-		return await extract(this, itemIndex, client, { profile, adoptExportId: exportId }, settings);
+		return (await extract(this, itemIndex, client, { profile, adoptExportId: exportId }, settings)).items;
 	}
 
 	const dateFilter = kind.readDateFilter(this, itemIndex);
@@ -200,7 +201,7 @@ export async function execute(
 
 	if (rangeMode === 'fixed' || !dateFilter) {
 		const definition = kind.readDefinition(this, itemIndex, { limitRangeToMarketoMaximum: false });
-		return await extract(this, itemIndex, client, { profile, definition }, settings);
+		return (await extract(this, itemIndex, client, { profile, definition }, settings)).items;
 	}
 	return await extractSinceLastRun(this, itemIndex, client, kind, { dateFilter, settings, profile });
 }
@@ -212,20 +213,23 @@ async function extract(
 	client: MarketoClient,
 	source: ExtractSource,
 	settings: ExtractSettings,
-): Promise<INodeExecutionData[]> {
+): Promise<ExtractResult> {
 	try {
-		const { items, hints } = await runExtract(ctx, client, source, settings);
-		ctx.addExecutionHints(...hints.map((hint) => ({ ...hint, location: 'outputPane' as const })));
-		return items;
+		const result = await runExtract(ctx, client, source, settings);
+		ctx.addExecutionHints(...result.hints.map((hint) => ({ ...hint, location: 'outputPane' as const })));
+		return result;
 	} catch (error) {
 		throw inEditorWords(ctx, itemIndex, error, 'Files');
 	}
 }
 
 /**
- * From one second after the position up to now; the position moves only when
- * the run delivered. One run of the node at a time: a second waits for the
- * first (runLease.ts), then goes on from where it ended.
+ * From one second after the position up to now, window by window: the run
+ * delivers the windows that fit its limits, in order, moves the position to
+ * the end of the last, and ends successfully with a warning saying what
+ * remains (catchUp.ts), so a schedule drains any backlog. One run of the
+ * node at a time: a second waits for the first (runLease.ts), then goes on
+ * from where it ended.
  */
 async function extractSinceLastRun(
 	ctx: IExecuteFunctions,
@@ -241,8 +245,14 @@ async function extractSinceLastRun(
 		if (!end) return [];
 		const definition: ExportDefinition = kind.readDefinition(ctx, itemIndex, { limitRangeToMarketoMaximum: false, range: { start, end } });
 		const keepAlive = lease ? async () => await lease.renew().catch(() => undefined) : undefined;
-		const items = await extract(ctx, itemIndex, client, { profile, definition }, { ...settings, keepAlive });
-		await position.save(end);
+		const catchUp = { split: position.split };
+		const { items, catchUp: outcome } = await extract(ctx, itemIndex, client, { profile, definition }, { ...settings, keepAlive, catchUp });
+		await position.save(outcome?.deliveredUntil, outcome?.split);
+		const report = outcome && catchUpReport(outcome, start, profile.noun.many);
+		if (report) {
+			ctx.logger.warn(`Marketo Extract ${profile.noun.title}: ${report}`);
+			ctx.addExecutionHints({ message: report, type: 'warning', location: 'outputPane' });
+		}
 		return items;
 	} finally {
 		await lease?.release().catch(() => undefined);
