@@ -301,7 +301,7 @@ describe('catch-up syncs at the daily export quota', () => {
 					assert.deepEqual(spentRun.items(), []);
 					assert.equal(sandbox.jobs.jobs.size, jobsBefore, 'it created nothing');
 					const calls = sandbox.log.slice(callsBefore).filter((entry) => entry.kind !== 'token');
-					assert.ok(calls.length <= 2, `${calls.length} calls: ${calls.map((c) => c.path).join(', ')}`);
+					assert.deepEqual(calls.map((call) => call.path), ['/bulk/v1/leads/export/create.json'], 'one call to Marketo, not dozens');
 					assert.match(hintsOf(spentRun).find((hint) => CAUGHT_UP.test(hint.message))?.message, /quota .* is spent.*delivered nothing/);
 				}
 				sandbox.clock.advance(DAY);
@@ -312,7 +312,29 @@ describe('catch-up syncs at the daily export quota', () => {
 		assertEveryRecordOnce('leadsByCreatedAt', sandbox, runs, BACKLOG_START, Date.now());
 		const { exported, delivered } = assertQuotaSpentOnce(completedWindows(sandbox, 'createdAt'), runs, BACKLOG_START);
 		assert.equal(exported, delivered, 'quota efficiency 1.00');
+		assert.deepEqual([...sandbox.jobs.jobs.values()].filter((job) => job.status === 'Created'), [], 'no job was left behind, never enqueued');
 		sandbox.settings.dailyQuotaBytes = 500 * 1024 * 1024;
+	});
+
+	it('the quota met at enqueue: the job just created is cancelled, so the window gets one job when the quota resets', async () => {
+		const { sandbox } = fixture;
+		const since = sandbox.jobs.jobs.size;
+		const journal = new JournalStore();
+		const staticData = {};
+		const parameters = { ...parametersFor('leadsByCreatedAt'), firstRunStartAt: iso(Date.parse(BACKLOG_START) + 200 * DAY) };
+		sandbox.addFault({ path: '/enqueue.json', nth: 2, envelopeError: { code: '1029', message: 'Export daily quota 500MB exceeded.' } });
+		const first = await fixture.run(parameters, { mode: 'trigger', staticData, journal });
+		sandbox.clearFaults();
+		assert.equal(first.error(), undefined, first.error()?.message);
+		const warning = hintsOf(first).find((hint) => CAUGHT_UP.test(hint.message))?.message;
+		assert.match(warning, /quota .* is spent, so window 2\/\d+ .* was not exported\. It delivered 1 window/);
+		const made = [...sandbox.jobs.jobs.values()].slice(since);
+		assert.deepEqual(made.map((job) => job.status), ['Completed', 'Cancelled'], 'the job the quota refused to enqueue was cancelled');
+		const runs = await drain(fixture, parameters, { journal, staticData });
+		assertEveryRecordOnce('leadsByCreatedAt', sandbox, [{ items: first.items() }, ...runs], parameters.firstRunStartAt, Date.now());
+		const windows = completedWindows(sandbox, 'createdAt', since);
+		assertTiled(windows, parameters.firstRunStartAt);
+		assert.ok(windows.every((window) => window.downloaded));
 	});
 });
 

@@ -34,7 +34,7 @@ export function itemOutputOptions(resource: ResourceDeclaration): INodePropertie
 			type: 'number',
 			default: 500000,
 			typeOptions: { minValue: 1, maxValue: 100000000 },
-			description: `Fail, before downloading, when the export holds more ${noun} than this (1 to 100,000,000). Each item takes memory in n8n; for larger exports output the file instead.`,
+			description: `Fail, before downloading, when the export holds more ${noun} than this (1 to 100,000,000); Since Last Run instead delivers the windows that fit and goes on at the next run. Each item takes memory in n8n; for larger exports output the file instead.`,
 		},
 		{
 			displayName: 'Max Memory (MB)',
@@ -42,7 +42,7 @@ export function itemOutputOptions(resource: ResourceDeclaration): INodePropertie
 			type: 'number',
 			default: 512,
 			typeOptions: { minValue: 1, maxValue: 1000000 },
-			description: `Fail, before downloading, when the items would take more memory than this (1 to 1,000,000). Estimated from the file size, the ${noun} and the number of fields (about 72 bytes per field), so a wide export reaches it with fewer ${noun}. A file output is not limited.`,
+			description: `Fail, before downloading, when the items would take more memory than this (1 to 1,000,000); Since Last Run instead delivers the windows that fit and goes on at the next run. Estimated from the file size, the ${noun} and the number of fields (about 72 bytes per field), so a wide export reaches it with fewer ${noun}. A file output is not limited.`,
 		},
 		...(resource.extractOptions ?? []),
 	];

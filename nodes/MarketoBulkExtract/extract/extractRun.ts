@@ -2,7 +2,8 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import type { ExportRecord } from '../csv/exportFileReader';
 import type { MarketoClient } from '../transport';
-import type { ExportJob } from '../transport/exportJobApi';
+import { createExportJob, type ExportJob } from '../transport/exportJobApi';
+import { MarketoApiError } from '../transport/marketoErrors';
 import { asNodeError } from '../transport/nodeErrors';
 import { CatchUpGate, type CatchUpOutcome } from './catchUp';
 import { RecordDeduplicator } from './deduplicator';
@@ -40,9 +41,11 @@ export interface ExtractSettings extends FileOutput {
 	 * Since Last Run: deliver the windows that fit, in order, and stop at a
 	 * limit (Max Items, Max Memory, Max Jobs, Max Wait, the daily export
 	 * quota) instead of failing (catchUp.ts). `split`: shorter windows where an
-	 * earlier run found one too large.
+	 * earlier run found one too large. `quotaSpent`: the last run met Marketo's
+	 * daily export quota, and it has not reset since: the run asks Marketo
+	 * once, by creating its first job, before anything else.
 	 */
-	catchUp?: { split?: WindowSplit };
+	catchUp?: { split?: WindowSplit; quotaSpent?: boolean };
 }
 
 export interface ExtractSource {
@@ -153,26 +156,51 @@ async function plan(host: ExtractHost, client: MarketoClient, source: ExtractSou
 	);
 	const stats = { jobs: 0, records: 0, bytes: 0, duplicatesRemoved: 0, resumes: 0, refetches: 0 };
 	const run: ExtractRun = { host, client, profile, settings, startedAt: Date.now(), title, windowDays, definition, key, tasks, delivery, results: new Map(), stats, notes: [], warnings: [] };
-	if (definition) await adoptLeftOvers(run, definition);
+	if (definition) run.journal = await openJournal(run, definition);
+	const quotaStillSpent = settings.catchUp?.quotaSpent === true && (await quotaStillSpentFor(run));
+	if (definition && run.journal && !quotaStillSpent) await adoptLeftOvers(run, run.journal, definition);
 	if (settings.catchUp) {
 		const budget = settings.output === 'binary' ? undefined : new ItemBudget(settings, definition?.fields.length, profile.noun.many);
 		run.gate = new CatchUpGate(run.tasks, budget, split);
 		run.gate.limitJobs(settings.maxJobs, windowDays);
+		if (quotaStillSpent) run.gate.quotaSpent(run.tasks[0]);
 	}
 	return run;
 }
 
-async function adoptLeftOvers(run: ExtractRun, definition: ExportDefinition): Promise<void> {
-	const { host, client, profile, settings, title } = run;
-	run.journal = await JobJournal.open(
+async function openJournal(run: ExtractRun, definition: ExportDefinition): Promise<JobJournal | undefined> {
+	const { host, client, profile, title } = run;
+	return await JobJournal.open(
 		host,
 		profile.exportPath,
 		definition,
 		(message) => host.logger.warn(`${title}: ${message}`),
 		async (ms) => await client.wait(ms),
 	);
-	if (!run.journal) return;
-	const adopted = await planWithLeftOvers(client, run.journal, {
+}
+
+/**
+ * After a run met the daily export quota: whether it is still spent, asked
+ * with one call, the create of the first window's job, before the search for
+ * left-over jobs and everything else. A run that finds it spent ends there;
+ * one that finds it reset has made its first job, which it journals and adopts.
+ */
+async function quotaStillSpentFor(run: ExtractRun): Promise<boolean> {
+	const [first] = run.tasks;
+	if (!first?.body) return false;
+	const job = await createExportJob(run.client, run.profile.exportPath, first.body).catch((error: unknown) => {
+		if (error instanceof MarketoApiError && error.kind === 'exportQuota') return undefined;
+		return Promise.reject(asNodeError(run.client.node, error));
+	});
+	if (!job) return true;
+	Object.assign(first, { exportId: job.exportId, created: true, status: job.status });
+	await run.journal?.recordCreated(first);
+	return false;
+}
+
+async function adoptLeftOvers(run: ExtractRun, journal: JobJournal, definition: ExportDefinition): Promise<void> {
+	const { host, client, profile, settings, title } = run;
+	const adopted = await planWithLeftOvers(client, journal, {
 		exportPath: profile.exportPath,
 		definition,
 		maxWindowDays: run.windowDays,

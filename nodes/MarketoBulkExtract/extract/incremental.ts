@@ -23,8 +23,25 @@ import { MAX_WINDOW_DAYS, MIN_SPLIT_SECONDS, type WindowSplit } from './windows'
  * no static data for them either.
  */
 const STATE_KEY = 'sinceLastRun';
-/** Where static data keeps a position's split (windows.ts), beside the position. */
-const SPLIT_STATE_KEY = 'sinceLastRunSplit';
+/** Where static data keeps a position's catch-up state (CatchUpState), beside the position. */
+const CATCH_UP_STATE_KEY = 'sinceLastRunCatchUp';
+/** The catch-up state's numbers (epoch seconds, or seconds), under these names in the store and static data. */
+const CATCH_UP_NUMBERS = ['splitUntil', 'splitSeconds', 'quotaResetAt'] as const;
+type CatchUpNumbers = Partial<Record<(typeof CATCH_UP_NUMBERS)[number], number>>;
+/** How far ahead a quota reset can lie: a day, and an hour for a change of daylight saving time. */
+const MAX_RESET_AHEAD_SECONDS = 25 * 3600;
+
+/**
+ * What a catch-up run (catchUp.ts) leaves the next, beside the position. It
+ * only saves quota and calls: one lost or refused as untrustworthy costs a
+ * too-large export once more, or one call more; never a record.
+ */
+export interface CatchUpState {
+	/** Shorter windows from the position on, where a window was too large to output. */
+	split?: WindowSplit;
+	/** The last run met Marketo's daily export quota; it resets then. */
+	quotaResetAt?: DateTime;
+}
 
 /** How far a position may lie ahead of this process's clock: n8n's main and workers may disagree by minutes, not more. */
 export const MAX_CLOCK_SKEW_SECONDS = 5 * 60;
@@ -42,15 +59,11 @@ export class PositionError extends Error {
 export class SinceLastRunPosition {
 	private stored: number | undefined;
 
-	/** The split as the store holds it, so that saving another forgets exactly its entries. */
-	private storedSplit: { until?: number; seconds?: number } = {};
+	/** The catch-up state as the store holds it, so that saving another forgets exactly its entries. */
+	private storedCatchUp: CatchUpNumbers = {};
 
-	/**
-	 * Shorter windows from the position on, where an earlier run found a
-	 * window too large to output (catchUp.ts); read with the position. It only
-	 * saves quota: one lost or refused costs the too-large export once more.
-	 */
-	split: WindowSplit | undefined;
+	/** What the last run left the next (catchUp.ts), read with the position and checked. */
+	catchUp: CatchUpState = {};
 
 	private constructor(
 		private readonly ctx: PositionHost,
@@ -67,8 +80,8 @@ export class SinceLastRunPosition {
 		return `position|${this.position}`;
 	}
 
-	private get splitKeys(): { until: string; seconds: string } {
-		return { until: `split|${this.position}|until`, seconds: `split|${this.position}|seconds` };
+	private catchUpKey(name: (typeof CATCH_UP_NUMBERS)[number]): string {
+		return `catchUp|${this.position}|${name}`;
 	}
 
 	private state(): IDataObject {
@@ -96,29 +109,33 @@ export class SinceLastRunPosition {
 			}
 		}
 		const position = !fromStore ? fromStaticData : !fromStaticData ? fromStore : fromStore > fromStaticData ? fromStore : fromStaticData;
-		this.split = this.trustedSplit(position, now);
+		this.catchUp = this.trustedCatchUp(position, now);
 		return position;
 	}
 
-	/** A split that still lies ahead of the position and has a length windows can have; any other is not used. */
-	private trustedSplit(position: DateTime | undefined, now: DateTime): WindowSplit | undefined {
-		const fromStore =
-			this.storedSplit.until !== undefined && this.storedSplit.seconds !== undefined
-				? { until: DateTime.fromSeconds(this.storedSplit.until, { zone: 'utc' }), seconds: this.storedSplit.seconds }
-				: undefined;
-		const saved = this.ctx.getWorkflowStaticData('node')[SPLIT_STATE_KEY] as IDataObject | undefined;
-		const entry = saved?.[this.position] as IDataObject | undefined;
-		const fromStaticData =
-			typeof entry?.until === 'string' && typeof entry.seconds === 'number'
-				? { until: DateTime.fromISO(entry.until, { zone: 'utc' }), seconds: entry.seconds }
-				: undefined;
-		for (const split of [fromStore, fromStaticData]) {
-			if (!split?.until.isValid || !Number.isInteger(split.seconds)) continue;
-			if (split.seconds < MIN_SPLIT_SECONDS || split.seconds > MAX_WINDOW_DAYS * 86_400) continue;
-			if ((position && split.until <= position) || split.until.diff(now).as('seconds') > MAX_CLOCK_SKEW_SECONDS) continue;
-			return split;
+	/**
+	 * The catch-up state the store holds (or, without it, static data): a
+	 * split that still lies ahead of the position, with a length windows can
+	 * have; a quota reset still to come, within a day. Anything else is not used.
+	 */
+	private trustedCatchUp(position: DateTime | undefined, now: DateTime): CatchUpState {
+		const saved = this.ctx.getWorkflowStaticData('node')[CATCH_UP_STATE_KEY] as IDataObject | undefined;
+		const fromStaticData = (saved?.[this.position] ?? {}) as CatchUpNumbers;
+		const numbers = this.facts ? this.storedCatchUp : fromStaticData;
+		const state: CatchUpState = {};
+		const { splitUntil, splitSeconds, quotaResetAt } = numbers;
+		if (Number.isInteger(splitUntil) && Number.isInteger(splitSeconds)) {
+			const until = DateTime.fromSeconds(splitUntil!, { zone: 'utc' });
+			const lengthFits = splitSeconds! >= MIN_SPLIT_SECONDS && splitSeconds! <= MAX_WINDOW_DAYS * 86_400;
+			const ahead = (!position || until > position) && until.diff(now).as('seconds') <= MAX_CLOCK_SKEW_SECONDS;
+			if (until.isValid && lengthFits && ahead) state.split = { until, seconds: splitSeconds! };
 		}
-		return undefined;
+		if (Number.isInteger(quotaResetAt)) {
+			const resetAt = DateTime.fromSeconds(quotaResetAt!, { zone: 'utc' });
+			const inSeconds = resetAt.diff(now).as('seconds');
+			if (inSeconds > 0 && inSeconds <= MAX_RESET_AHEAD_SECONDS) state.quotaResetAt = resetAt;
+		}
+		return state;
 	}
 
 	private fromStaticData(): DateTime | undefined {
@@ -134,8 +151,7 @@ export class SinceLastRunPosition {
 	private async fromStore(): Promise<DateTime | undefined> {
 		if (!this.facts) return undefined;
 		// Two values under one key (two runs raced): the lower, so no second is skipped and no window is longer.
-		const { until, seconds } = this.splitKeys;
-		const stored = await untrusted(this.facts.readNumbers([this.key, until, seconds], 'lower'));
+		const stored = await untrusted(this.facts.readNumbers([this.key, ...CATCH_UP_NUMBERS.map((name) => this.catchUpKey(name))], 'lower'));
 		if (stored instanceof UnreadableStoreError) {
 			// Static data still knows where the last run ended (regular mode); without it the node cannot know.
 			if (!Object.hasOwn(this.state(), this.position)) throw new PositionError('unreadable', stored.message);
@@ -143,8 +159,10 @@ export class SinceLastRunPosition {
 			this.facts = undefined;
 			return undefined;
 		}
-		const number = (value: number | 'partial' | undefined) => (typeof value === 'number' ? value : undefined);
-		this.storedSplit = { until: number(stored.get(until)), seconds: number(stored.get(seconds)) };
+		for (const name of CATCH_UP_NUMBERS) {
+			const value = stored.get(this.catchUpKey(name));
+			if (typeof value === 'number') this.storedCatchUp[name] = value;
+		}
 		return this.fromStored(stored.get(this.key));
 	}
 
@@ -156,12 +174,18 @@ export class SinceLastRunPosition {
 
 	/**
 	 * Moves the position to `end`, the end of the last window delivered (none:
-	 * it stays), and keeps the split the next run plans with: `split` when the
-	 * run made one, else the one it was planned with while it still lies ahead.
+	 * it stays), and keeps what the next run needs: the split it plans with (a
+	 * new one, or the one this run had while it still lies ahead), and when the
+	 * quota this run met resets.
 	 */
-	async save(end: DateTime | undefined, split?: WindowSplit): Promise<void> {
-		const keep = split ?? (this.split && (!end || end < this.split.until) ? this.split : undefined);
-		this.saveSplitInStaticData(keep);
+	async save(end: DateTime | undefined, next: { split?: WindowSplit; quotaResetAt?: DateTime } = {}): Promise<void> {
+		const split = next.split ?? (this.catchUp.split && (!end || end < this.catchUp.split.until) ? this.catchUp.split : undefined);
+		const numbers: CatchUpNumbers = {
+			splitUntil: split?.until.toSeconds(),
+			splitSeconds: split?.seconds,
+			quotaResetAt: next.quotaResetAt ? Math.trunc(next.quotaResetAt.toSeconds()) : undefined,
+		};
+		this.saveCatchUpInStaticData(numbers);
 		if (end) {
 			this.state()[this.position] = {
 				highWatermark: end.toUTC().toISO({ suppressMilliseconds: true }),
@@ -174,10 +198,11 @@ export class SinceLastRunPosition {
 				await this.storeNumber(this.key, this.stored, end.toSeconds());
 				this.stored = end.toSeconds();
 			}
-			const { until, seconds } = this.splitKeys;
-			await this.storeNumber(until, this.storedSplit.until, keep?.until.toSeconds());
-			await this.storeNumber(seconds, this.storedSplit.seconds, keep?.seconds);
-			this.storedSplit = { until: keep?.until.toSeconds(), seconds: keep?.seconds };
+			for (const name of CATCH_UP_NUMBERS) {
+				if (this.storedCatchUp[name] === numbers[name]) continue;
+				await this.storeNumber(this.catchUpKey(name), this.storedCatchUp[name], numbers[name]);
+				this.storedCatchUp[name] = numbers[name];
+			}
 		} catch (error) {
 			this.ctx.logger.warn(`Marketo Bulk Extract: the position ${this.position} could not be stored (${(error as Error).message}); static data keeps it.`);
 		}
@@ -198,23 +223,24 @@ export class SinceLastRunPosition {
 		await facts.forget(oldEntries.filter((entry) => !entries.includes(entry)));
 	}
 
-	private saveSplitInStaticData(split: WindowSplit | undefined): void {
+	private saveCatchUpInStaticData(numbers: CatchUpNumbers): void {
 		const staticData = this.ctx.getWorkflowStaticData('node');
-		const splits = (staticData[SPLIT_STATE_KEY] ??= {}) as IDataObject;
-		if (split) splits[this.position] = { until: split.until.toUTC().toISO({ suppressMilliseconds: true }), seconds: split.seconds };
-		else delete splits[this.position];
+		const states = (staticData[CATCH_UP_STATE_KEY] ??= {}) as IDataObject;
+		const kept = Object.fromEntries(Object.entries(numbers).filter(([, value]) => value !== undefined));
+		if (Object.keys(kept).length > 0) states[this.position] = kept;
+		else delete states[this.position];
 	}
 
 	/** Reset Since Last Run: forgets the position in both places, whatever they hold (a value that cannot be read too). */
 	async forget(): Promise<void> {
 		delete this.state()[this.position];
-		this.saveSplitInStaticData(undefined);
+		this.saveCatchUpInStaticData({});
 		this.stored = undefined;
-		this.storedSplit = {};
+		this.storedCatchUp = {};
 		if (!this.facts) return;
 		const cleared = await untrusted(
 			(async () => {
-				for (const key of [this.key, this.splitKeys.until, this.splitKeys.seconds]) await this.facts!.forgetNumbers(key);
+				for (const key of [this.key, ...CATCH_UP_NUMBERS.map((name) => this.catchUpKey(name))]) await this.facts!.forgetNumbers(key);
 			})(),
 		);
 		if (cleared instanceof UnreadableStoreError) {

@@ -184,7 +184,16 @@ export class JobScheduler {
 			this.observe(task, job);
 		} catch (error) {
 			task.enqueued = false;
-			if (this.quotaStops(task, isQuotaAnswer(error))) return;
+			if (this.quotaStops(task, isQuotaAnswer(error))) {
+				// Left, it would be a second job for its window once the quota resets; nothing was exported.
+				if (task.created) {
+					await cancelExportJob(this.client, this.options.exportPath, task.exportId!).then(
+						() => (task.status = 'Cancelled'),
+						() => undefined,
+					);
+				}
+				return;
+			}
 			if (!(error instanceof MarketoApiError && error.kind === 'queueFull')) {
 				throw asNodeError(this.client.node, error);
 			}

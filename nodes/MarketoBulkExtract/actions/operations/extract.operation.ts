@@ -8,6 +8,7 @@ import { SinceLastRunPosition } from '../../extract/incremental';
 import { RunLease } from '../../extract/runLease';
 import { MAX_WINDOW_DAYS } from '../../extract/windows';
 import { toMarketoDateTime } from '../../helpers/marketoValues';
+import { nextQuotaReset } from '../../helpers/quotaReset';
 import type { MarketoClient } from '../../transport';
 import { alphabetical, exportIdProperty, forOperations, outputOptions, showWhen } from '../common.descriptions';
 import { catchUpReport } from '../catchUpReport';
@@ -58,7 +59,8 @@ export const description = (resource: ResourceDeclaration): INodeProperties[] =>
 					{
 						name: 'Since Last Run',
 						value: 'sinceLastRun',
-						description: 'From just after the previous successful run’s end up to now (for scheduled workflows)',
+						description:
+							'From just after the previous run’s end up to now (for scheduled workflows). A backlog larger than one run’s limits drains over several runs, window by window.',
 					},
 				],
 			},
@@ -130,7 +132,7 @@ export const description = (resource: ResourceDeclaration): INodeProperties[] =>
 					default: 48,
 					typeOptions: { minValue: 1, maxValue: 1000 },
 					description:
-						`Fail, before creating any job, when the date range needs more ${MAX_WINDOW_DAYS}-day export jobs than this (1 to 1000; 48 is about four years). Every job’s file counts against the subscription’s 500 MB daily export quota.`,
+						`Fail, before creating any job, when the date range needs more ${MAX_WINDOW_DAYS}-day export jobs than this (1 to 1000; 48 is about four years); Since Last Run instead exports this many windows a run and leaves the rest to the next. Every job’s file counts against the subscription’s 500 MB daily export quota.`,
 				},
 				{
 					displayName: 'Max Wait (Minutes)',
@@ -139,7 +141,7 @@ export const description = (resource: ResourceDeclaration): INodeProperties[] =>
 					default: 240,
 					typeOptions: { minValue: 0.01, maxValue: 1440, numberPrecision: 2 },
 					description:
-						'Give up (and cancel the export jobs) when Marketo has not finished within this time: more than 0, at most 1440 (a day)',
+						'Give up (and cancel the export jobs) when Marketo has not finished within this time: more than 0, at most 1440 (a day). Since Last Run instead delivers the windows finished by then and leaves the other jobs running for the next run to adopt.',
 				},
 				{
 					displayName: 'Poll Interval (Seconds)',
@@ -245,9 +247,10 @@ async function extractSinceLastRun(
 		if (!end) return [];
 		const definition: ExportDefinition = kind.readDefinition(ctx, itemIndex, { limitRangeToMarketoMaximum: false, range: { start, end } });
 		const keepAlive = lease ? async () => await lease.renew().catch(() => undefined) : undefined;
-		const catchUp = { split: position.split };
+		const catchUp = { split: position.catchUp.split, quotaSpent: position.catchUp.quotaResetAt !== undefined };
 		const { items, catchUp: outcome } = await extract(ctx, itemIndex, client, { profile, definition }, { ...settings, keepAlive, catchUp });
-		await position.save(outcome?.deliveredUntil, outcome?.split);
+		const quotaResetAt = outcome?.stop?.limit === 'exportQuota' ? nextQuotaReset() : undefined;
+		await position.save(outcome?.deliveredUntil, { split: outcome?.split, quotaResetAt });
 		const report = outcome && catchUpReport(outcome, start, profile.noun.many);
 		if (report) {
 			ctx.logger.warn(`Marketo Extract ${profile.noun.title}: ${report}`);
