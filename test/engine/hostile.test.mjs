@@ -57,6 +57,19 @@ const customObjects = (parameters = {}) => ({
 	options: { ...FAST, ...parameters.options },
 });
 
+/** The entries that record `value` under `key` in the store, as the node writes a number: every prefix of its ten digits. */
+const storedNumber = (key, value) => {
+	const digits = String(Math.trunc(value)).padStart(10, '0');
+	return Array.from({ length: 10 }, (_, i) => `${key}|${digits.slice(0, i + 1)}`);
+};
+
+/** An n8n without the processed-data store (an unsaved workflow): every call to it fails. */
+class NoStore extends JournalStore {
+	async checkProcessedAndRecord() {
+		throw new Error('no processed-data store here');
+	}
+}
+
 /** The jobs created since the case began. */
 const jobsSince = (sandbox, before) => [...sandbox.jobs.jobs.values()].slice(before.jobs);
 
@@ -587,6 +600,45 @@ const CASES = [
 		calls: 'none',
 	},
 
+	// ── Catch-up state that cannot be trusted costs nothing but what it saves ──
+	{
+		name: 'a catch-up state in the store that cannot be trusted (a split of a minute ending in 2031, a quota reset a month off) is not used',
+		parameters: since({ startAt: undefined, endAt: undefined, firstRunStartAt: '2026-03-01T00:00:00Z' }),
+		runOptions: () => {
+			const journal = new JournalStore();
+			const row = 'wf-test|n:n-marketo';
+			const entries = [
+				['splitSeconds', 60],
+				['splitUntil', Date.parse('2031-01-01T00:00:00Z') / 1000],
+				['quotaResetAt', Math.floor(Date.now() / 1000) + 30 * 86_400],
+			].flatMap(([name, value]) => storedNumber(`catchUp|leadExport.createdAt|${name}`, value));
+			journal.rows.set(row, entries.map(JournalStore.hash));
+			return { mode: 'trigger', staticData: {}, journal };
+		},
+		ok: (items, result, sandbox, before) => {
+			assert.ok(items.length > 0, 'the run exported');
+			const jobs = jobsSince(sandbox, before);
+			const first = jobs[0].spec.filter.createdAt;
+			assert.equal(Date.parse(first.endAt) - Date.parse(first.startAt), 31 * 86_400_000 - 1000, 'whole windows, no split of a minute');
+			assert.ok(sandbox.apiCalls('/export.json').length > before.lists, 'it looked for left-over jobs: no quota mark was believed');
+			assert.doesNotMatch(hintsOf(result), /not caught up/);
+		},
+	},
+	{
+		name: 'a catch-up state in static data that is not numbers is not used, where n8n has no store',
+		parameters: since({ startAt: undefined, endAt: undefined, firstRunStartAt: '2026-03-01T00:00:00Z' }),
+		runOptions: () => ({
+			mode: 'trigger',
+			staticData: { 'node:Marketo': { sinceLastRunCatchUp: { 'leadExport.createdAt': { splitSeconds: 'an hour', splitUntil: { at: 1 }, quotaResetAt: '2026-12-01' } } } },
+			journal: new NoStore(),
+		}),
+		ok: (items, _result, sandbox, before) => {
+			assert.ok(items.length > 0);
+			const first = jobsSince(sandbox, before)[0].spec.filter.createdAt;
+			assert.equal(Date.parse(first.endAt) - Date.parse(first.startAt), 31 * 86_400_000 - 1000);
+		},
+	},
+
 	// ── Hardening, second round: bounded and readable answers ───────────────
 	{
 		name: 'a job list that never ends is followed for 100 pages, then refused clearly',
@@ -760,7 +812,7 @@ describe(`Hostile input and odd Marketo answers (${CASES.length} cases) in n8n�
 					...(testCase.setup ? ((await testCase.setup(sandbox, current)) ?? {}) : {}),
 				};
 				const parameters = { ...testCase.parameters, ...extra };
-				const runOptions = { items: testCase.items, journal: testCase.journal?.() };
+				const runOptions = { items: testCase.items, journal: testCase.journal?.(), ...testCase.runOptions?.() };
 				if (testCase.fresh) {
 					// The credential's first use: n8n has not fetched a token yet.
 					const credentials = new CredentialStore();
