@@ -145,6 +145,60 @@ for (const version of VERSIONS) describe(`the packed package in a real n8n ${ver
 		return { items: nodeOutput(run, nodeName), log };
 	}
 
+	it('a Since Last Run backlog larger than Max Items: the run delivers the windows that fit, warns, and the next goes on from there', async () => {
+		const FIRST_RUN = '2026-01-01T00:00:00Z';
+		const id = 'e2eCatchUp';
+		const nodeName = 'Leads created since last run';
+		const parameters = { operation: 'extractLeads', fields: ['id', 'email', 'createdAt'], filterType: 'createdAt', rangeMode: 'sinceLastRun', firstRunStartAt: FIRST_RUN };
+		const workflow = {
+			id,
+			name: id,
+			nodes: [
+				{ id: `${id}-1`, name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+				{
+					id: `${id}-2`,
+					name: nodeName,
+					type: 'n8n-nodes-marketo-bulk-extract.marketoBulkExtract',
+					typeVersion: 1,
+					position: [200, 0],
+					parameters: { ...parameters, options: { ...FAST, maxItems: 700 } },
+					credentials: { marketoOAuth2Api: { id: 'marketo-credential', name: 'Marketo sandbox' } },
+				},
+			],
+			connections: { Start: { main: [[{ node: nodeName, type: 'main', index: 0 }]] } },
+			settings: { executionOrder: 'v1' },
+		};
+		await n8n.importWorkflow(workflow);
+		const jobsBefore = sandbox.jobs.jobs.size;
+		const first = await n8n.execute(id);
+		assert.ok(first.run, first.log);
+		const items = nodeOutput(first.run, nodeName);
+		const hints = first.run.data.resultData.runData[nodeName].at(-1).hints ?? [];
+		const warning = hints.find((hint) => /Since Last Run has not caught up yet/.test(hint.message));
+		assert.ok(warning, `a warning hint: ${JSON.stringify(hints)}`);
+		assert.equal(warning.type, 'warning');
+		assert.match(warning.message, /more than Max Items \(700\), so the run stopped before it\. It delivered \d+ windows?, up to (\S+);/);
+		const deliveredUntil = /up to (\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ);/.exec(warning.message)[1];
+		const expected = sandbox.leads.filter((lead) => lead.createdAt >= Date.parse(FIRST_RUN) && lead.createdAt <= Date.parse(deliveredUntil));
+		assert.ok(items.length > 0 && items.length <= 700, `${items.length} items`);
+		assert.deepEqual(items.map((item) => item.json.id).sort(), expected.map((lead) => lead.id).sort(), 'the leads of the windows delivered, each once');
+		assert.match(first.log, /Since Last Run has not caught up yet/, 'n8n’s log says it too');
+		const madeByFirst = sandbox.jobs.jobs.size - jobsBefore;
+
+		const second = await n8n.execute(id);
+		assert.ok(second.run, second.log);
+		const secondJobs = [...sandbox.jobs.jobs.values()].slice(jobsBefore + madeByFirst);
+		const adopted = [...sandbox.jobs.jobs.values()].slice(jobsBefore, jobsBefore + madeByFirst).filter((job) => Date.parse(job.spec.filter.createdAt.startAt) > Date.parse(deliveredUntil));
+		const starts = [...adopted, ...secondJobs].map((job) => Date.parse(job.spec.filter.createdAt.startAt));
+		assert.equal(Math.min(...starts) - Date.parse(deliveredUntil), 1000, 'the next run goes on one second after the last window delivered');
+		const downloads = (job) => sandbox.apiCalls(`${job.exportId}/file`).filter((call) => !call.range).length;
+		adopted.sort((a, b) => Date.parse(a.spec.filter.createdAt.startAt) - Date.parse(b.spec.filter.createdAt.startAt));
+		assert.ok(adopted.length > 0, 'the first run left jobs past its stop');
+		assert.equal(downloads(adopted[0]), 1, 'the job the first run stopped before is delivered by the second, not exported again');
+		for (const job of adopted) assert.ok(downloads(job) <= 1);
+		for (const job of secondJobs) assert.ok(Date.parse(job.spec.filter.createdAt.startAt) > Date.parse(adopted.at(-1).spec.filter.createdAt.endAt), 'no window was exported twice');
+	});
+
 	it('Extract Activities over two windows emits every activity, its attributes parsed', async () => {
 		const { items: activities, log } = await runOneNode('e2eActivities', 'Activities of February and March', {
 			resource: 'activityExport',
