@@ -3,8 +3,9 @@
  * engine against the sandbox, whose clock runs 1200× (a 60-second Marketo tick
  * every 50 ms); the poll interval is one tick, as against real Marketo.
  */
+import { generateLeads } from '../test/sandbox/dataset.mjs';
 import { startSandbox } from '../test/sandbox/server.mjs';
-import { CredentialStore, outputOf, runWorkflow } from '../test/support/engine.mjs';
+import { CredentialStore, JournalStore, outputOf, runWorkflow } from '../test/support/engine.mjs';
 import { CREDENTIAL_ID, MARKETO_NODE, marketoWorkflow } from '../test/support/workflows.mjs';
 import { median } from './stats.mjs';
 
@@ -81,7 +82,86 @@ export async function windowsInParallel({ rounds = 3 } = {}) {
 	];
 }
 
+const DAY = 86_400_000;
+const iso = (ms) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+/**
+ * P5: quota efficiency of a catch-up sync. A backlog of three years of leads
+ * (36 windows of about 1,000) drains over scheduled runs of Since Last Run;
+ * Marketo's quota counts every byte of every completed job. Efficiency is the
+ * bytes Marketo exported (every completed job's file) over the bytes the runs
+ * delivered (their summaries): 1.00 means no byte exported twice or for nothing.
+ */
+export async function quotaEfficiency() {
+	const end = Date.now() - 3600_000;
+	const start = Math.floor((end - 36 * 31 * DAY) / DAY) * DAY;
+	const spread = generateLeads({ seed: 11, count: 36_000, start: iso(start), end: iso(end) });
+	// Window 10 with 500 leads more: 1,500, more than Max Items 1,200 on its own.
+	const denseStart = start + 9 * 31 * DAY;
+	const burst = generateLeads({ seed: 12, count: 500, start: iso(denseStart + DAY), end: iso(denseStart + 30 * DAY) }).map((lead) => ({ ...lead, id: lead.id + 1_000_000 }));
+	const rows = [];
+	for (const [label, leads, options, quotaWindows] of [
+		['Max Items 2,500 (about 2.5 windows a run)', spread, { maxItems: 2500 }, 0],
+		['daily quota of about 3 windows (a day between runs)', spread, {}, 3],
+		['Max Items 1,200, one window of 1,500 leads (one split)', [...spread, ...burst].sort((a, b) => a.createdAt - b.createdAt), { maxItems: 1200 }, 0],
+	]) {
+		const sandbox = await startSandbox({ speed: SPEED, leads });
+		try {
+			const credentials = new CredentialStore();
+			credentials.set(CREDENTIAL_ID, { baseUrl: sandbox.restEndpoint, clientId: sandbox.clientId, clientSecret: sandbox.clientSecret });
+			if (quotaWindows) {
+				const probe = sandbox.completedJob({ fields: ['id', 'email', 'createdAt'], filter: { createdAt: { startAt: iso(start), endAt: iso(start + 31 * DAY - 1000) } } });
+				sandbox.jobs.jobs.clear();
+				sandbox.settings.dailyQuotaBytes = probe.fileSize * quotaWindows;
+			}
+			const { nodes, connections } = marketoWorkflow({
+				parameters: {
+					operation: 'extractLeads',
+					fields: ['id', 'email', 'createdAt'],
+					filterType: 'createdAt',
+					rangeMode: 'sinceLastRun',
+					firstRunStartAt: iso(start),
+					options: { pollIntervalSeconds: TICK_S, maxWaitMinutes: 5, maxJobs: 100, ...options },
+				},
+			});
+			const staticData = {};
+			const journal = new JournalStore();
+			let runs = 0;
+			let delivered = 0;
+			let records = 0;
+			let failures = 0;
+			for (; runs < 200; ) {
+				runs++;
+				const { run } = await runWorkflow({ nodes, connections, credentials, mode: 'trigger', staticData, journal });
+				const task = run.data.resultData.runData[MARKETO_NODE][0];
+				if (task.error) failures++;
+				records += task.data?.main?.[0]?.length ?? 0;
+				const hints = task.hints ?? [];
+				delivered += Number(/(\d+) bytes/.exec(hints.find((hint) => hint.type === 'info')?.message ?? '')?.[1] ?? 0);
+				if (!hints.some((hint) => /not caught up/.test(hint.message))) break;
+				if (quotaWindows) sandbox.clock.advance(DAY);
+			}
+			const completed = [...sandbox.jobs.jobs.values()].filter((job) => job.status === 'Completed');
+			const exported = completed.reduce((sum, job) => sum + job.fileSize, 0);
+			if (records !== leads.length) throw new Error(`${label}: ${records} leads delivered of ${leads.length}`);
+			rows.push({
+				backlog: label,
+				runs,
+				'failed runs': failures,
+				'jobs completed': completed.length,
+				'bytes exported': exported,
+				'bytes delivered': delivered,
+				efficiency: (exported / delivered).toFixed(3),
+			});
+		} finally {
+			await sandbox.stop();
+		}
+	}
+	return rows;
+}
+
 if (process.argv[1] === import.meta.filename) {
 	console.table(await apiEconomy());
 	console.table(await windowsInParallel());
+	console.table(await quotaEfficiency());
 }

@@ -8,7 +8,7 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 
 import { activitiesEndToEnd, endToEnd } from './endToEnd.bench.mjs';
-import { apiEconomy, windowsInParallel } from './extract.bench.mjs';
+import { apiEconomy, quotaEfficiency, windowsInParallel } from './extract.bench.mjs';
 import { runConversionBench, runHeadToHead, runParserBench } from './parser.bench.mjs';
 
 const results = {
@@ -47,6 +47,10 @@ console.table(results.apiEconomy);
 console.log('\nP4 a year in 12 windows: 2 jobs at once against 1 (median of 3)');
 results.windows = await windowsInParallel({ rounds: 3 });
 console.table(results.windows);
+
+console.log('\nP5 quota efficiency: a three-year backlog drained by Since Last Run');
+results.quotaEfficiency = await quotaEfficiency();
+console.table(results.quotaEfficiency);
 
 const dir = join(import.meta.dirname, '..', '.cache', 'bench');
 mkdirSync(dir, { recursive: true });

@@ -1,0 +1,140 @@
+/**
+ * Catch-up syncs in production: the scheduled example, activated on a real
+ * `n8n start` backed by PostgreSQL, firing every few seconds, drains a backlog
+ * of eleven 31-day windows (leads and activities since 2026-01-01) into
+ * PostgreSQL through n8n's own Postgres node. Twice: once with Max Items
+ * smaller than the backlog, once with a sandbox daily export quota smaller
+ * than the backlog (the sandbox's fast clock passes the days). Each time every
+ * execution succeeds, the tables end equal to Marketo, each window's job is
+ * exported and downloaded once, and the position reaches now.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+
+import { N8N_VERSIONS } from '../../scripts/e2e/installN8n.mjs';
+import { chicagoMidnightBefore } from '../sandbox/clock.mjs';
+import { startSandbox } from '../sandbox/server.mjs';
+import { startDeployment } from './n8nServer.mjs';
+import { startPostgres } from './services.mjs';
+import { assertLeadsTable, postgresCredential, scheduledExample, WAREHOUSE_DDL } from './warehouse.mjs';
+
+const FIRST_RUN_START = Date.parse('2026-01-01T00:00:00Z');
+const KINDS = { leads: 'updatedAt', activities: 'createdAt' };
+
+/**
+ * The completed jobs of a kind, by window. Each window's file was downloaded
+ * exactly once (a ranged read of an adopted file's first bytes checks its
+ * header and is not counted), the downloaded windows tile the range from
+ * First Run Starts At with no gap and no overlap, and no completed job was
+ * left unused: Marketo's quota counted each window once.
+ */
+function assertEachWindowOnce(sandbox, kind) {
+	const filter = KINDS[kind];
+	const completed = [...sandbox.jobs.jobs.values()]
+		.filter((job) => job.kind === kind && job.status === 'Completed')
+		.map((job) => ({
+			start: Date.parse(job.spec.filter[filter].startAt),
+			end: Date.parse(job.spec.filter[filter].endAt),
+			downloads: sandbox.apiCalls(`${job.exportId}/file`).filter((call) => !/^bytes=0-\d+$/.test(call.range ?? '')).length,
+		}))
+		.sort((a, b) => a.start - b.start);
+	assert.deepEqual(completed.filter((job) => job.downloads !== 1), [], `${kind}: every completed job was downloaded once`);
+	let next = FIRST_RUN_START;
+	for (const job of completed) {
+		assert.equal(job.start, next, `${kind}: the window from ${new Date(job.start).toISOString()} follows the one before it`);
+		next = job.end + 1000;
+	}
+	assert.ok(completed.length >= 11, `${kind}: ${completed.length} windows`);
+	return completed;
+}
+
+const VERSIONS = process.env.N8N_E2E_VERSIONS?.split(',') ?? N8N_VERSIONS;
+
+for (const version of VERSIONS) describe(`production: a backlog larger than one run drains on an active schedule, n8n ${version}`, { timeout: 20 * 60_000 }, () => {
+	let postgres;
+	const started = [];
+
+	before(async () => {
+		postgres = await startPostgres({ databases: ['n8n_items', 'warehouse_items', 'n8n_quota', 'warehouse_quota'] });
+		postgres.sql('warehouse_items', WAREHOUSE_DDL);
+		postgres.sql('warehouse_quota', WAREHOUSE_DDL);
+	});
+	after(async () => {
+		for (const stop of started.reverse()) await stop().catch(() => undefined);
+		await postgres?.stop();
+	});
+
+	/**
+	 * The scheduled example on its own n8n database and warehouse, firing
+	 * every 5 s with these Marketo options; runs until both tables hold every
+	 * record and one more execution has ended, then stops n8n. Returns the
+	 * executions and what n8n printed.
+	 */
+	async function drainOnSchedule({ sandbox, name, options }) {
+		const deployment = await startDeployment({ postgres, database: `n8n_${name}`, version });
+		started.push(() => deployment.stopAll());
+		await deployment.importSandboxCredential(sandbox);
+		await deployment.importCredentials([postgresCredential(postgres, `warehouse_${name}`)]);
+		const id = `prodCatchUp${name}`;
+		await deployment.importWorkflow(
+			scheduledExample({
+				id,
+				seconds: 5,
+				adjust: (workflow) => {
+					for (const node of workflow.nodes) if (node.type.endsWith('.marketoBulkExtract')) Object.assign(node.parameters.options, options);
+				},
+			}),
+		);
+		await deployment.activate(id);
+		await deployment.startMain();
+		const rows = (table) => Number(postgres.sql(`warehouse_${name}`, `select count(*) from ${table}`));
+		await deployment.until(
+			'both tables hold every record',
+			() => rows('marketo_leads') === sandbox.leads.length && rows('marketo_activities') === sandbox.activities.length,
+			{ timeoutMs: 10 * 60_000, intervalMs: 1000, output: deployment.output },
+		);
+		const endedBefore = deployment.executions(id).filter((e) => e.stoppedAt !== null).length;
+		await deployment.waitForEnded(id, endedBefore + 1);
+		const executions = deployment.executions(id).filter((e) => e.stoppedAt !== null);
+		const output = deployment.output();
+		await deployment.stopProcesses();
+		return { executions, output };
+	}
+
+	/** The position reached now: the last window of each kind ends within a minute of the last execution's start. */
+	function assertCaughtUp(sandbox, executions) {
+		const lastStart = Date.parse(executions.at(-1).startedAt);
+		for (const kind of Object.keys(KINDS)) {
+			const ends = [...sandbox.jobs.jobs.values()].filter((job) => job.kind === kind).map((job) => Date.parse(job.spec.filter[KINDS[kind]].endAt));
+			assert.ok(Math.max(...ends) >= lastStart - 60_000, `${kind}: the position reached the last execution`);
+		}
+	}
+
+	it('with Max Items smaller than the backlog: every execution succeeds and the tables end equal to Marketo', async () => {
+		const sandbox = await startSandbox({ speed: 1200, leadCount: 3000 });
+		started.push(() => sandbox.stop());
+		// The densest window of leads updated holds 798, under 900: no window is split, so each is exported once.
+		const { executions, output } = await drainOnSchedule({ sandbox, name: 'items', options: { maxItems: 900 } });
+		assert.deepEqual(executions.filter((e) => e.status !== 'success').map((e) => `${e.id}: ${e.status}`), [], output.slice(-4000));
+		assert.ok(executions.length >= 5, `${executions.length} executions: 3000 leads at 900 a run take several`);
+		assert.match(output, /Since Last Run has not caught up yet: with window \d+\/\d+ .* more than Max Items \(900\)/);
+		assertLeadsTable(postgres, 'warehouse_items', sandbox.leads);
+		for (const kind of Object.keys(KINDS)) assertEachWindowOnce(sandbox, kind);
+		assertCaughtUp(sandbox, executions);
+	});
+
+	it('with a daily export quota smaller than the backlog: every execution succeeds, the days pass, the tables end equal to Marketo', async () => {
+		// A Marketo day every 36 s; about a third of the backlog's files a day, leads and activities together.
+		const sandbox = await startSandbox({ speed: 2400, leadCount: 3000, dailyQuotaBytes: 250_000 });
+		started.push(() => sandbox.stop());
+		const { executions, output } = await drainOnSchedule({ sandbox, name: 'quota', options: {} });
+		assert.deepEqual(executions.filter((e) => e.status !== 'success').map((e) => `${e.id}: ${e.status}`), [], output.slice(-4000));
+		assert.match(output, /Since Last Run has not caught up yet: Marketo's daily export quota .* is spent/);
+		assertLeadsTable(postgres, 'warehouse_quota', sandbox.leads);
+		const days = new Set();
+		for (const kind of Object.keys(KINDS)) assertEachWindowOnce(sandbox, kind);
+		for (const job of sandbox.jobs.jobs.values()) if (job.status === 'Completed') days.add(chicagoMidnightBefore(job.finishedAt));
+		assert.ok(days.size >= 3, `the exports took ${days.size} of Marketo's days`);
+		assertCaughtUp(sandbox, executions);
+	});
+});
