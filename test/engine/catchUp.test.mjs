@@ -316,6 +316,26 @@ describe('catch-up syncs at the daily export quota', () => {
 		sandbox.settings.dailyQuotaBytes = 500 * 1024 * 1024;
 	});
 
+	it('the quota running out while a job waits (Marketo fails it): the run ends successfully there, and the window is exported again after the reset', async () => {
+		const { sandbox } = fixture;
+		const since = sandbox.jobs.jobs.size;
+		const journal = new JournalStore();
+		const staticData = {};
+		const parameters = { ...parametersFor('leadsByCreatedAt'), firstRunStartAt: iso(Date.parse(BACKLOG_START) + 250 * DAY) };
+		sandbox.jobs.failures.set('*next*', 'Export daily quota 500MB exceeded.');
+		const first = await fixture.run(parameters, { mode: 'trigger', staticData, journal });
+		sandbox.jobs.failures.clear();
+		assert.equal(first.error(), undefined, first.error()?.message);
+		assert.deepEqual(first.items(), []);
+		const warning = hintsOf(first).find((hint) => CAUGHT_UP.test(hint.message))?.message;
+		assert.match(warning, /quota .* is spent, so window 1\/\d+ .* was not exported\. It delivered nothing/);
+		const failed = [...sandbox.jobs.jobs.values()].slice(since).filter((job) => job.status === 'Failed');
+		assert.equal(failed.length, 1);
+		const runs = await drain(fixture, parameters, { journal, staticData });
+		assertEveryRecordOnce('leadsByCreatedAt', sandbox, runs, parameters.firstRunStartAt, Date.now());
+		assertTiled(completedWindows(sandbox, 'createdAt', since), parameters.firstRunStartAt);
+	});
+
 	it('the quota met at enqueue: the job just created is cancelled, so the window gets one job when the quota resets', async () => {
 		const { sandbox } = fixture;
 		const since = sandbox.jobs.jobs.size;
