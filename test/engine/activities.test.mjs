@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
 import { ACTIVITY_TYPES, DEFAULT_ACTIVITY_FIELDS } from '../sandbox/activities.mjs';
+import { MERGE_LEADS_TYPE } from '../sandbox/leadLifecycle.mjs';
 import { expectedRecord } from '../sandbox/exportFile.mjs';
 import { callEditorMethod, outputOf, runWorkflow } from '../support/engine.mjs';
 import { sandboxFixture } from '../support/sandboxFixture.mjs';
@@ -168,8 +169,9 @@ describe('Activity Export in n8n’s engine', () => {
 	it('the activity type picker lists the instance’s types (Get Activity Types)', async () => {
 		const { nodes, connections } = marketoWorkflow({ parameters: extract() });
 		const options = await callEditorMethod({ nodes, connections, credentials: fixture.credentials, kind: 'loadOptions', method: 'getActivityTypes' });
-		assert.deepEqual(options.map((o) => o.value).sort((a, b) => a - b), ACTIVITY_TYPES.map((t) => t.id).sort((a, b) => a - b));
+		assert.deepEqual(options.map((o) => o.value).sort((a, b) => a - b), [...ACTIVITY_TYPES, MERGE_LEADS_TYPE].map((t) => t.id).sort((a, b) => a - b));
 		assert.ok(options.some((o) => o.name === 'Fill Out Form (2)'));
+		assert.ok(options.some((o) => o.name === 'Merge Leads (32)'), 'Merge Leads, for a mirror’s merges');
 	});
 });
 

@@ -40,8 +40,12 @@ describe('the registry of export kinds', () => {
 		for (const [value, resource] of Object.entries(RESOURCES)) assert.equal(resource.kind.resource, value);
 	});
 
-	it('gives every kind the same job operations and a composite extract of its own', () => {
-		const jobOperations = (resource) => Object.keys(operationsOf(resource)).filter((value) => value !== resource.extract.value).sort();
+	it('gives every kind the same job operations and a composite extract of its own; a kind’s own operations come on top', () => {
+		const own = (resource) => (resource.ownOperations ?? []).map(({ option }) => option.value);
+		const jobOperations = (resource) =>
+			Object.keys(operationsOf(resource))
+				.filter((value) => value !== resource.extract.value && !own(resource).includes(value))
+				.sort();
 		const first = jobOperations(resources[0]);
 		assert.deepEqual(first, ['cancelJob', 'createJob', 'enqueueJob', 'getJobFile', 'getJobStatus', 'listJobs']);
 		for (const resource of resources) {
@@ -49,6 +53,7 @@ describe('the registry of export kinds', () => {
 			assert.equal(Object.keys(operationsOf(resource))[0], resource.extract.value);
 		}
 		assert.equal(new Set(resources.map((resource) => resource.extract.value)).size, resources.length, 'one composite value per kind');
+		assert.deepEqual(resources.flatMap(own), ['getDeletedLeads'], 'Lead Export’s Get Deleted Leads is the one operation of its own');
 	});
 
 	it('has a sandbox route for every kind’s jobs', async () => {

@@ -7,6 +7,7 @@ import { defaultLists, generateLeads, leadFieldsFor } from './dataset.mjs';
 import { CUSTOM_OBJECTS, generateCustomObjectRecords } from './customObjects.mjs';
 import { generateProgramMembers, PROGRAM_MEMBER_DESCRIBE, PROGRAMS } from './programMembers.mjs';
 import { JobStore, MarketoError } from './jobs.mjs';
+import { LeadLifecycle, MERGE_LEADS_TYPE } from './leadLifecycle.mjs';
 
 const TOKEN_LIFETIME_S = 3600;
 
@@ -74,6 +75,7 @@ export async function startSandbox(options = {}) {
 			end: options.datasetEnd ?? '2026-11-01T00:00:00Z',
 		});
 	const jobs = new JobStore({ clock, leads, activities, programMembers, customObjectRecords, lists, options: settings });
+	const lifecycle = new LeadLifecycle({ clock, leads, activities });
 	const tokens = new Map();
 	const faults = [];
 	const log = [];
@@ -222,7 +224,14 @@ export async function startSandbox(options = {}) {
 			if (page.length === 0) return envelope(undefined, { warnings: ['No assets found for the given search criteria.'] });
 			return envelope(page);
 		}
-		if (req.method === 'GET' && path === '/rest/v1/activities/types.json') return envelope(ACTIVITY_TYPES);
+		if (req.method === 'GET' && path === '/rest/v1/activities/types.json') return envelope([...ACTIVITY_TYPES, MERGE_LEADS_TYPE]);
+		if (req.method === 'GET' && path === '/rest/v1/activities/pagingtoken.json') {
+			return envelope(undefined, { nextPageToken: lifecycle.pagingToken(url.searchParams.get("sinceDatetime")) });
+		}
+		if (req.method === 'GET' && path === '/rest/v1/activities/deletedleads.json') {
+			const { result, ...paging } = lifecycle.deletedLeadsPage(url.searchParams.get('nextPageToken'), url.searchParams.get('batchSize') ?? undefined);
+			return envelope(result, paging);
+		}
 		if (req.method === 'GET' && path === '/rest/v1/programs/members/describe.json') return envelope([PROGRAM_MEMBER_DESCRIBE]);
 		if (req.method === 'GET' && path === '/rest/v1/customobjects.json') {
 			return envelope(Object.values(CUSTOM_OBJECTS).map(({ name, displayName, description }) => ({ name, displayName, description })));
@@ -343,6 +352,11 @@ export async function startSandbox(options = {}) {
 		customObjectRecords,
 		settings,
 		log,
+		/** Deletes leads (ids) now, or at `at` (virtual ms): gone from lead exports, listed by Get Deleted Leads for 14 days. */
+		deleteLeads: (ids, at) => lifecycle.delete(ids, at),
+		/** Merges `losers` into `winner`: they leave lead exports; the winner gets a Merge Leads activity. */
+		mergeLeads: (winner, losers, at) => lifecycle.merge(winner, losers, at),
+		lifecycle,
 		/**
 		 * Arms a fault: { method?, path?, nth?, times?, envelopeError?, status?, body? (text, or ({ token }) => text),
 		 * json?, contentType?, patchJob?, destroy?, expireToken?, dropAfterBytes?, corrupt?, fileNotReady? }

@@ -1,4 +1,4 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties, INodeType } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties, INodePropertyOptions, INodeType } from 'n8n-workflow';
 
 import type { ExportDefinition } from '../extract/exportDefinition';
 import type { ExportProfile } from '../extract/exportProfile';
@@ -66,6 +66,8 @@ export interface ResourceDeclaration {
 	extractOptions?: INodeProperties[];
 	/** The editor's pickers only this resource uses (the node offers every resource's). */
 	methods?: NonNullable<INodeType['methods']>;
+	/** Operations only this resource has, beside the seven every resource has (Lead Export's Get Deleted Leads). */
+	ownOperations?: Array<{ option: INodePropertyOptions; module: Operation }>;
 }
 
 /** What every operation module exports. */

@@ -9,6 +9,7 @@ import {
 	listProperties,
 } from '../common.descriptions';
 import { operationOptions } from '../operations';
+import * as getDeletedLeads from '../operations/getDeletedLeads.operation';
 import type { ResourceDeclaration } from '../resource';
 
 /** Which leads: Marketo takes exactly one filter per job. */
@@ -52,6 +53,7 @@ export const leadExport: ResourceDeclaration = {
 			default: 'extractLeads',
 		};
 	},
+	ownOperations: [{ option: getDeletedLeads.option, module: getDeletedLeads }],
 	extract: {
 		value: 'extractLeads',
 		name: 'Extract Leads',

@@ -1,20 +1,17 @@
-import { DateTime } from 'luxon';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import type { ExportDefinition } from '../../extract/exportDefinition';
 import type { ExportProfile } from '../../extract/exportProfile';
 import { runExtract, type ExtractResult, type ExtractSettings, type ExtractSource, type OutputMode } from '../../extract/extractRun';
-import { SinceLastRunPosition } from '../../extract/incremental';
-import { RunLease } from '../../extract/runLease';
 import { MAX_WINDOW_DAYS } from '../../extract/windows';
-import { toMarketoDateTime } from '../../helpers/marketoValues';
 import { nextQuotaReset } from '../../helpers/quotaReset';
 import type { MarketoClient } from '../../transport';
 import { alphabetical, exportIdProperty, forOperations, outputOptions, showWhen } from '../common.descriptions';
 import { catchUpReport } from '../catchUpReport';
 import { inEditorWords } from '../engineErrors';
 import { itemOutputOptions, readItemOutput } from '../itemOutputOptions';
-import { invalidParameter, readBinaryPropertyName, readChoice, readDateTime, readExportId, toBoolean, toNumber } from '../parameters';
+import { readBinaryPropertyName, readChoice, readExportId, toBoolean, toNumber } from '../parameters';
+import { firstRunStartAtProperty, resetSinceLastRunOption, withSinceLastRun } from '../sinceLastRun';
 import type { ExportKind, ResourceDeclaration } from '../resource';
 
 /** Defaults when an option is not set; the same literals stand in the description (lint wants literals there). */
@@ -67,15 +64,7 @@ export const description = (resource: ResourceDeclaration): INodeProperties[] =>
 		]),
 		...showWhen({ ...NEW_JOB, rangeMode: ['fixed'], ...dateRangeShow }, dateRange),
 		...showWhen({ ...NEW_JOB, rangeMode: ['sinceLastRun'], ...dateRangeShow }, [
-			{
-				displayName: 'First Run Starts At',
-				name: 'firstRunStartAt',
-				type: 'dateTime',
-				required: true,
-				default: '',
-				description:
-					'Where the first run (or a run after a reset) starts. Later runs start one second after the previous successful run’s end. n8n keeps that position only for runs of the active workflow, not for manual test runs.',
-			},
+			firstRunStartAtProperty('n8n keeps that position only for runs of the active workflow, not for manual test runs.'),
 		]),
 		...showWhen(NEW_JOB, tail),
 		{
@@ -161,14 +150,7 @@ export const description = (resource: ResourceDeclaration): INodeProperties[] =>
 					description:
 						`Days of a date range per export job, 1 to ${MAX_WINDOW_DAYS} (Marketo's most). Shorter windows make smaller files: for instances so busy that a month of records is too much for one job or one run.`,
 				},
-				{
-					displayName: 'Reset Since Last Run',
-					name: 'resetSinceLastRun',
-					type: 'boolean',
-					default: false,
-					description:
-						'Whether to forget the saved position and start again from First Run Starts At. Turn it off again after one run.',
-				},
+				resetSinceLastRunOption,
 			]),
 		},
 	]);
@@ -240,13 +222,8 @@ async function extractSinceLastRun(
 	kind: ExportKind,
 	{ dateFilter, settings, profile }: { dateFilter: string; settings: ExtractSettings; profile: ExportProfile },
 ): Promise<INodeExecutionData[]> {
-	const positionName = `${kind.resource}.${dateFilter}`;
-	const lease = await takeLease(ctx, itemIndex, client, positionName, settings);
-	try {
-		const { position, start, end } = await sinceLastRunRange(ctx, itemIndex, positionName);
-		if (!end) return [];
+	return await withSinceLastRun(ctx, itemIndex, client, `${kind.resource}.${dateFilter}`, settings, async ({ position, start, end, keepAlive }) => {
 		const definition: ExportDefinition = kind.readDefinition(ctx, itemIndex, { limitRangeToMarketoMaximum: false, range: { start, end } });
-		const keepAlive = lease ? async () => await lease.renew().catch(() => undefined) : undefined;
 		const catchUp = { split: position.catchUp.split, quotaSpent: position.catchUp.quotaResetAt !== undefined };
 		const { items, catchUp: outcome } = await extract(ctx, itemIndex, client, { profile, definition }, { ...settings, keepAlive, catchUp });
 		const quotaResetAt = outcome?.stop?.limit === 'exportQuota' ? nextQuotaReset() : undefined;
@@ -257,78 +234,7 @@ async function extractSinceLastRun(
 			ctx.addExecutionHints({ message: report, type: 'warning', location: 'outputPane' });
 		}
 		return items;
-	} finally {
-		await lease?.release().catch(() => undefined);
-	}
-}
-
-/** Manual runs neither read nor move the position, so they take no lease. */
-async function takeLease(
-	ctx: IExecuteFunctions,
-	itemIndex: number,
-	client: MarketoClient,
-	positionName: string,
-	settings: ExtractSettings,
-): Promise<RunLease | undefined> {
-	if (ctx.getMode() === 'manual') return undefined;
-	const wait = { pollMs: settings.pollIntervalMs, deadline: Date.now() + settings.maxWaitMs, sleep: async (ms: number) => await client.wait(ms) };
-	return await RunLease.take(ctx, positionName, wait).catch((error: unknown) => Promise.reject(inEditorWords(ctx, itemIndex, error, 'Files')));
-}
-
-/**
- * The range of a Since Last Run extract, and its position: one position per
- * resource and date filter (leads' createdAt and activities' createdAt move
- * apart). No `end` when the previous run already reached now.
- */
-async function sinceLastRunRange(
-	ctx: IExecuteFunctions,
-	itemIndex: number,
-	positionName: string,
-): Promise<{ position: SinceLastRunPosition; start: DateTime; end?: DateTime }> {
-	if (ctx.getInputData().length > 1) {
-		throw invalidParameter(
-			ctx,
-			itemIndex,
-			'Range',
-			'Since Last Run keeps one position per node, so it takes one input item',
-			'Feed the node a single item (a Schedule Trigger does), or use Fixed Dates with dates from each item.',
-		);
-	}
-	const position = await SinceLastRunPosition.open(ctx, positionName);
-	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
-	const reset = toBoolean(ctx, itemIndex, options.resetSinceLastRun, 'Reset Since Last Run', false);
-	if (reset) await position.forget();
-	const end = DateTime.utc().startOf('second');
-	let watermark: DateTime | undefined;
-	try {
-		watermark = reset ? undefined : await position.read();
-	} catch (error) {
-		throw inEditorWords(ctx, itemIndex, error, 'Files');
-	}
-	let start: DateTime;
-	if (watermark) {
-		start = watermark.plus({ seconds: 1 });
-	} else {
-		start = readDateTime(ctx, itemIndex, 'firstRunStartAt', 'First Run Starts At');
-		if (start > end) {
-			throw invalidParameter(
-				ctx,
-				itemIndex,
-				'First Run Starts At',
-				`${toMarketoDateTime(start)} is in the future, so the first run would export nothing`,
-				'Set it to the moment the first run should export from, e.g. the start of this year.',
-			);
-		}
-	}
-	if (start > end) {
-		ctx.addExecutionHints({
-			message: `Since Last Run: nothing to export, the previous run already reached ${toMarketoDateTime(start.minus({ seconds: 1 }))}.`,
-			type: 'info',
-			location: 'outputPane',
-		});
-		return { position, start };
-	}
-	return { position, start, end };
+	});
 }
 
 const JOB_SOURCES = ['new', 'existing'] as const;

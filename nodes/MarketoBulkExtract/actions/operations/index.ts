@@ -17,9 +17,10 @@ const JOB_OPERATIONS: Record<string, Operation> = {
 	listJobs,
 };
 
-/** A resource's operations by value: its composite extract first, then the job operations. */
+/** A resource's operations by value: its composite extract first, then the job operations, then its own. */
 export function operationsOf(resource: ResourceDeclaration): Record<string, Operation> {
-	return { [resource.extract.value]: extract, ...JOB_OPERATIONS };
+	const own = Object.fromEntries((resource.ownOperations ?? []).map(({ option, module }) => [String(option.value), module]));
+	return { [resource.extract.value]: extract, ...JOB_OPERATIONS, ...own };
 }
 
 /**
@@ -68,6 +69,7 @@ export function operationOptions(resource: ResourceDeclaration): INodePropertyOp
 			description: 'List the export jobs of the last 7 days',
 		},
 	];
+	options.push(...(resource.ownOperations ?? []).map(({ option }) => option));
 	return options.sort((a, b) => a.name.localeCompare(b.name));
 }
 

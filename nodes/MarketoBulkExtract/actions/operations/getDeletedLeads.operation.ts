@@ -1,0 +1,147 @@
+import { DateTime } from 'luxon';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { readDeletedLeads, type DeletedLeadsResult } from '../../extract/deletedLeads';
+import { toMarketoDateTime } from '../../helpers/marketoValues';
+import type { MarketoClient } from '../../transport';
+import { alphabetical, forOperations, showWhen } from '../common.descriptions';
+import { invalidParameter, readChoice, readDateTime, toNumber } from '../parameters';
+import type { ResourceDeclaration } from '../resource';
+import { firstRunStartAtProperty, resetSinceLastRunOption, withSinceLastRun } from '../sinceLastRun';
+
+/**
+ * Get Deleted Leads, an operation of Lead Export: the leads deleted since a
+ * moment, one item each (the lead ID and when), from Marketo's REST endpoint,
+ * not a bulk job. It lives with the lead exports because its items are what
+ * a lead mirror needs beside them: the rows to delete. Since Last Run keeps a
+ * position of its own (`leadExport.deletedLeads`).
+ * https://developer.adobe.com/marketo-apis/api/mapi/#tag/Activities/operation/getDeletedLeadsUsingGET
+ */
+
+export const OPERATION = 'getDeletedLeads';
+
+export const option: INodePropertyOptions = {
+	name: 'Get Deleted Leads',
+	value: OPERATION,
+	action: 'Get deleted leads',
+	description: 'The leads deleted since a moment or since the last run: one item per lead (Marketo keeps them 14 days)',
+};
+
+/**
+ * Since Last Run reads up to this long before now: Marketo lists a deletion
+ * in its activity log a moment after it happens, and a run that read its
+ * second too early would leave it behind for good. Five minutes is far more
+ * than that moment, and nothing for a schedule.
+ */
+const SETTLE_SECONDS = 300;
+/** Marketo may prune deletions older than this. */
+const HORIZON_DAYS = 14;
+const POSITION = 'leadExport.deletedLeads';
+const RANGES = ['since', 'sinceLastRun'] as const;
+const MAX_ITEMS = { label: 'Max Items', min: 1, max: 100_000_000, integer: true, fallback: 100_000 } as const;
+
+export const description = (resource: ResourceDeclaration): INodeProperties[] =>
+	forOperations(resource, [OPERATION], [
+		{
+			displayName: 'Range',
+			name: 'deletedRange',
+			type: 'options',
+			default: 'sinceLastRun',
+			options: [
+				{ name: 'Since a Date', value: 'since', description: 'The leads deleted from Deleted Since up to now' },
+				{
+					name: 'Since Last Run',
+					value: 'sinceLastRun',
+					description: 'The leads deleted since the previous run’s end, up to now (for scheduled workflows)',
+				},
+			],
+		},
+		...showWhen({ deletedRange: ['since'] }, [
+			{
+				displayName: 'Deleted Since',
+				name: 'deletedSince',
+				type: 'dateTime',
+				required: true,
+				default: '',
+				description: 'The leads deleted at or after this moment. Marketo keeps deletions for 14 days and may prune older ones.',
+			},
+		]),
+		...showWhen({ deletedRange: ['sinceLastRun'] }, [firstRunStartAtProperty('Marketo keeps deletions 14 days: start at most 14 days ago.')]),
+		{
+			displayName: 'Options',
+			name: 'options',
+			type: 'collection',
+			placeholder: 'Add Option',
+			default: {},
+			options: alphabetical([
+				{
+					displayName: 'Max Items',
+					name: 'maxItems',
+					type: 'number',
+					default: 100000,
+					typeOptions: { minValue: 1, maxValue: 100000000 },
+					description:
+						'The most deleted leads one run outputs (1 to 100,000,000). Since Last Run goes on from there at the next run; Since a Date fails instead.',
+				},
+				{ ...resetSinceLastRunOption, displayOptions: { show: { '/deletedRange': ['sinceLastRun'] } } },
+			]),
+		},
+	]);
+
+export async function execute(this: IExecuteFunctions, client: MarketoClient, itemIndex: number): Promise<INodeExecutionData[]> {
+	const range = readChoice(this, itemIndex, { name: 'deletedRange', label: 'Range', choices: RANGES, fallback: 'sinceLastRun' });
+	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const maxItems = toNumber(this, itemIndex, options.maxItems, MAX_ITEMS);
+	if (range === 'since') return await sinceDate(this, itemIndex, client, maxItems);
+	// A second run waits for the first: deletions are read in seconds, not hours.
+	const wait = { pollIntervalMs: client.instance.isLoopback ? 50 : 5000, maxWaitMs: 10 * 60_000, lagSeconds: SETTLE_SECONDS };
+	return await withSinceLastRun(this, itemIndex, client, POSITION, wait, async ({ position, start, end, keepAlive }) => {
+		const result = await readDeletedLeads(client, { start, end }, maxItems, keepAlive);
+		if (result.coveredUntil >= start) await position.save(result.coveredUntil);
+		hint(this, summary(result, start));
+		if (result.stoppedAtMaxItems) {
+			const message = `Since Last Run has not caught up yet: this run output ${maxItems} or more deleted leads (Max Items), up to ${toMarketoDateTime(result.coveredUntil)}. The next run goes on from ${toMarketoDateTime(result.coveredUntil.plus({ seconds: 1 }))}.`;
+			this.logger.warn(`Marketo Get Deleted Leads: ${message}`);
+			hint(this, message, 'warning');
+		}
+		warnBeyondHorizon(this, start);
+		return result.records.map((json) => ({ json }));
+	});
+}
+
+async function sinceDate(ctx: IExecuteFunctions, itemIndex: number, client: MarketoClient, maxItems: number): Promise<INodeExecutionData[]> {
+	const start = readDateTime(ctx, itemIndex, 'deletedSince', 'Deleted Since');
+	const end = DateTime.utc().startOf('second');
+	if (start > end) {
+		throw invalidParameter(ctx, itemIndex, 'Deleted Since', `${toMarketoDateTime(start)} is in the future`, 'Set it to a moment in the last 14 days, e.g. {{ $now.minus({ days: 1 }) }}.');
+	}
+	const result = await readDeletedLeads(client, { start, end }, maxItems);
+	if (result.stoppedAtMaxItems) {
+		throw new NodeOperationError(ctx.getNode(), `More than ${maxItems} leads were deleted since ${toMarketoDateTime(start)} (Max Items).`, {
+			itemIndex,
+			description: 'Nothing was output. Raise Max Items, or use Since Last Run, which outputs them over several runs.',
+		});
+	}
+	hint(ctx, summary(result, start));
+	warnBeyondHorizon(ctx, start);
+	return result.records.map((json) => ({ json }));
+}
+
+function summary(result: DeletedLeadsResult, start: DateTime): string {
+	const skipped = result.skipped > 0 ? `; ${result.skipped} answers that are not a deletion left out` : '';
+	return `Get Deleted Leads: ${result.records.length} deleted leads from ${toMarketoDateTime(start)} to ${toMarketoDateTime(result.coveredUntil)}, ${result.pages} ${result.pages === 1 ? 'page' : 'pages'}${skipped}.`;
+}
+
+/** Marketo may prune deletions older than 14 days: a range that starts before then may miss some, said out loud. */
+function warnBeyondHorizon(ctx: IExecuteFunctions, start: DateTime): void {
+	const horizon = DateTime.utc().minus({ days: HORIZON_DAYS }).startOf('second');
+	if (start >= horizon) return;
+	const message = `Deletions before ${toMarketoDateTime(horizon)} may be missing: this range starts at ${toMarketoDateTime(start)}, and Marketo keeps deleted leads for ${HORIZON_DAYS} days. To bring a mirror back to exact after a longer pause, run the reconcile described in the README ("Bringing a mirror back to exact").`;
+	ctx.logger.warn(`Marketo Get Deleted Leads: ${message}`);
+	hint(ctx, message, 'warning');
+}
+
+function hint(ctx: IExecuteFunctions, message: string, type: 'info' | 'warning' = 'info'): void {
+	ctx.addExecutionHints({ message, type, location: 'outputPane' });
+}

@@ -1,0 +1,153 @@
+import { DateTime } from 'luxon';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { SinceLastRunPosition } from '../extract/incremental';
+import { RunLease } from '../extract/runLease';
+import { toMarketoDateTime } from '../helpers/marketoValues';
+import type { MarketoClient } from '../transport';
+import { inEditorWords } from './engineErrors';
+import { invalidParameter, readDateTime, toBoolean } from './parameters';
+
+/**
+ * Since Last Run, for every operation that has it (the extracts, Get Deleted
+ * Leads): one run of a node's position at a time (runLease.ts), the position
+ * read and checked (incremental.ts), Reset Since Last Run, and the range from
+ * one second after the position up to now. The operation exports the range
+ * and moves the position as far as it delivered.
+ */
+
+/** The First Run Starts At parameter; `note`: what the operation adds to it (e.g. Marketo's 14 days for deletions). */
+export function firstRunStartAtProperty(note: string): INodeProperties {
+	return {
+		displayName: 'First Run Starts At',
+		name: 'firstRunStartAt',
+		type: 'dateTime',
+		required: true,
+		default: '',
+		description: `Where the first run (or a run after a reset) starts. Later runs start one second after the previous run’s end. ${note}`,
+	};
+}
+
+/** The Reset Since Last Run option. */
+export const resetSinceLastRunOption: INodeProperties = {
+	displayName: 'Reset Since Last Run',
+	name: 'resetSinceLastRun',
+	type: 'boolean',
+	default: false,
+	description: 'Whether to forget the saved position and start again from First Run Starts At. Turn it off again after one run.',
+};
+
+/** How long a second run waits for the first one's lease, and how often it looks; and how far behind now the range ends. */
+export interface LeaseWait {
+	pollIntervalMs: number;
+	maxWaitMs: number;
+	/**
+	 * Seconds the range's end stays behind now, for what Marketo records late:
+	 * a deletion listed a moment after the run read its second would be lost.
+	 */
+	lagSeconds?: number;
+}
+
+/** A Since Last Run range, with its position (to move) and what keeps the lease alive. */
+export interface SinceLastRunRange {
+	position: SinceLastRunPosition;
+	start: DateTime;
+	end: DateTime;
+	/** Renews the lease: call it while the run works (at each poll or page). */
+	keepAlive?: () => Promise<void>;
+}
+
+/**
+ * Runs `work` over the range of the position `positionName` (e.g.
+ * `leadExport.updatedAt`), under its lease; returns nothing without calling it
+ * when the previous run already reached now.
+ */
+export async function withSinceLastRun<T>(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	client: MarketoClient,
+	positionName: string,
+	wait: LeaseWait,
+	work: (range: SinceLastRunRange) => Promise<T[]>,
+): Promise<T[]> {
+	const lease = await takeLease(ctx, itemIndex, client, positionName, wait);
+	try {
+		const { position, start, end } = await sinceLastRunRange(ctx, itemIndex, positionName, wait.lagSeconds ?? 0);
+		if (!end) return [];
+		const keepAlive = lease ? async () => await lease.renew().catch(() => undefined) : undefined;
+		return await work({ position, start, end, keepAlive });
+	} finally {
+		await lease?.release().catch(() => undefined);
+	}
+}
+
+/** Manual runs neither read nor move the position, so they take no lease. */
+async function takeLease(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	client: MarketoClient,
+	positionName: string,
+	settings: LeaseWait,
+): Promise<RunLease | undefined> {
+	if (ctx.getMode() === 'manual') return undefined;
+	const wait = { pollMs: settings.pollIntervalMs, deadline: Date.now() + settings.maxWaitMs, sleep: async (ms: number) => await client.wait(ms) };
+	return await RunLease.take(ctx, positionName, wait).catch((error: unknown) => Promise.reject(inEditorWords(ctx, itemIndex, error, 'Files')));
+}
+
+/**
+ * The range of a Since Last Run extract, and its position: one position per
+ * resource and date filter (leads' createdAt and activities' createdAt move
+ * apart). No `end` when the previous run already reached now.
+ */
+async function sinceLastRunRange(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	positionName: string,
+	lagSeconds: number,
+): Promise<{ position: SinceLastRunPosition; start: DateTime; end?: DateTime }> {
+	if (ctx.getInputData().length > 1) {
+		throw invalidParameter(
+			ctx,
+			itemIndex,
+			'Range',
+			'Since Last Run keeps one position per node, so it takes one input item',
+			'Feed the node a single item (a Schedule Trigger does), or use Fixed Dates with dates from each item.',
+		);
+	}
+	const position = await SinceLastRunPosition.open(ctx, positionName);
+	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const reset = toBoolean(ctx, itemIndex, options.resetSinceLastRun, 'Reset Since Last Run', false);
+	if (reset) await position.forget();
+	const now = DateTime.utc().startOf('second');
+	const end = now.minus({ seconds: lagSeconds });
+	let watermark: DateTime | undefined;
+	try {
+		watermark = reset ? undefined : await position.read();
+	} catch (error) {
+		throw inEditorWords(ctx, itemIndex, error, 'Files');
+	}
+	let start: DateTime;
+	if (watermark) {
+		start = watermark.plus({ seconds: 1 });
+	} else {
+		start = readDateTime(ctx, itemIndex, 'firstRunStartAt', 'First Run Starts At');
+		if (start > now) {
+			throw invalidParameter(
+				ctx,
+				itemIndex,
+				'First Run Starts At',
+				`${toMarketoDateTime(start)} is in the future, so the first run would export nothing`,
+				'Set it to the moment the first run should export from, e.g. the start of this year.',
+			);
+		}
+	}
+	if (start > end) {
+		ctx.addExecutionHints({
+			message: `Since Last Run: nothing to export, the previous run already reached ${toMarketoDateTime(start.minus({ seconds: 1 }))}.`,
+			type: 'info',
+			location: 'outputPane',
+		});
+		return { position, start };
+	}
+	return { position, start, end };
+}
