@@ -97,7 +97,8 @@ for (const version of VERSIONS) describe(`the packed package in a real n8n ${ver
 			assert.ok(run, log);
 			const jobs = [...sandbox.jobs.jobs.values()].slice(before);
 			const filters = jobs.filter((job) => job.kind === 'leads').map((job) => job.spec.filter.updatedAt);
-			const activityFilters = jobs.filter((job) => job.kind === 'activities').map((job) => job.spec.filter.createdAt);
+			// The merges branch exports activities too (type 32 only), with a position of its own.
+			const activityFilters = jobs.filter((job) => job.kind === 'activities' && !job.spec.filter.activityTypeIds).map((job) => job.spec.filter.createdAt);
 			return {
 				startAt: filters[0].startAt,
 				endAt: filters.at(-1).endAt,
@@ -292,5 +293,29 @@ for (const version of VERSIONS) describe(`the packed package in a real n8n ${ver
 		const [item] = nodeOutput(run, 'Status of an unknown job');
 		assert.match(item.json.error, /Marketo error 1003 while trying to get the status of export job 11111111-2222-4333-8444-555555555555/);
 		assert.equal(item.json.marketoCode, '1003');
+	});
+
+	it('Get Deleted Leads: every lead deleted since a date, its ID and when, every page followed; merged IDs as numbers', async () => {
+		// Dated by the real clock, as Marketo's are: an hour ago, a second apart. 400 deletions: two pages.
+		const deleted = sandbox.leads.slice(-400).map((lead) => lead.id);
+		const hourAgo = Math.floor((Date.now() - 3600_000) / 1000) * 1000;
+		deleted.forEach((id, i) => sandbox.deleteLeads([id], hourAgo + i * 1000));
+		const since = new Date(hourAgo - 60_000).toISOString();
+		const { items } = await runOneNode('e2eDeletedLeads', 'Deleted leads', { resource: 'leadExport', operation: 'getDeletedLeads', deletedRange: 'since', deletedSince: since });
+		const mine = items.filter((item) => deleted.includes(item.json.leadId));
+		assert.deepEqual(mine.map((item) => item.json.leadId), deleted);
+		assert.equal(mine[0].json.deletedAt, new Date(hourAgo).toISOString().replace('.000Z', 'Z'));
+		assert.equal(sandbox.apiCalls('/activities/deletedleads.json').length, 2, 'two pages of 300');
+
+		const [winner, loser] = sandbox.leads.slice(0, 2).map((lead) => lead.id);
+		sandbox.mergeLeads(winner, [loser], Date.now() - 60_000);
+		const merges = await runOneNode('e2eMerges', 'Merges', {
+			resource: 'activityExport',
+			operation: 'extractActivities',
+			activityTypeIds: [32],
+			startAt: new Date(Date.now() - 3600_000).toISOString(),
+			endAt: new Date(Date.now()).toISOString(),
+		});
+		assert.deepEqual(merges.items.map((item) => [item.json.leadId, item.json.attributes['Merge ids']]), [[winner, [loser]]]);
 	});
 });

@@ -31,7 +31,8 @@ const KINDS = { leads: 'updatedAt', activities: 'createdAt' };
 function assertEachWindowOnce(sandbox, kind) {
 	const filter = KINDS[kind];
 	const completed = [...sandbox.jobs.jobs.values()]
-		.filter((job) => job.kind === kind && job.status === 'Completed')
+		// The merges branch exports activities of type 32 with a position of its own: its windows tile apart.
+		.filter((job) => job.kind === kind && job.status === 'Completed' && !job.spec.filter.activityTypeIds)
 		.map((job) => ({
 			start: Date.parse(job.spec.filter[filter].startAt),
 			end: Date.parse(job.spec.filter[filter].endAt),
@@ -105,7 +106,7 @@ for (const version of VERSIONS) describe(`production: a backlog larger than one 
 	function assertCaughtUp(sandbox, executions) {
 		const lastStart = Date.parse(executions.at(-1).startedAt);
 		for (const kind of Object.keys(KINDS)) {
-			const ends = [...sandbox.jobs.jobs.values()].filter((job) => job.kind === kind).map((job) => Date.parse(job.spec.filter[KINDS[kind]].endAt));
+			const ends = [...sandbox.jobs.jobs.values()].filter((job) => job.kind === kind && !job.spec.filter.activityTypeIds).map((job) => Date.parse(job.spec.filter[KINDS[kind]].endAt));
 			assert.ok(Math.max(...ends) >= lastStart - 60_000, `${kind}: the position reached the last execution`);
 		}
 	}
