@@ -95,7 +95,7 @@ describe('Get Deleted Leads', () => {
 			seen.push(...result.items().map((item) => item.json.leadId));
 			const warning = warningsOf(result);
 			if (!/not caught up/.test(warning)) break;
-			assert.match(warning, /output 125 or more deleted leads \(Max Items\), up to \S+\. The next run goes on from/);
+			assert.match(warning, /this run output 125 or more deleted leads \(Max Items\)\. It delivered the deleted leads up to \S+; the next run goes on from/);
 			assert.equal(result.items().length % 10, 0, 'whole seconds only');
 		}
 		assert.ok(runs >= 4, `${runs + 1} runs`);
@@ -123,15 +123,27 @@ describe('Get Deleted Leads', () => {
 		assert.equal(sandbox.log.length, calls, 'no call reached Marketo');
 	});
 
-	it('answers that are not deletions are left out and counted; a token that does not move ends the paging', async () => {
-		const page = { requestId: 'r#1', success: true, moreResult: true, nextPageToken: 'SAME', result: [{ id: 1, leadId: 77, activityDate: '2026-11-29T10:00:00+0000' }, { id: 2 }, null] };
-		sandbox.addFault({ path: '/pagingtoken.json', json: { requestId: 'r#0', success: true, nextPageToken: 'SAME' } });
-		sandbox.addFault({ path: '/deletedleads.json', json: page, times: 5 });
-		const result = await fixture.run(deleted({ deletedRange: 'since', deletedSince: iso(Date.now() - 2 * DAY) }));
+	it('answers that are not deletions are left out and counted; a token that does not move stops the run before its last second, which the next run reads again', async () => {
+		const at = Math.floor((Date.now() - 3600_000) / 1000) * 1000;
+		const marketoDate = (ms) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, '+0000');
+		const page = { requestId: 'r#1', success: true, moreResult: true, nextPageToken: 'SAME', result: [{ id: 1, leadId: 77, activityDate: marketoDate(at) }, { id: 2 }, null, { id: 3, leadId: 78, activityDate: marketoDate(at + 1000) }] };
+		const stuck = () => {
+			sandbox.addFault({ path: '/pagingtoken.json', json: { requestId: 'r#0', success: true, nextPageToken: 'SAME' } });
+			sandbox.addFault({ path: '/deletedleads.json', json: page, times: 5 });
+		};
+		stuck();
+		const staticData = {};
+		const result = await fixture.run(deleted({ deletedRange: 'sinceLastRun', firstRunStartAt: iso(at - 60_000) }), { mode: 'trigger', journal: new JournalStore(), staticData });
 		sandbox.clearFaults();
 		assert.equal(result.error(), undefined, result.error()?.message);
-		assert.deepEqual(result.items().map((item) => item.json.leadId), [77]);
+		assert.deepEqual(result.items().map((item) => item.json.leadId), [77], 'the last second read may go on: lead 78 is left to the next run');
 		assert.match(hintsOf(result).map((h) => h.message).join(' '), /1 page; 2 answers that are not a deletion left out/);
+		assert.match(warningsOf(result), /Marketo answered the same paging token again, with more to come\. It delivered the deleted leads up to \S+; the next run goes on from/);
+		assert.equal(staticData['node:Marketo'].sinceLastRun['leadExport.deletedLeads'].highWatermark, iso(at));
+		stuck();
+		const since = await fixture.run(deleted({ deletedRange: 'since', deletedSince: iso(at - 60_000) }));
+		sandbox.clearFaults();
+		assert.match(since.error()?.message ?? '', /did not reach now: Marketo answered the same paging token again/);
 	});
 });
 

@@ -111,7 +111,7 @@ async function sinceLastRunRange(
 			itemIndex,
 			'Range',
 			'Since Last Run keeps one position per node, so it takes one input item',
-			'Feed the node a single item (a Schedule Trigger does), or use Fixed Dates with dates from each item.',
+			'Feed the node a single item (a Schedule Trigger does), or give each item a range of fixed dates.',
 		);
 	}
 	const position = await SinceLastRunPosition.open(ctx, positionName);

@@ -17,10 +17,14 @@ export type DeletedLeadRecord = IDataObject & { leadId: number; deletedAt: strin
 
 export interface DeletedLeadsResult {
 	records: DeletedLeadRecord[];
-	/** The last second the run covered in full: the range's end, or where Max Items stopped it. */
+	/** The last second the run covered in full: the range's end, or where it stopped. */
 	coveredUntil: DateTime;
-	/** True when Max Items stopped the run before the range's end. */
-	stoppedAtMaxItems: boolean;
+	/**
+	 * Why the run stopped before the range's end: Max Items; the most pages a
+	 * run reads; or Marketo answering the same paging token again with more to
+	 * come. Undefined when it read the whole range.
+	 */
+	stop?: 'maxItems' | 'pages' | 'stuckToken';
 	pages: number;
 	/** Entries Marketo answered that are not a deletion (no lead ID or date): left out. */
 	skipped: number;
@@ -28,9 +32,8 @@ export interface DeletedLeadsResult {
 
 /**
  * The most pages one run reads: Marketo's date-based tokens can walk through
- * empty pages, and a token that never ends must not page forever. Far above
- * what Max Items allows (100,000,000 / 300 would be more: the run then stops
- * here, as at Max Items, and the next goes on).
+ * empty pages, and a token that never ends must not page forever. A run that
+ * reaches it stops as at Max Items, and the next goes on.
  */
 export const MAX_DELETED_LEADS_PAGES = 10_000;
 
@@ -48,14 +51,18 @@ export async function readDeletedLeads(
 	let pages = 0;
 	/** Once Max Items is reached: the second of the last record, which is delivered whole. */
 	let fullAt: number | undefined;
+	const done = (): DeletedLeadsResult => ({ records, coveredUntil: end, pages, skipped });
+	/** Stops before the range's end: at the end of the last second read whole. */
+	const stopAt = (stop: NonNullable<DeletedLeadsResult['stop']>): DeletedLeadsResult => {
+		if (fullAt !== undefined) return { records, coveredUntil: DateTime.fromSeconds(fullAt, { zone: 'utc' }), stop, pages, skipped };
+		// The last second read may go on in the next page: it is left, whole, to the next run.
+		const until = (records.length > 0 ? secondsOfRecord(records[records.length - 1]) : start.toSeconds()) - 1;
+		const whole = records.filter((record) => secondsOfRecord(record) <= until);
+		return { records: whole, coveredUntil: DateTime.fromSeconds(until, { zone: 'utc' }), stop, pages, skipped };
+	};
 	let token = await getPagingToken(client, start.toISO({ suppressMilliseconds: true })!);
 	for (;;) {
-		if (pages >= MAX_DELETED_LEADS_PAGES) {
-			if (fullAt !== undefined) return stopped(records, fullAt, pages, skipped);
-			// The last second may go on in the next page: it is left whole to the next run.
-			const until = lastSecond(records, start) - 1;
-			return stopped(records.filter((record) => secondsOfRecord(record) <= until), until, pages, skipped);
-		}
+		if (pages >= MAX_DELETED_LEADS_PAGES) return stopAt('pages');
 		await keepAlive?.();
 		const page = await getDeletedLeadsPage(client, token);
 		pages++;
@@ -68,26 +75,16 @@ export async function readDeletedLeads(
 			}
 			// Marketo's token may answer the first second's deletions again: they belong to the run that covered it.
 			if (at < start.toSeconds()) continue;
-			if (at > end.toSeconds()) return { records, coveredUntil: end, stoppedAtMaxItems: false, pages, skipped };
-			if (fullAt !== undefined && at > fullAt) return stopped(records, fullAt, pages, skipped);
+			if (at > end.toSeconds()) return done();
+			if (fullAt !== undefined && at > fullAt) return stopAt('maxItems');
 			records.push(recordOf(deletion, at));
 			if (fullAt === undefined && records.length >= maxItems) fullAt = at;
 		}
-		const nextToken = page.nextPageToken;
-		// A token that does not move would answer the same page forever.
-		if (!page.moreResult || !nextToken || nextToken === token) return { records, coveredUntil: end, stoppedAtMaxItems: false, pages, skipped };
-		token = nextToken;
+		if (!page.moreResult) return done();
+		// A token that does not move would answer the same page forever; what it held is not trusted to be all.
+		if (!page.nextPageToken || page.nextPageToken === token) return stopAt('stuckToken');
+		token = page.nextPageToken;
 	}
-}
-
-function stopped(records: DeletedLeadRecord[], at: number, pages: number, skipped: number): DeletedLeadsResult {
-	return { records, coveredUntil: DateTime.fromSeconds(at, { zone: 'utc' }), stoppedAtMaxItems: true, pages, skipped };
-}
-
-/** The second of the last record, or the range's first when there is none. */
-function lastSecond(records: DeletedLeadRecord[], start: DateTime): number {
-	const last = records.at(-1);
-	return last ? secondsOfRecord(last) : start.toSeconds();
 }
 
 const secondsOfRecord = (record: DeletedLeadRecord): number => DateTime.fromISO(record.deletedAt, { zone: 'utc' }).toSeconds();

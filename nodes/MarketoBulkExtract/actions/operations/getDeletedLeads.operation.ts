@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { readDeletedLeads, type DeletedLeadsResult } from '../../extract/deletedLeads';
+import { MAX_DELETED_LEADS_PAGES, readDeletedLeads, type DeletedLeadsResult } from '../../extract/deletedLeads';
 import { toMarketoDateTime } from '../../helpers/marketoValues';
 import type { MarketoClient } from '../../transport';
 import { alphabetical, forOperations, showWhen } from '../common.descriptions';
@@ -100,8 +100,8 @@ export async function execute(this: IExecuteFunctions, client: MarketoClient, it
 		const result = await readDeletedLeads(client, { start, end }, maxItems, keepAlive);
 		if (result.coveredUntil >= start) await position.save(result.coveredUntil);
 		hint(this, summary(result, start));
-		if (result.stoppedAtMaxItems) {
-			const message = `Since Last Run has not caught up yet: this run output ${maxItems} or more deleted leads (Max Items), up to ${toMarketoDateTime(result.coveredUntil)}. The next run goes on from ${toMarketoDateTime(result.coveredUntil.plus({ seconds: 1 }))}.`;
+		if (result.stop) {
+			const message = `Since Last Run has not caught up yet: ${STOPS[result.stop](maxItems)}. It delivered the deleted leads up to ${toMarketoDateTime(result.coveredUntil)}; the next run goes on from ${toMarketoDateTime(result.coveredUntil.plus({ seconds: 1 }))}.`;
 			this.logger.warn(`Marketo Get Deleted Leads: ${message}`);
 			hint(this, message, 'warning');
 		}
@@ -117,16 +117,29 @@ async function sinceDate(ctx: IExecuteFunctions, itemIndex: number, client: Mark
 		throw invalidParameter(ctx, itemIndex, 'Deleted Since', `${toMarketoDateTime(start)} is in the future`, 'Set it to a moment in the last 14 days, e.g. {{ $now.minus({ days: 1 }) }}.');
 	}
 	const result = await readDeletedLeads(client, { start, end }, maxItems);
-	if (result.stoppedAtMaxItems) {
+	if (result.stop === 'maxItems') {
 		throw new NodeOperationError(ctx.getNode(), `More than ${maxItems} leads were deleted since ${toMarketoDateTime(start)} (Max Items).`, {
 			itemIndex,
 			description: 'Nothing was output. Raise Max Items, or use Since Last Run, which outputs them over several runs.',
+		});
+	}
+	if (result.stop) {
+		throw new NodeOperationError(ctx.getNode(), `Get Deleted Leads since ${toMarketoDateTime(start)} did not reach now: ${STOPS[result.stop](maxItems)}.`, {
+			itemIndex,
+			description: `Nothing was output. Deleted Since a more recent moment reads fewer pages; Since Last Run goes on over several runs.`,
 		});
 	}
 	hint(ctx, summary(result, start));
 	warnBeyondHorizon(ctx, start);
 	return result.records.map((json) => ({ json }));
 }
+
+/** Why a run stopped before now, in the editor's words. */
+const STOPS: Record<NonNullable<DeletedLeadsResult['stop']>, (maxItems: number) => string> = {
+	maxItems: (maxItems) => `this run output ${maxItems} or more deleted leads (Max Items)`,
+	pages: () => `this run read ${MAX_DELETED_LEADS_PAGES} pages, the most one run reads`,
+	stuckToken: () => 'Marketo answered the same paging token again, with more to come',
+};
 
 function summary(result: DeletedLeadsResult, start: DateTime): string {
 	const skipped = result.skipped > 0 ? `; ${result.skipped} answers that are not a deletion left out` : '';
