@@ -37,6 +37,7 @@ function assertEachWindowOnce(sandbox, kind) {
 			start: Date.parse(job.spec.filter[filter].startAt),
 			end: Date.parse(job.spec.filter[filter].endAt),
 			downloads: sandbox.apiCalls(`${job.exportId}/file`).filter((call) => !/^bytes=0-\d+$/.test(call.range ?? '')).length,
+			calls: sandbox.apiCalls(`${job.exportId}/file`).map((call) => `${call.range ?? 'whole'} ${call.status}${call.fault ? ` ${call.fault}` : ''}`),
 		}))
 		.sort((a, b) => a.start - b.start);
 	assert.deepEqual(completed.filter((job) => job.downloads !== 1), [], `${kind}: every completed job was downloaded once`);
