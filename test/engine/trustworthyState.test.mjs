@@ -201,6 +201,30 @@ describe('a processed-data store that cannot be trusted', () => {
 		}
 	});
 
+	it('two Since Last Run executions that look for each other in the same instant: one exports, the other waits and goes on where it ended', async () => {
+		const now = Date.now();
+		const own = await sandboxFixture({ speed: 1200, leadCount: 300, datasetStart: '2026-10-01T00:00:00Z', datasetEnd: new Date(now - 3600_000).toISOString() });
+		try {
+			const jobs = own.sandbox.jobs;
+			const parameters = { operation: 'extractLeads', fields: ['id', 'email'], filterType: 'createdAt', rangeMode: 'sinceLastRun', firstRunStartAt: '2026-10-15T00:00:00Z', options: { ...FAST, maxWaitMinutes: 3 } };
+			for (let round = 0; round < 4; round++) {
+				// n8n's database, one per round (a new position each time), answering with a round trip's delay, as a database does.
+				const journal = new InterleavingStore();
+				const before = jobs.jobs.size;
+				const run = () => own.run(parameters, { mode: 'trigger', journal, staticData: {} });
+				const [first, second] = await Promise.all([run(), run()]);
+				assert.equal(first.error(), undefined, first.error()?.message);
+				assert.equal(second.error(), undefined, second.error()?.message);
+				const starts = [...jobs.jobs.values()].slice(before).map((job) => job.spec.filter.createdAt.startAt);
+				assert.equal(starts.filter((start) => start === '2026-10-15T00:00:00Z').length, 1, `round ${round + 1}: the range was exported once`);
+				const ids = [...first.items(), ...second.items()].map((item) => item.json.id);
+				assert.equal(new Set(ids).size, ids.length, `round ${round + 1}: no lead delivered twice`);
+			}
+		} finally {
+			await own.stop();
+		}
+	});
+
 	it('two Since Last Run executions of one node at once, on a store that interleaves: the second waits and goes on where the first ended', async () => {
 		const now = Date.now();
 		const own = await sandboxFixture({

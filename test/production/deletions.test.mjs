@@ -66,11 +66,11 @@ for (const version of VERSIONS) describe(`production: deleted and merged leads l
 		assert.equal(first.status, 'success', deployment.output());
 		assertLeadsTable(postgres, 'warehouse', sandbox.leads);
 
-		// Between the two firings. Marketo lists a deletion a moment after it happens: the node reads
-		// deletions up to five minutes before now, so these are dated just after what the first firing read.
-		const firstStart = Date.parse(first.startedAt);
+		// Between the two firings. The node reads deletions up to five minutes before now (Marketo lists
+		// one a moment after it happens): these are dated after what the first firing read, and before
+		// what the second will, as a deletion Marketo listed late would be.
 		const [d1, d2, d3, w1, l1, w2, l2, survivor] = sandbox.leads.slice(10, 18).map((lead) => lead.id);
-		sandbox.deleteLeads([d1, d2, d3], firstStart - 290_000);
+		sandbox.deleteLeads([d1, d2, d3], Date.now() - 290_000);
 		sandbox.mergeLeads(w1, [l1], Date.now() - 2000);
 		sandbox.mergeLeads(w2, [l2], Date.now() - 1000);
 		Object.assign(sandbox.leads.find((lead) => lead.id === survivor), { leadScore: 77, notes: 'updated between firings', updatedAt: Math.floor(Date.now() / 1000) * 1000 });

@@ -10,9 +10,15 @@ import { NodeFacts, UnreadableStoreError, untrusted } from './nodeFacts';
  * mark of the last few minutes waits for it to go, then reads the position
  * the first one saved. A killed run's mark lapses by itself.
  *
- * What the store cannot give: two runs that look in the same instant (a few
- * milliseconds) both find no mark. That is left as it is: both then export the
- * same range, which costs quota and repeats records, and loses none.
+ * Two runs that look in the same instant both find no mark, and both mark.
+ * So a mark carries who made it: a random identity of IDENTITY_BITS bits,
+ * one entry per bit. A run that has marked looks again after a pause; where
+ * it finds both values of some bit, another run marked too, and it backs off
+ * (takes its marks away and waits again). Of two runs that marked at once,
+ * each sees the other, so neither goes on alone before they part; only two
+ * runs of the same identity (one chance in 65,536) would both go on, and then
+ * export the same range twice, which costs quota and repeats records, and
+ * loses none.
  */
 
 /**
@@ -25,8 +31,10 @@ const LIVE_MARKS = 3;
 /** A waiting run looks at most this often; a releasing run checks its marks are gone this many times. */
 const MIN_LOOK_MS = 1000;
 const RELEASE_ATTEMPTS = 5;
-/** The pause before a found mark is confirmed. */
+/** The pause before a found mark is confirmed, and before a run that has marked looks for a second one. */
 const CONFIRM_MS = { min: 100, max: 400 };
+/** The bits of a run's identity, one entry each in its marks. */
+const IDENTITY_BITS = 16;
 
 /** Another execution still held the lease when the run's wait ran out; `lastSeen`: its latest mark. */
 export class LeaseHeldError extends Error {
@@ -37,6 +45,9 @@ export class LeaseHeldError extends Error {
 
 export class RunLease {
 	private readonly marked = new Set<string>();
+
+	/** This run's identity, as the bits its marks carry. */
+	private readonly identity = Array.from({ length: IDENTITY_BITS }, () => (Math.random() < 0.5 ? 0 : 1));
 
 	private constructor(
 		private readonly facts: NodeFacts,
@@ -62,12 +73,31 @@ export class RunLease {
 			if (seen instanceof UnreadableStoreError) return undefined;
 			if (seen === undefined) {
 				await lease.renew();
-				return lease;
+				const alone = await untrusted(lease.markedAlone());
+				if (alone === true || alone instanceof UnreadableStoreError) return lease;
+				// Another run marked in the same instant: both back off, and the first to look again goes on.
+				await lease.release();
 			}
-			if (Date.now() >= wait.deadline) throw new LeaseHeldError(seen);
+			const lastSeen = seen ?? new Date();
+			if (Date.now() >= wait.deadline) throw new LeaseHeldError(lastSeen);
 			// Looking is writing in this store: not more than once a second, however fast the run polls Marketo.
-			await wait.sleep(Math.max(wait.pollMs, MIN_LOOK_MS));
+			// A run that backed off waits a random part of a second more, so two that met do not meet again.
+			await wait.sleep(Math.max(wait.pollMs, MIN_LOOK_MS) + (seen === undefined ? Math.random() * MIN_LOOK_MS : 0));
 		}
+	}
+
+	/**
+	 * After marking: whether this run's marks are the only ones, looked for
+	 * after a pause. Another run's mark shows as the other value of some bit
+	 * of the identity.
+	 */
+	private async markedAlone(): Promise<boolean> {
+		await this.sleep(CONFIRM_MS.min + Math.random() * (CONFIRM_MS.max - CONFIRM_MS.min));
+		// This minute's and the one before: the minute may have turned since the run marked.
+		const minutes = [currentMinute(), currentMinute() - 1];
+		const others = minutes.flatMap((minute) => this.identity.map((value, bit) => this.bitEntry(minute, bit, 1 - value)));
+		const found = await this.facts.ask(others);
+		return found.size === 0;
 	}
 
 	/** Marks the current minute, once a minute: the run is alive. */
@@ -97,25 +127,36 @@ export class RunLease {
 	/**
 	 * The newest live mark of another run, or undefined. Looking writes what is
 	 * looked for, for a moment, and another execution's write at that moment
-	 * can keep it: so a mark is two entries, the second looked for only where
-	 * the first is found, after a pause of random length. A look's leftover is
-	 * then never taken for a mark unless two such accidents meet.
+	 * can keep it: so a mark is the minute's entry and its identity's, the
+	 * second looked for only where the first is found, after a pause of random
+	 * length. A look's leftover is then never taken for a mark unless two such
+	 * accidents meet.
 	 */
 	private async latestMark(): Promise<Date | undefined> {
 		const now = currentMinute();
 		const minutes = Array.from({ length: LIVE_MARKS }, (_, back) => now - back);
-		const found = await this.facts.ask(minutes.map((minute) => this.entries(minute)[0]));
-		const candidates = minutes.filter((minute) => found.has(this.entries(minute)[0]));
+		const found = await this.facts.ask(minutes.map((minute) => this.minuteEntry(minute)));
+		const candidates = minutes.filter((minute) => found.has(this.minuteEntry(minute)));
 		if (candidates.length === 0) return undefined;
 		await this.sleep(CONFIRM_MS.min + Math.random() * (CONFIRM_MS.max - CONFIRM_MS.min));
-		const confirmed = await this.facts.ask(candidates.map((minute) => this.entries(minute)[1]));
-		const live = candidates.find((minute) => confirmed.has(this.entries(minute)[1]));
+		// A mark's first bit, either value: whoever made it.
+		const firstBits = (minute: number) => [this.bitEntry(minute, 0, 0), this.bitEntry(minute, 0, 1)];
+		const confirmed = await this.facts.ask(candidates.flatMap(firstBits));
+		const live = candidates.find((minute) => firstBits(minute).some((entry) => confirmed.has(entry)));
 		return live === undefined ? undefined : new Date(live * MARK_SECONDS * 1000);
 	}
 
-	/** A minute's mark: its entry, and the entry that confirms it. */
-	private entries(minute: number): [string, string] {
-		return [`lease|${this.name}|${minute}`, `lease|${this.name}|${minute}|held`];
+	/** A minute's mark: its entry, and one entry per bit of this run's identity. */
+	private entries(minute: number): string[] {
+		return [this.minuteEntry(minute), ...this.identity.map((value, bit) => this.bitEntry(minute, bit, value))];
+	}
+
+	private minuteEntry(minute: number): string {
+		return `lease|${this.name}|${minute}`;
+	}
+
+	private bitEntry(minute: number, bit: number, value: number): string {
+		return `lease|${this.name}|${minute}|${bit}=${value}`;
 	}
 }
 
