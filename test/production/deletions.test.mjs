@@ -71,8 +71,10 @@ for (const version of VERSIONS) describe(`production: deleted and merged leads l
 		// what the second will, as a deletion Marketo listed late would be.
 		const [d1, d2, d3, w1, l1, w2, l2, survivor] = sandbox.leads.slice(10, 18).map((lead) => lead.id);
 		sandbox.deleteLeads([d1, d2, d3], Date.now() - 290_000);
-		sandbox.mergeLeads(w1, [l1], Date.now() - 2000);
-		sandbox.mergeLeads(w2, [l2], Date.now() - 1000);
+		// The merges, a moment after the first firing's range ended (it ends at the second it ran).
+		await new Promise((resolve) => setTimeout(resolve, 2000));
+		sandbox.mergeLeads(w1, [l1], Date.now() - 500);
+		sandbox.mergeLeads(w2, [l2], Date.now());
 		Object.assign(sandbox.leads.find((lead) => lead.id === survivor), { leadScore: 77, notes: 'updated between firings', updatedAt: Math.floor(Date.now() / 1000) * 1000 });
 		const rows = () => postgres.sql('warehouse', 'select id from marketo_leads').trim().split('\n').map(Number);
 		assert.ok([d1, d2, d3, l1, l2].every((id) => rows().includes(id)), 'the mirror still holds them');
