@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import type { IDataObject } from 'n8n-workflow';
 
+import { toMarketoDateTime } from '../helpers/marketoValues';
 import type { MarketoClient } from '../transport';
 import { getDeletedLeadsPage, getPagingToken, type DeletedLead } from '../transport/deletedLeadsApi';
 
@@ -60,7 +61,7 @@ export async function readDeletedLeads(
 		const whole = records.filter((record) => secondsOfRecord(record) <= until);
 		return { records: whole, coveredUntil: DateTime.fromSeconds(until, { zone: 'utc' }), stop, pages, skipped };
 	};
-	let token = await getPagingToken(client, start.toISO({ suppressMilliseconds: true })!);
+	let token = await getPagingToken(client, toMarketoDateTime(start));
 	for (;;) {
 		if (pages >= MAX_DELETED_LEADS_PAGES) return stopAt('pages');
 		await keepAlive?.();
@@ -101,6 +102,6 @@ function recordOf(deletion: DeletedLead, at: number): DeletedLeadRecord {
 	const rest: IDataObject = { ...deletion };
 	delete rest.leadId;
 	delete rest.activityDate;
-	const deletedAt = DateTime.fromSeconds(at, { zone: 'utc' }).toISO({ suppressMilliseconds: true })!;
+	const deletedAt = toMarketoDateTime(DateTime.fromSeconds(at, { zone: 'utc' }));
 	return { leadId: deletion.leadId, deletedAt, ...rest };
 }

@@ -3,7 +3,7 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import type { ExportRecord } from '../csv/exportFileReader';
 import type { MarketoClient } from '../transport';
 import { createExportJob, type ExportJob } from '../transport/exportJobApi';
-import { MarketoApiError } from '../transport/marketoErrors';
+import { isMarketoError } from '../transport/marketoErrors';
 import { asNodeError } from '../transport/nodeErrors';
 import { CatchUpGate, type CatchUpOutcome } from './catchUp';
 import { RecordDeduplicator } from './deduplicator';
@@ -189,7 +189,7 @@ async function quotaStillSpentFor(run: ExtractRun): Promise<boolean> {
 	const [first] = run.tasks;
 	if (!first?.body) return false;
 	const job = await createExportJob(run.client, run.profile.exportPath, first.body).catch((error: unknown) => {
-		if (error instanceof MarketoApiError && error.kind === 'exportQuota') return undefined;
+		if (isMarketoError(error, 'exportQuota')) return undefined;
 		return Promise.reject(asNodeError(run.client.node, error));
 	});
 	if (!job) return true;

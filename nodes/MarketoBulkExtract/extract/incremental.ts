@@ -84,6 +84,11 @@ export class SinceLastRunPosition {
 		return `catchUp|${this.position}|${name}`;
 	}
 
+	/** Every number this position keeps in the store: the position, then its catch-up state. */
+	private get storeKeys(): string[] {
+		return [this.key, ...CATCH_UP_NUMBERS.map((name) => this.catchUpKey(name))];
+	}
+
 	private state(): IDataObject {
 		const staticData = this.ctx.getWorkflowStaticData('node');
 		staticData[STATE_KEY] ??= {};
@@ -151,7 +156,7 @@ export class SinceLastRunPosition {
 	private async fromStore(): Promise<DateTime | undefined> {
 		if (!this.facts) return undefined;
 		// Two values under one key (two runs raced): the lower, so no second is skipped and no window is longer.
-		const stored = await untrusted(this.facts.readNumbers([this.key, ...CATCH_UP_NUMBERS.map((name) => this.catchUpKey(name))], 'lower'));
+		const stored = await untrusted(this.facts.readNumbers(this.storeKeys, 'lower'));
 		if (stored instanceof UnreadableStoreError) {
 			// Static data still knows where the last run ended (regular mode); without it the node cannot know.
 			if (!Object.hasOwn(this.state(), this.position)) throw new PositionError('unreadable', stored.message);
@@ -240,7 +245,7 @@ export class SinceLastRunPosition {
 		if (!this.facts) return;
 		const cleared = await untrusted(
 			(async () => {
-				for (const key of [this.key, ...CATCH_UP_NUMBERS.map((name) => this.catchUpKey(name))]) await this.facts!.forgetNumbers(key);
+				for (const key of this.storeKeys) await this.facts!.forgetNumbers(key);
 			})(),
 		);
 		if (cleared instanceof UnreadableStoreError) {

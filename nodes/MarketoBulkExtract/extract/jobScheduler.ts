@@ -12,7 +12,7 @@ import {
 	type ExportJob,
 	type JobStatus,
 } from '../transport/exportJobApi';
-import { MarketoApiError } from '../transport/marketoErrors';
+import { isMarketoError } from '../transport/marketoErrors';
 import { asNodeError } from '../transport/nodeErrors';
 import { LimitReachedError } from './limits';
 import type { DateWindow } from './windows';
@@ -37,8 +37,6 @@ export interface ExtractTask {
 	/** A job an earlier run left, adopted instead of creating one. */
 	adopted?: boolean;
 }
-
-const isQuotaAnswer = (error: unknown): boolean => error instanceof MarketoApiError && error.kind === 'exportQuota';
 
 /** The longest a run sleeps without saying it is alive (keepAlive). */
 const KEEP_ALIVE_MS = 60_000;
@@ -159,7 +157,7 @@ export class JobScheduler {
 			}
 		} else {
 			const created = await createExportJob(this.client, this.options.exportPath, task.body!).catch((error: unknown) => {
-				if (this.quotaStops(task, isQuotaAnswer(error))) return undefined;
+				if (this.quotaStops(task, isMarketoError(error, 'exportQuota'))) return undefined;
 				return Promise.reject(error);
 			});
 			if (!created) {
@@ -184,7 +182,7 @@ export class JobScheduler {
 			this.observe(task, job);
 		} catch (error) {
 			task.enqueued = false;
-			if (this.quotaStops(task, isQuotaAnswer(error))) {
+			if (this.quotaStops(task, isMarketoError(error, 'exportQuota'))) {
 				// Left, it would be a second job for its window once the quota resets; nothing was exported.
 				if (task.created) {
 					await cancelExportJob(this.client, this.options.exportPath, task.exportId!).then(
@@ -194,7 +192,7 @@ export class JobScheduler {
 				}
 				return;
 			}
-			if (!(error instanceof MarketoApiError && error.kind === 'queueFull')) {
+			if (!isMarketoError(error, 'queueFull')) {
 				throw asNodeError(this.client.node, error);
 			}
 			this.log(`${task.label}: Marketo's export queue is full (10 jobs); enqueue will be tried again`);

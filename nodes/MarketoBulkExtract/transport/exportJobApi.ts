@@ -3,7 +3,7 @@ import { NodeApiError, type IDataObject } from 'n8n-workflow';
 import type { MarketoEnvelope } from './envelope';
 import type { MarketoClient } from './index';
 import { EXPORT_FORMATS } from '../helpers/marketoValues';
-import { MarketoApiError } from './marketoErrors';
+import { isMarketoError, MarketoApiError } from './marketoErrors';
 import { asNodeError } from './nodeErrors';
 
 /**
@@ -93,7 +93,7 @@ export async function enqueueExportJob(client: MarketoClient, exportPath: string
 		});
 		return onlyJob(client, envelope, action);
 	} catch (error) {
-		if (error instanceof MarketoApiError && error.kind === 'alreadyQueued') {
+		if (isMarketoError(error, 'alreadyQueued')) {
 			return await getExportJobStatus(client, exportPath, exportId);
 		}
 		if (error instanceof MarketoApiError) {

@@ -84,6 +84,11 @@ export interface MarketoErrorDetails {
 	consequence?: string;
 }
 
+/** Whether `error` is Marketo's answer of this kind (1029's three meanings told apart, for one). */
+export function isMarketoError(error: unknown, kind: MarketoErrorKind): error is MarketoApiError {
+	return error instanceof MarketoApiError && error.kind === kind;
+}
+
 /** A failure Marketo reported, as an n8n API error that also keeps the code and its meaning. */
 export class MarketoApiError extends NodeApiError {
 	readonly marketoCode: string;
