@@ -120,9 +120,9 @@ for (const version of VERSIONS) describe(`the packed package in a real n8n ${ver
 		assert.equal(second.activities.length, 0, 'no activity was created in between');
 	});
 
-	/** A Manual Trigger and one Marketo node with these parameters, imported under `id`. */
-	async function runOneNode(id, nodeName, parameters) {
-		const workflow = {
+	/** A Manual Trigger and one Marketo node with these parameters (its options on top of FAST), imported under `id`. */
+	async function importOneNode(id, nodeName, parameters) {
+		await n8n.importWorkflow({
 			id,
 			name: id,
 			nodes: [
@@ -133,14 +133,18 @@ for (const version of VERSIONS) describe(`the packed package in a real n8n ${ver
 					type: 'n8n-nodes-marketo-bulk-extract.marketoBulkExtract',
 					typeVersion: 1,
 					position: [200, 0],
-					parameters: { ...parameters, options: FAST },
+					parameters: { ...parameters, options: { ...FAST, ...parameters.options } },
 					credentials: { marketoOAuth2Api: { id: 'marketo-credential', name: 'Marketo sandbox' } },
 				},
 			],
 			connections: { Start: { main: [[{ node: nodeName, type: 'main', index: 0 }]] } },
 			settings: { executionOrder: 'v1' },
-		};
-		await n8n.importWorkflow(workflow);
+		});
+	}
+
+	/** importOneNode, then one execution: the node's items and what n8n printed. */
+	async function runOneNode(id, nodeName, parameters) {
+		await importOneNode(id, nodeName, parameters);
 		const { run, log } = await n8n.execute(id);
 		assert.ok(run, log);
 		return { items: nodeOutput(run, nodeName), log };
@@ -150,26 +154,14 @@ for (const version of VERSIONS) describe(`the packed package in a real n8n ${ver
 		const FIRST_RUN = '2026-01-01T00:00:00Z';
 		const id = 'e2eCatchUp';
 		const nodeName = 'Leads created since last run';
-		const parameters = { operation: 'extractLeads', fields: ['id', 'email', 'createdAt'], filterType: 'createdAt', rangeMode: 'sinceLastRun', firstRunStartAt: FIRST_RUN };
-		const workflow = {
-			id,
-			name: id,
-			nodes: [
-				{ id: `${id}-1`, name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
-				{
-					id: `${id}-2`,
-					name: nodeName,
-					type: 'n8n-nodes-marketo-bulk-extract.marketoBulkExtract',
-					typeVersion: 1,
-					position: [200, 0],
-					parameters: { ...parameters, options: { ...FAST, maxItems: 700 } },
-					credentials: { marketoOAuth2Api: { id: 'marketo-credential', name: 'Marketo sandbox' } },
-				},
-			],
-			connections: { Start: { main: [[{ node: nodeName, type: 'main', index: 0 }]] } },
-			settings: { executionOrder: 'v1' },
-		};
-		await n8n.importWorkflow(workflow);
+		await importOneNode(id, nodeName, {
+			operation: 'extractLeads',
+			fields: ['id', 'email', 'createdAt'],
+			filterType: 'createdAt',
+			rangeMode: 'sinceLastRun',
+			firstRunStartAt: FIRST_RUN,
+			options: { maxItems: 700 },
+		});
 		const jobsBefore = sandbox.jobs.jobs.size;
 		const first = await n8n.execute(id);
 		assert.ok(first.run, first.log);

@@ -14,9 +14,8 @@ import { after, before, describe, it } from 'node:test';
 import { N8N_VERSIONS } from '../../scripts/e2e/installN8n.mjs';
 import { chicagoMidnightBefore } from '../sandbox/clock.mjs';
 import { startSandbox } from '../sandbox/server.mjs';
-import { startDeployment } from './n8nServer.mjs';
 import { startPostgres } from './services.mjs';
-import { assertLeadsTable, postgresCredential, scheduledExample, WAREHOUSE_DDL } from './warehouse.mjs';
+import { assertLeadsTable, scheduledExample, startWarehouseDeployment, WAREHOUSE_DDL } from './warehouse.mjs';
 
 const FIRST_RUN_START = Date.parse('2026-01-01T00:00:00Z');
 const KINDS = { leads: 'updatedAt', activities: 'createdAt' };
@@ -73,10 +72,8 @@ for (const version of VERSIONS) describe(`production: a backlog larger than one 
 	 * executions and what n8n printed.
 	 */
 	async function drainOnSchedule({ sandbox, name, options }) {
-		const deployment = await startDeployment({ postgres, database: `n8n_${name}`, version });
+		const deployment = await startWarehouseDeployment({ postgres, sandbox, version, database: `n8n_${name}`, warehouse: `warehouse_${name}` });
 		started.push(() => deployment.stopAll());
-		await deployment.importSandboxCredential(sandbox);
-		await deployment.importCredentials([postgresCredential(postgres, `warehouse_${name}`)]);
 		const id = `prodCatchUp${name}`;
 		await deployment.importWorkflow(
 			scheduledExample({

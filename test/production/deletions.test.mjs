@@ -9,31 +9,16 @@
  * exact.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
 import { N8N_VERSIONS } from '../../scripts/e2e/installN8n.mjs';
 import { startSandbox } from '../sandbox/server.mjs';
-import { startDeployment } from './n8nServer.mjs';
 import { startPostgres } from './services.mjs';
-import { assertLeadsTable, POSTGRES_CREDENTIAL_ID, postgresCredential, scheduledExample, WAREHOUSE_DDL } from './warehouse.mjs';
+import { assertLeadsTable, exampleWorkflow, scheduledExample, startWarehouseDeployment, WAREHOUSE_DDL } from './warehouse.mjs';
 
 const DAY = 86_400_000;
 const WORKFLOW = 'prodDeletions';
 const RECONCILE = 'prodReconcile';
-
-/** examples/reconcile-deleted-leads.json under `id`, its Postgres nodes on the warehouse credential. */
-function reconcileExample(id) {
-	const workflow = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'examples', 'reconcile-deleted-leads.json'), 'utf8'));
-	workflow.id = id;
-	for (const node of workflow.nodes) {
-		node.id = `${id}-${node.id.slice(-4)}`;
-		if (node.type === 'n8n-nodes-base.postgres') node.credentials = { postgres: { id: POSTGRES_CREDENTIAL_ID, name: 'Warehouse' } };
-		if (node.type.endsWith('.marketoBulkExtract')) node.parameters.options = { ...node.parameters.options, pollIntervalSeconds: 0.05 };
-	}
-	return workflow;
-}
 
 const VERSIONS = process.env.N8N_E2E_VERSIONS?.split(',') ?? N8N_VERSIONS;
 
@@ -46,11 +31,9 @@ for (const version of VERSIONS) describe(`production: deleted and merged leads l
 		postgres = await startPostgres({ databases: ['n8n', 'warehouse'] });
 		postgres.sql('warehouse', WAREHOUSE_DDL);
 		sandbox = await startSandbox({ speed: 600, leadCount: 1000 });
-		deployment = await startDeployment({ postgres, version });
-		await deployment.importSandboxCredential(sandbox);
-		await deployment.importCredentials([postgresCredential(postgres, 'warehouse')]);
+		deployment = await startWarehouseDeployment({ postgres, sandbox, version });
 		await deployment.importWorkflow(scheduledExample({ id: WORKFLOW, seconds: 30 }));
-		await deployment.importWorkflow(reconcileExample(RECONCILE));
+		await deployment.importWorkflow(exampleWorkflow('reconcile-deleted-leads.json', { id: RECONCILE }));
 		await deployment.activate(WORKFLOW);
 	});
 	after(async () => {

@@ -10,14 +10,13 @@ import { after, before, describe, it } from 'node:test';
 
 import { N8N_VERSIONS } from '../../scripts/e2e/installN8n.mjs';
 import { startSandbox } from '../sandbox/server.mjs';
-import { startDeployment } from './n8nServer.mjs';
 import { startPostgres, startRedis } from './services.mjs';
 import {
 	assertLeadsTable,
 	extractWorkflow,
 	LEAD_COLUMNS,
-	postgresCredential,
 	scheduledExample,
+	startWarehouseDeployment,
 	triggeredByWebhook,
 	WAREHOUSE_DDL,
 } from './warehouse.mjs';
@@ -46,9 +45,7 @@ for (const version of VERSIONS) describe(`production: n8n ${version} in queue mo
 		postgres.sql('warehouse', 'create table marketo_leads_created (like marketo_leads including all)');
 		redis = await startRedis();
 		sandbox = await startSandbox({ speed: 1200, leadCount: 3000 });
-		deployment = await startDeployment({ postgres, redis, version });
-		await deployment.importSandboxCredential(sandbox);
-		await deployment.importCredentials([postgresCredential(postgres, 'warehouse')]);
+		deployment = await startWarehouseDeployment({ postgres, redis, sandbox, version });
 		await deployment.importWorkflow(triggeredByWebhook(scheduledExample({ id: EXAMPLE }), 'example'));
 		await deployment.importWorkflow(
 			extractWorkflow({

@@ -9,9 +9,8 @@ import { after, before, describe, it } from 'node:test';
 
 import { N8N_VERSIONS } from '../../scripts/e2e/installN8n.mjs';
 import { startSandbox } from '../sandbox/server.mjs';
-import { startDeployment } from './n8nServer.mjs';
 import { startPostgres } from './services.mjs';
-import { assertLeadsTable, postgresCredential, scheduledExample, WAREHOUSE_DDL } from './warehouse.mjs';
+import { assertLeadsTable, scheduledExample, startWarehouseDeployment, WAREHOUSE_DDL } from './warehouse.mjs';
 
 const DAY = 86_400_000;
 const FIRST_RUN_START = Date.parse('2026-01-01T00:00:00Z');
@@ -44,9 +43,7 @@ for (const version of VERSIONS) describe(`production: an active schedule on n8n 
 			candidates[window * 7].updatedAt = edge - 1000;
 			candidates[window * 7 + 1].updatedAt = edge;
 		}
-		deployment = await startDeployment({ postgres, version });
-		await deployment.importSandboxCredential(sandbox);
-		await deployment.importCredentials([postgresCredential(postgres, 'warehouse')]);
+		deployment = await startWarehouseDeployment({ postgres, sandbox, version });
 		// 30 s between firings: a run takes a few seconds, so no second firing starts before the test stops n8n.
 		await deployment.importWorkflow(scheduledExample({ id: WORKFLOW, seconds: 30 }));
 		await deployment.activate(WORKFLOW);

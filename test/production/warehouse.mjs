@@ -1,14 +1,16 @@
 /**
- * The production scenarios' shared parts: the scheduled example workflow as a
- * user sets it up (Postgres nodes enabled, a credential for each service, a
- * short schedule), the warehouse tables README.md gives for it, and what the
- * table must hold for a set of sandbox leads.
+ * The production scenarios' shared parts: the example workflows as a user
+ * sets them up (Postgres nodes enabled, a credential for each service, a short
+ * schedule), n8n with those credentials, the warehouse tables README.md gives,
+ * and what the table must hold for a set of sandbox leads.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-const examplePath = join(import.meta.dirname, '..', '..', 'examples', 'scheduled-incremental-extract.json');
+import { startDeployment } from './n8nServer.mjs';
+
+const examplesDir = join(import.meta.dirname, '..', '..', 'examples');
 
 /** The DDL README.md gives for the scheduled example's two tables. */
 export const WAREHOUSE_DDL = `
@@ -38,25 +40,52 @@ export function postgresCredential(postgres, database) {
 }
 
 /**
- * examples/scheduled-incremental-extract.json under `id`, firing every
- * `seconds`, its Postgres nodes enabled with the warehouse credential, and the
- * Marketo nodes polling the fast sandbox often.
+ * examples/`file` under `id`: its Postgres nodes enabled with the warehouse
+ * credential, its Marketo nodes polling the fast sandbox often (and, when
+ * given, waiting at most `maxWaitMinutes`).
  */
-export function scheduledExample({ id, seconds = 10, pollIntervalSeconds = 0.05, adjust = () => {} }) {
-	const workflow = JSON.parse(readFileSync(examplePath, 'utf8'));
+export function exampleWorkflow(file, { id, pollIntervalSeconds = 0.05, maxWaitMinutes }) {
+	const workflow = JSON.parse(readFileSync(join(examplesDir, file), 'utf8'));
 	workflow.id = id;
 	workflow.name = `${workflow.name} (${id})`;
 	for (const node of workflow.nodes) {
 		node.id = `${id}-${node.id.slice(-4)}`;
-		if (node.type === 'n8n-nodes-base.scheduleTrigger') node.parameters = { rule: { interval: [{ field: 'seconds', secondsInterval: seconds }] } };
 		if (node.type === 'n8n-nodes-base.postgres') {
 			delete node.disabled;
 			node.credentials = { postgres: { id: POSTGRES_CREDENTIAL_ID, name: 'Warehouse' } };
 		}
-		if (node.type.endsWith('.marketoBulkExtract')) node.parameters.options = { ...node.parameters.options, pollIntervalSeconds, maxWaitMinutes: 10 };
+		if (node.type.endsWith('.marketoBulkExtract')) {
+			node.parameters.options = { ...node.parameters.options, pollIntervalSeconds, ...(maxWaitMinutes === undefined ? {} : { maxWaitMinutes }) };
+		}
+	}
+	return workflow;
+}
+
+/** The scheduled example (exampleWorkflow) under `id`, firing every `seconds`, its extracts waiting at most 10 minutes. */
+export function scheduledExample({ id, seconds = 10, pollIntervalSeconds = 0.05, adjust = () => {} }) {
+	const workflow = exampleWorkflow('scheduled-incremental-extract.json', { id, pollIntervalSeconds, maxWaitMinutes: 10 });
+	for (const node of workflow.nodes) {
+		if (node.type === 'n8n-nodes-base.scheduleTrigger') node.parameters = { rule: { interval: [{ field: 'seconds', secondsInterval: seconds }] } };
 	}
 	adjust(workflow);
 	return workflow;
+}
+
+/**
+ * n8n on PostgreSQL (startDeployment) with the credentials the examples use:
+ * the sandbox's Marketo credential and the Postgres one of `warehouse`. A
+ * failed import stops what was set up before it fails the test.
+ */
+export async function startWarehouseDeployment({ postgres, redis, sandbox, version, database, warehouse = 'warehouse' }) {
+	const deployment = await startDeployment({ postgres, redis, database, version });
+	try {
+		await deployment.importSandboxCredential(sandbox);
+		await deployment.importCredentials([postgresCredential(postgres, warehouse)]);
+		return deployment;
+	} catch (error) {
+		await deployment.stopAll();
+		throw error;
+	}
 }
 
 const iso = (ms) => new Date(ms).toISOString();
