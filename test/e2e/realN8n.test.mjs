@@ -287,21 +287,30 @@ for (const version of VERSIONS) describe(`the packed package in a real n8n ${ver
 		assert.equal(item.json.marketoCode, '1003');
 	});
 
-	it('Get Deleted Leads: every lead deleted since a date, its ID and when, every page followed; merged IDs as numbers', async () => {
+	it('Get Deleted Leads: every lead deleted since a date, its ID and when, every page followed, a page cut short read again; merged IDs as numbers under any spelling', async () => {
 		// Dated by the real clock, as Marketo's are: an hour ago, a second apart. 400 deletions: two pages.
 		const deleted = sandbox.leads.slice(-400).map((lead) => lead.id);
 		const hourAgo = Math.floor((Date.now() - 3600_000) / 1000) * 1000;
 		deleted.forEach((id, i) => sandbox.deleteLeads([id], hourAgo + i * 1000));
 		const since = new Date(hourAgo - 60_000).toISOString();
 		const pagesBefore = sandbox.apiCalls('/activities/deletedleads.json').length;
-		const { items } = await runOneNode('e2eDeletedLeads', 'Deleted leads', { resource: 'leadExport', operation: 'getDeletedLeads', deletedRange: 'since', deletedSince: since });
+		// The second page's answer ends part-way, as on a dropped connection: a fault to repeat, not a cancel.
+		sandbox.addFault({ path: '/activities/deletedleads.json', nth: 2, cutBody: true });
+		const { items, log } = await runOneNode('e2eDeletedLeads', 'Deleted leads', { resource: 'leadExport', operation: 'getDeletedLeads', deletedRange: 'since', deletedSince: since });
+		sandbox.clearFaults();
 		const mine = items.filter((item) => deleted.includes(item.json.leadId));
 		assert.deepEqual(mine.map((item) => item.json.leadId), deleted);
 		assert.equal(mine[0].json.deletedAt, new Date(hourAgo).toISOString().replace('.000Z', 'Z'));
-		assert.equal(sandbox.apiCalls('/activities/deletedleads.json').length - pagesBefore, 2, 'two pages of 300');
+		assert.equal(sandbox.apiCalls('/activities/deletedleads.json').length - pagesBefore, 3, 'two pages of 300, the second asked twice');
+		assert.doesNotMatch(log, /cancelled/);
 
-		const [winner, loser] = sandbox.leads.slice(0, 2).map((lead) => lead.id);
+		const [winner, loser, adobeWinner, adobeLoser] = sandbox.leads.slice(0, 4).map((lead) => lead.id);
 		sandbox.mergeLeads(winner, [loser], Date.now() - 60_000);
+		// Spelled as Adobe's field mappings spell it, with JSON text.
+		sandbox.mergeLeads(adobeWinner, [adobeLoser], Date.now() - 30_000);
+		const adobe = sandbox.activities.at(-1);
+		adobe.attributes = JSON.stringify({ 'Merge IDs': `[${adobeLoser}]`, 'Merge Source': 'Web service API' });
+		sandbox.addFault({ path: '/status.json', cutBody: true });
 		const merges = await runOneNode('e2eMerges', 'Merges', {
 			resource: 'activityExport',
 			operation: 'extractActivities',
@@ -309,6 +318,8 @@ for (const version of VERSIONS) describe(`the packed package in a real n8n ${ver
 			startAt: new Date(Date.now() - 3600_000).toISOString(),
 			endAt: new Date(Date.now()).toISOString(),
 		});
-		assert.deepEqual(merges.items.map((item) => [item.json.leadId, item.json.attributes['Merge ids']]), [[winner, [loser]]]);
+		sandbox.clearFaults();
+		assert.deepEqual(merges.items.map((item) => [item.json.leadId, item.json.mergedLeadIds]), [[winner, [loser]], [adobeWinner, [adobeLoser]]]);
+		assert.ok(sandbox.log.some((entry) => entry.fault === 'cut' && entry.path.endsWith('/status.json')), 'a status answer was cut short, and read again');
 	});
 });

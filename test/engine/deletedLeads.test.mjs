@@ -137,13 +137,14 @@ describe('Get Deleted Leads', () => {
 		sandbox.clearFaults();
 		assert.equal(result.error(), undefined, result.error()?.message);
 		assert.deepEqual(result.items().map((item) => item.json.leadId), [77], 'the last second read may go on: lead 78 is left to the next run');
-		assert.match(hintsOf(result).map((h) => h.message).join(' '), /1 page; 2 answers that are not a deletion left out/);
-		assert.match(warningsOf(result), /Marketo answered the same paging token again, with more to come\. It delivered the deleted leads up to \S+; the next run goes on from/);
+		assert.match(hintsOf(result).map((h) => h.message).join(' '), /Get Deleted Leads: 1 deleted leads from \S+ to \S+, 1 page\./);
+		assert.match(warningsOf(result), /2 entries of Get Deleted Leads refused and not output: a lead ID that is not a positive integer, or no date/);
+		assert.match(warningsOf(result), /Marketo answered a paging token it had answered before, with more to come\. It delivered the deleted leads up to \S+; the next run goes on from/);
 		assert.equal(staticData['node:Marketo'].sinceLastRun['leadExport.deletedLeads'].highWatermark, iso(at));
 		stuck();
 		const since = await fixture.run(deleted({ deletedRange: 'since', deletedSince: iso(at - 60_000) }));
 		sandbox.clearFaults();
-		assert.match(since.error()?.message ?? '', /did not reach now: Marketo answered the same paging token again/);
+		assert.match(since.error()?.message ?? '', /did not reach now: Marketo answered a paging token it had answered before/);
 	});
 });
 
@@ -165,32 +166,48 @@ describe('merged leads', () => {
 		options: { pollIntervalSeconds: 0.05, maxWaitMinutes: 2, ...options },
 	});
 
-	it('a Merge Leads activity’s merged-away IDs come out as numbers with Parse Attributes, and those leads leave lead exports', async () => {
+	it('a Merge Leads activity’s merged-away IDs come out as numbers in mergedLeadIds, and those leads leave lead exports', async () => {
 		const [winner, a, b, c, d] = sandbox.leads.slice(0, 5).map((lead) => lead.id);
 		sandbox.mergeLeads(winner, [a, b], Date.now() - 3600_000);
 		sandbox.mergeLeads(c, [d], Date.now() - 1800_000);
 		const { items, error } = await fixture.run(merges());
 		assert.equal(error(), undefined, error()?.message);
 		const found = items().map((item) => item.json);
-		assert.deepEqual(found.map((activity) => [activity.leadId, activity.attributes['Merge ids']]), [[winner, [a, b]], [c, [d]]]);
+		assert.deepEqual(found.map((activity) => [activity.leadId, activity.mergedLeadIds]), [[winner, [a, b]], [c, [d]]]);
+		assert.equal(found[0].attributes['Merge ids'], `[${a},${b}]`, 'the attributes stay as Marketo wrote them');
 		const asText = await fixture.run(merges({ parseAttributes: false }));
 		assert.equal(typeof asText.items()[0].json.attributes, 'string');
+		assert.deepEqual(asText.items().map((item) => item.json.mergedLeadIds), [[a, b], [d]], 'read from the text too');
 		const leads = await fixture.run({ operation: 'extractLeads', fields: ['id'], filterType: 'createdAt', startAt: '2026-01-01T00:00:00Z', endAt: '2026-11-01T00:00:00Z', options: { pollIntervalSeconds: 0.05 } });
 		const exported = new Set(leads.items().map((item) => item.json.id));
 		for (const id of [a, b, d]) assert.ok(!exported.has(id), `merged-away lead ${id} left the export`);
 		assert.ok(exported.has(winner));
 	});
 
-	it('merged IDs written as a list, a number or one ID become numbers; text that is not a list of IDs stays as it was', async () => {
+	it('merged IDs under any spelling of the attribute, written as a list, a number or quoted text, become numbers; unreadable ones are counted in a warning', async () => {
 		const at = Date.now() - 600_000;
 		const template = { campaignId: null, activityTypeId: 32, primaryAttributeValueId: 1, primaryAttributeValue: 'x', actionResult: 'succeeded' };
-		const variants = [['1001,1002', [1001, 1002]], [1003, [1003]], ['[ 1004 ]', [1004]], ['see notes', 'see notes'], ['[]', '[]']];
-		for (const [index, [value]] of variants.entries()) {
-			sandbox.activities.push({ ...template, marketoGUID: `77000${index}`, leadId: sandbox.leads[10].id, activityDate: at + index * 1000, attributes: JSON.stringify({ 'Merge ids': value }) });
+		const variants = [
+			[{ 'Merge ids': '1001,1002' }, [1001, 1002]],
+			[{ 'Merge ids': 1003 }, [1003]],
+			[{ 'Merge ids': '[ 1004 ]' }, [1004]],
+			// Adobe's field mappings' spelling, with JSON text.
+			[{ 'Merge IDs': '[102]' }, [102]],
+			[{ merge_ids: ['103', 104] }, [103, 104]],
+			[{ 'Merge IDs': '"[105]"' }, [105]],
+			[{ 'Merge ids': 'see notes' }, []],
+			[{ 'Merge ids': '[]' }, []],
+			[{ 'Merge ids': '[1e3]' }, []],
+			[{ 'Merged in Sales': false }, []],
+		];
+		for (const [index, [attributes]] of variants.entries()) {
+			sandbox.activities.push({ ...template, marketoGUID: `77000${index}`, leadId: sandbox.leads[10].id, activityDate: at + index * 1000, attributes: JSON.stringify(attributes) });
 		}
-		const { items, error } = await fixture.run(merges());
-		assert.equal(error(), undefined, error()?.message);
-		const byGuid = new Map(items().map((item) => [item.json.marketoGUID, item.json.attributes['Merge ids']]));
-		for (const [index, [, expected]] of variants.entries()) assert.deepEqual(byGuid.get(`77000${index}`), expected);
+		const result = await fixture.run(merges());
+		assert.equal(result.error(), undefined, result.error()?.message);
+		const byGuid = new Map(result.items().map((item) => [item.json.marketoGUID, item.json.mergedLeadIds]));
+		for (const [index, [, expected]] of variants.entries()) assert.deepEqual(byGuid.get(`77000${index}`), expected, JSON.stringify(variants[index][0]));
+		const warnings = (result.run.data.resultData.runData.Marketo[0].hints ?? []).filter((hint) => hint.type === 'warning').map((hint) => hint.message).join('\n');
+		assert.match(warnings, /4 Merge Leads activities name no merged lead IDs the node can read .* their mergedLeadIds is empty/);
 	});
 });

@@ -13,6 +13,7 @@ import { after, before, describe, it } from 'node:test';
 import { CredentialStore, JournalStore, loggedLines } from '../support/engine.mjs';
 import { sandboxFixture } from '../support/sandboxFixture.mjs';
 import { CREDENTIAL_ID } from '../support/workflows.mjs';
+import { CUSTOM_OBJECTS } from '../sandbox/customObjects.mjs';
 
 const FIELDS = ['id', 'email', 'firstName', 'notes', 'createdAt'];
 const MARCH = { filterType: 'createdAt', startAt: '2026-03-01T00:00:00Z', endAt: '2026-03-10T00:00:00Z' };
@@ -107,6 +108,30 @@ class OddStore extends JournalStore {
 }
 
 const tokenOf = (sandbox) => [...sandbox.tokens.keys()].at(-1);
+
+// ── Helpers of the third round: Get Deleted Leads pages as Marketo might answer them ──
+const isoSeconds = (ms) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+const marketoDate = (ms) => new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(/\.\d{3}Z$/, '+0000');
+const deletion = (leadId, ms, id = leadId) => ({ id, leadId, activityDate: marketoDate(ms), activityTypeId: 37 });
+const deletedSince = (msAgo = 2 * 3600_000) => ({ resource: 'leadExport', operation: 'getDeletedLeads', deletedRange: 'since', deletedSince: isoSeconds(Date.now() - msAgo) });
+const deletedSinceLastRun = (msAgo = 2 * 3600_000) => ({ resource: 'leadExport', operation: 'getDeletedLeads', deletedRange: 'sinceLastRun', firstRunStartAt: isoSeconds(Date.now() - msAgo) });
+const trigger = () => ({ mode: 'trigger', staticData: {}, journal: new JournalStore() });
+/** A paging token the sandbox reads as "deletions since `since`, from the first" (leadLifecycle.mjs), distinct by `n`. */
+const sandboxToken = (since, n) => Buffer.from(JSON.stringify({ since, offset: 0, n })).toString('hex').toUpperCase();
+/** Get Paging Token answers `first`; each page in turn is { result?, moreResult, nextPageToken } as given. */
+function deletedPages(sandbox, pages, first = 'P0') {
+	sandbox.addFault({ path: '/pagingtoken.json', json: { requestId: 'r#0', success: true, nextPageToken: first } });
+	for (const page of pages) sandbox.addFault({ path: '/deletedleads.json', json: { requestId: 'r#1', success: true, ...page } });
+}
+const leadIdsOf = (items) => items.map((item) => item.json.leadId);
+const warningsOf = (result) =>
+	Object.values(result.run.data.resultData.runData)
+		.flatMap((tasks) => tasks.flatMap((task) => task.hints ?? []))
+		.filter((hint) => hint.type === 'warning')
+		.map((hint) => hint.message)
+		.join('\n');
+/** Runs the case's first run in `before`, so that `ok` sees the second: { first } is filled in. */
+const firstRun = {};
 
 /**
  * Each case: `parameters` (or `parameters(sandbox)`), optional `setup(sandbox)`
@@ -780,6 +805,259 @@ const CASES = [
 		before: (sandbox) => ({ exportId: sandbox.completedJob({ fields: ['leadId', 'reachedSuccess', 'statusName'], format: 'CSV', filter: { programId: 1021 } }, 'programMembers').exportId }),
 		ok: (items) => assert.ok(items.length > 0 && items.every((i) => typeof i.json.leadId === 'number' && typeof i.json.reachedSuccess === 'boolean')),
 	},
+
+	// ── Hardening, third round: deletions, merges, reads and state ───────────
+	{
+		name: '1 · a Merge Leads activity whose attribute is spelled Merge IDs, with JSON text, gives its merged IDs in mergedLeadIds',
+		parameters: { resource: 'activityExport', operation: 'extractActivities', jobSource: 'existing', options: FAST },
+		before: (sandbox) => {
+			const job = sandbox.completedJob({ fields: ['marketoGUID', 'leadId', 'activityTypeId', 'attributes'], format: 'CSV', filter: { createdAt: MARCH_WINDOW } }, 'activities');
+			const quote = (text) => `"${text.replace(/"/g, '""')}"`;
+			setFile(job, `marketoGUID,leadId,activityTypeId,attributes\n1,1001,32,${quote('{"Merge IDs":"[102]","Merge Source":"Web service API"}')}\n2,1002,32,${quote('{"Merge IDs":"not a list"}')}\n3,1003,1,${quote('{"Webpage URL":"x"}')}\n`);
+			job.numberOfRecords = 3;
+			return { exportId: job.exportId };
+		},
+		ok: (items, result) => {
+			assert.deepEqual(items.map((i) => i.json.mergedLeadIds), [[102], [], undefined]);
+			assert.equal(items[0].json.attributes['Merge IDs'], '[102]', 'the attributes as Marketo wrote them');
+			assert.match(warningsOf(result), /1 Merge Leads activity names no merged lead IDs the node can read/);
+		},
+	},
+	{
+		name: '2 · Get Deleted Leads refuses entries whose leadId is not an ID (true, null, "", "0x2F", "1e3", [9023], "9023") and counts them; none is converted',
+		setup: (sandbox) => {
+			const at = Date.now() - 3600_000;
+			deletedPages(sandbox, [{ moreResult: false, result: [true, null, '', '0x2F', '1e3', [9023], '9023'].map((leadId, i) => deletion(leadId, at, i + 1)).concat([deletion(9024, at + 1000, 99)]) }]);
+		},
+		parameters: deletedSince(),
+		ok: (items, result) => {
+			assert.deepEqual(leadIdsOf(items), [9024]);
+			assert.match(warningsOf(result), /7 entries of Get Deleted Leads refused and not output: a lead ID that is not a positive integer/);
+		},
+	},
+	{
+		name: '3 · a deletion dated after the range’s end listed before in-range ones: the read goes on, and both are delivered',
+		setup: (sandbox) => {
+			const now = Date.now();
+			deletedPages(sandbox, [{ moreResult: false, result: [deletion(501, now - 60_000), deletion(502, now - 3600_000), deletion(503, now - 3599_000)] }]);
+		},
+		parameters: deletedSinceLastRun(),
+		runOptions: trigger,
+		ok: (items) => assert.deepEqual(leadIdsOf(items), [502, 503], 'lead 501 lies past the end (5 minutes before now): the next run’s'),
+	},
+	{
+		name: '4a · a Get Deleted Leads page whose result is an object is refused clearly, not read as the last page',
+		setup: (sandbox) => deletedPages(sandbox, [{ moreResult: false, result: { leadId: 1 } }]),
+		parameters: deletedSinceLastRun(),
+		runOptions: trigger,
+		error: [/Marketo answered a page of Get Deleted Leads that the node cannot read: its result is an object, not a list of deletions/, /the position did not move/],
+	},
+	{
+		name: '4b · moreResult "true" written as text is read as true: the next page is read',
+		setup: (sandbox) => {
+			const at = Date.now() - 3600_000;
+			deletedPages(sandbox, [
+				{ moreResult: 'true', nextPageToken: 'P1', result: [deletion(601, at)] },
+				{ moreResult: false, nextPageToken: 'P2', result: [deletion(602, at + 1000)] },
+			]);
+		},
+		parameters: deletedSince(),
+		ok: (items) => assert.deepEqual(leadIdsOf(items), [601, 602]),
+	},
+	{
+		name: '4c · a moreResult that is neither true nor false is refused clearly',
+		setup: (sandbox) => deletedPages(sandbox, [{ moreResult: 'maybe', nextPageToken: 'P1', result: [] }]),
+		parameters: deletedSince(),
+		error: [/its moreResult is a string, neither true nor false/],
+	},
+	{
+		name: '5a · a Get Deleted Leads page cut short part-way is read again, not taken for the user’s cancel',
+		fixture: { leadCount: 200 },
+		setup: (sandbox) => {
+			const ids = sandbox.leads.slice(0, 3).map((lead) => lead.id);
+			sandbox.deleteLeads(ids, Date.now() - 3600_000);
+			sandbox.addFault({ path: '/deletedleads.json', cutBody: true });
+			return {};
+		},
+		parameters: deletedSince(),
+		ok: (items, _result, sandbox) => {
+			assert.equal(items.length, 3);
+			assert.equal(sandbox.log.filter((entry) => entry.fault === 'cut').length, 1, 'the cut answer was met');
+		},
+	},
+	{
+		name: '5b · a status answer cut short in a plain Extract Leads is read again: every lead is delivered',
+		setup: (sandbox) => sandbox.addFault({ path: '/status.json', cutBody: true }),
+		parameters: extract(),
+		ok: (items, _result, sandbox) => {
+			const expected = sandbox.leads.filter((lead) => lead.createdAt >= Date.parse(MARCH.startAt) && lead.createdAt <= Date.parse(MARCH.endAt));
+			assert.equal(items.length, expected.length);
+			assert.ok(sandbox.log.some((entry) => entry.fault === 'cut'));
+		},
+		check: (_result, _sandbox, _started, before) => assert.ok(loggedLines.slice(before.logged).some(([level, message]) => level === 'warn' && /retrying "get the status of export job/.test(message))),
+	},
+	{
+		name: '6 · a paging token that cycles A → B → A stops the read at the last whole second: each deletion once, two pages',
+		setup: (sandbox) => {
+			const at = Date.now() - 3600_000;
+			deletedPages(
+				sandbox,
+				[
+					{ moreResult: true, nextPageToken: 'B', result: [deletion(701, at)] },
+					{ moreResult: true, nextPageToken: 'A', result: [deletion(702, at + 10_000)] },
+					{ moreResult: true, nextPageToken: 'B', result: [deletion(701, at)] },
+				],
+				'A',
+			);
+		},
+		parameters: deletedSinceLastRun(),
+		runOptions: trigger,
+		ok: (items, result, sandbox, before) => {
+			assert.deepEqual(leadIdsOf(items), [701], 'the last second read (702’s) is left whole to the next run');
+			assert.equal(sandbox.apiCalls('/deletedleads.json').length - before.deletedPages, 2);
+			assert.match(warningsOf(result), /Marketo answered a paging token it had answered before, with more to come/);
+		},
+	},
+	{
+		name: '7 · the same deletion on two pages is output once',
+		setup: (sandbox) => {
+			const at = Date.now() - 3600_000;
+			deletedPages(sandbox, [
+				{ moreResult: true, nextPageToken: 'P1', result: [deletion(801, at), deletion(802, at + 1000)] },
+				{ moreResult: false, nextPageToken: 'P2', result: [deletion(802, at + 1000), deletion(803, at + 2000)] },
+			]);
+		},
+		parameters: deletedSince(),
+		ok: (items, result) => {
+			assert.deepEqual(leadIdsOf(items), [801, 802, 803]);
+			assert.match(hintsOf(result), /1 deletions Marketo answered twice output once/);
+		},
+	},
+	{
+		name: '8 · endless empty pages: the run stops at 10,000 pages and the next goes on from where it stopped, not from the first page again',
+		fixture: { leadCount: 200 },
+		before: async (sandbox, current) => {
+			const since = Math.floor((Date.now() - 2 * 3600_000) / 1000) * 1000;
+			sandbox.deleteLeads([sandbox.leads[0].id], since + 60_000);
+			let n = 0;
+			const page = () => JSON.stringify({ requestId: 'r#1', success: true, moreResult: true, nextPageToken: sandboxToken(since, ++n) });
+			sandbox.addFault({ path: '/deletedleads.json', times: 10_000, contentType: 'application/json', body: page });
+			const runOptions = trigger();
+			const parameters = { ...deletedSinceLastRun(), firstRunStartAt: isoSeconds(since) };
+			firstRun.first = await current.run(parameters, runOptions);
+			firstRun.calls = sandbox.log.length;
+			firstRun.tokensAsked = sandbox.apiCalls('/pagingtoken.json').length;
+			firstRun.runOptions = runOptions;
+			return parameters;
+		},
+		runOptions: () => firstRun.runOptions,
+		parameters: {},
+		ok: (items, _result, sandbox) => {
+			const { first } = firstRun;
+			assert.equal(first.error(), undefined, first.error()?.message);
+			assert.equal(first.items().length, 0);
+			assert.match(warningsOf(first), /this run read 10000 pages, the most one run reads\. None of its pages held a deletion of the range, so the position stays at .*the next run goes on from the page where this one stopped/);
+			const second = sandbox.log.slice(firstRun.calls).filter((entry) => entry.kind !== 'token');
+			assert.equal(sandbox.apiCalls('/pagingtoken.json').length, firstRun.tokensAsked, 'no new paging token: the second run goes on from the saved one');
+			assert.equal(second.filter((entry) => entry.path.endsWith('/deletedleads.json')).length, 1);
+			assert.deepEqual(leadIdsOf(items), [sandbox.lifecycle.deletions.at(-1).leadId]);
+		},
+	},
+	{
+		name: '9a · static data holding a string where the node keeps its positions stops the run before any call, naming Reset Since Last Run',
+		parameters: since(),
+		runOptions: () => ({ mode: 'trigger', staticData: { 'node:Marketo': { sinceLastRun: 'garbage' } }, journal: new JournalStore() }),
+		error: [/Since Last Run: the saved position cannot be read \(static data holds a string under sinceLastRun, where the node keeps an object\)/, /Reset Since Last Run/],
+		calls: 'none',
+	},
+	{
+		name: '9b · static data holding a string where the node keeps its catch-up state stops the run the same way',
+		parameters: since(),
+		runOptions: () => ({ mode: 'trigger', staticData: { 'node:Marketo': { sinceLastRunCatchUp: 'garbage' } }, journal: new JournalStore() }),
+		error: [/static data holds a string under sinceLastRunCatchUp/, /Reset Since Last Run/],
+		calls: 'none',
+	},
+	{
+		name: '9c · Reset Since Last Run replaces static data of the wrong shape, and the run exports',
+		parameters: since({ startAt: undefined, endAt: undefined, firstRunStartAt: '2026-03-01T00:00:00Z', options: { resetSinceLastRun: true, maxJobs: 1 } }),
+		runOptions: () => {
+			firstRun.staticData = { 'node:Marketo': { sinceLastRun: [], sinceLastRunCatchUp: 7 } };
+			return { mode: 'trigger', staticData: firstRun.staticData, journal: new JournalStore() };
+		},
+		ok: (items) => {
+			assert.ok(items.length > 0);
+			const { sinceLastRun } = firstRun.staticData['node:Marketo'];
+			assert.ok(!Array.isArray(sinceLastRun), 'a list would lose its named entries when n8n saves it');
+			assert.equal(typeof sinceLastRun['leadExport.createdAt'].highWatermark, 'string');
+		},
+	},
+	{
+		name: '10 · a create answered with status Failed and export ID "null" fails clearly, with no call on "null"',
+		setup: (sandbox) => sandbox.addFault({ path: '/create.json', json: { requestId: 'r#1', success: true, result: [{ exportId: 'null', status: 'Failed', format: 'CSV' }] } }),
+		parameters: extract(),
+		error: [/Marketo answered without a usable export ID while trying to create the export job: it named the job "null", status Failed/, /none was enqueued or cancelled/],
+		check: (_result, sandbox, _started, before) => {
+			assert.equal(sandbox.apiCalls('/enqueue.json').length, before.enqueues);
+			assert.equal(sandbox.apiCalls('/cancel.json').length, before.cancels);
+		},
+	},
+	{
+		name: '11 · a custom object whose describe names a key field it does not have: the jobs carry its idField instead, and every record arrives once',
+		setup: (sandbox) => sandbox.addFault({ path: '/customobjects/car_c/describe.json', times: 3, json: { requestId: 'r#1', success: true, result: [{ ...CUSTOM_OBJECTS.car_c, dedupeFields: ['vinNumber'] }] } }),
+		parameters: customObjects({ customObjectName: 'car_c', fields: ['make', 'model'] }),
+		ok: (items, _result, sandbox, before) => {
+			const expected = sandbox.customObjectRecords.car_c.filter(inFourWindows);
+			assert.equal(items.length, expected.length);
+			const jobs = jobsSince(sandbox, before);
+			assert.ok(jobs.length > 1 && jobs.every((job) => job.spec.fields.includes('marketoGUID') && !job.spec.fields.includes('vinNumber')));
+			assert.ok(items.every((i) => !('marketoGUID' in i.json)), 'the added key leaves the items');
+		},
+	},
+	{
+		name: '12 · 1029 at enqueue whose cancel fails too: the next run adopts that job for its window, no second job is made',
+		fixture: { leadCount: 200 },
+		before: async (sandbox, current) => {
+			sandbox.addFault({ path: '/enqueue.json', envelopeError: { code: 1029, message: 'Export daily quota 500MB exceeded' } });
+			sandbox.addFault({ path: '/cancel.json', envelopeError: { code: 1003, message: 'Job cannot be cancelled' } });
+			const runOptions = trigger();
+			const parameters = since({ startAt: undefined, endAt: undefined, firstRunStartAt: '2026-03-01T00:00:00Z', options: { maxJobs: 2 } });
+			firstRun.jobs = sandbox.jobs.jobs.size;
+			firstRun.first = await current.run(parameters, runOptions);
+			firstRun.runOptions = runOptions;
+			sandbox.clearFaults();
+			return parameters;
+		},
+		runOptions: () => firstRun.runOptions,
+		parameters: {},
+		ok: (items, _result, sandbox) => {
+			const { first } = firstRun;
+			assert.equal(first.error(), undefined, first.error()?.message);
+			assert.equal(first.items().length, 0);
+			const jobs = [...sandbox.jobs.jobs.values()].slice(firstRun.jobs);
+			const forFirstWindow = jobs.filter((job) => job.spec.filter.createdAt.startAt === '2026-03-01T00:00:00Z');
+			assert.equal(forFirstWindow.length, 1, 'one job for the first window');
+			assert.equal(forFirstWindow[0].status, 'Completed', 'the job the cancel left was adopted and exported');
+			assert.ok(items.length > 0);
+		},
+	},
+	{
+		name: '13 · Window Length 1 with a stored split of 15.5 days: windows of one day',
+		parameters: since({ startAt: undefined, endAt: undefined, firstRunStartAt: '2026-03-01T00:00:00Z', options: { windowDays: 1, maxJobs: 2 } }),
+		runOptions: () => {
+			const journal = new JournalStore();
+			const entries = [
+				['splitSeconds', 15.5 * 86_400],
+				['splitUntil', Date.parse('2026-05-01T00:00:00Z') / 1000],
+			].flatMap(([name, value]) => storedNumber(`catchUp|leadExport.createdAt|${name}`, value));
+			journal.rows.set('wf-test|n:n-marketo', entries.map(JournalStore.hash));
+			return { mode: 'trigger', staticData: {}, journal };
+		},
+		ok: (_items, _result, sandbox, before) => {
+			const jobs = jobsSince(sandbox, before);
+			assert.ok(jobs.length > 0);
+			for (const job of jobs) assert.equal(Date.parse(job.spec.filter.createdAt.endAt) - Date.parse(job.spec.filter.createdAt.startAt), 86_400_000 - 1000);
+		},
+	},
 ];
 
 /** Everything the run shows: output, errors (message, description, stack), hints, and n8n's log. */
@@ -824,6 +1102,9 @@ describe(`Hostile input and odd Marketo answers (${CASES.length} cases) in n8n�
 					creates: sandbox.apiCalls('/create.json').length,
 					files: sandbox.apiCalls('/file.json').length,
 					lists: sandbox.apiCalls('/export.json').length,
+					enqueues: sandbox.apiCalls('/enqueue.json').length,
+					cancels: sandbox.apiCalls('/cancel.json').length,
+					deletedPages: sandbox.apiCalls('/deletedleads.json').length,
 					jobs: sandbox.jobs.jobs.size,
 					logged: loggedLines.length,
 				};

@@ -184,6 +184,24 @@ export async function startSandbox(options = {}) {
 			entry.fault = 'destroy';
 			return req.socket.destroy();
 		}
+		if (fault?.cutBody) {
+			// The answer Marketo made, cut short part-way: its length announced, half of it sent, the connection dropped.
+			entry.fault = 'cut';
+			const writeHead = res.writeHead;
+			res.end = (text) => {
+				const bytes = Buffer.from(String(text ?? ''), 'utf8');
+				res.setHeader('Content-Length', String(bytes.length));
+				res.writeHead = writeHead;
+				res.write(bytes.subarray(0, Math.floor(bytes.length / 2)), () => res.socket?.destroy());
+				return res;
+			};
+			// Headers wait for the body, so that the announced length is the whole answer's.
+			res.writeHead = (status, headers) => {
+				res.statusCode = status;
+				for (const [name, value] of Object.entries(headers ?? {})) res.setHeader(name, value);
+				return res;
+			};
+		}
 
 		// Limits apply to authenticated API calls; identity calls are free.
 		const now = clock.now();
@@ -359,7 +377,7 @@ export async function startSandbox(options = {}) {
 		lifecycle,
 		/**
 		 * Arms a fault: { method?, path?, nth?, times?, envelopeError?, status?, body? (text, or ({ token }) => text),
-		 * json?, contentType?, patchJob?, destroy?, expireToken?, dropAfterBytes?, corrupt?, fileNotReady? }
+		 * json?, contentType?, patchJob?, destroy?, cutBody? (the answer cut short part-way), expireToken?, dropAfterBytes?, corrupt?, fileNotReady? }
 		 */
 		addFault(fault) {
 			const armed = { ...fault, seen: 0, remaining: fault.times ?? 1 };

@@ -140,7 +140,8 @@ describe('network errors', () => {
 		assert.equal(classifyNetworkError(wrapped('ECONNREFUSED')), 'notSent');
 		assert.equal(classifyNetworkError(wrapped('ECONNRESET')), 'interrupted');
 		assert.equal(classifyNetworkError(wrapped('ENOTFOUND')), 'unknownHost');
-		assert.equal(classifyNetworkError(wrapped('ERR_CANCELED')), 'aborted');
+		assert.equal(classifyNetworkError(wrapped('ERR_CANCELED')), 'interrupted', 'only the execution’s cancel signal means the user cancelled');
+		assert.equal(classifyNetworkError({ message: 'stream has been aborted' }), 'interrupted', 'a body cut short is a network fault');
 		assert.equal(classifyNetworkError({ message: 'socket hang up' }), 'interrupted');
 		assert.equal(classifyNetworkError({ message: 'Bad request' }), undefined);
 	});

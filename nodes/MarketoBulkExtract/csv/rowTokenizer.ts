@@ -26,8 +26,8 @@ export type ValueConverter = (text: string) => TypedValue;
 /** What a converter may make of a value's text: a number, a boolean, a parsed JSON object, or the text. */
 export type TypedValue = string | number | boolean | { [key: string]: unknown };
 
-/** A data row keyed by the header's column names. */
-export type ExportRecord = Record<string, Cell | TypedValue>;
+/** A data row keyed by the header's column names; a kind may add fields of its own (a list of lead IDs). */
+export type ExportRecord = Record<string, Cell | TypedValue | number[]>;
 
 export class MalformedFileError extends Error {}
 

@@ -34,6 +34,12 @@ export interface CatchUpOutcome {
 	bytesSpentOnSplit: number;
 	/** Jobs left in Marketo for the next run to adopt: "export … (window …, Completed)". */
 	leftForNextRun: string[];
+	/**
+	 * The job of the window the run stopped at, when it is left in Marketo
+	 * (the quota refused its enqueue, and its cancel failed too): the next run
+	 * must adopt it, not ask the quota with a new job for that window.
+	 */
+	jobLeftAtStop?: string;
 }
 
 /**

@@ -22,13 +22,22 @@ export interface DeletedLeadsResult {
 	coveredUntil: DateTime;
 	/**
 	 * Why the run stopped before the range's end: Max Items; the most pages a
-	 * run reads; or Marketo answering the same paging token again with more to
-	 * come. Undefined when it read the whole range.
+	 * run reads; or Marketo answering a paging token it had answered before
+	 * (the same one again, or a cycle), with more to come. Undefined when it
+	 * read the whole range.
 	 */
 	stop?: 'maxItems' | 'pages' | 'stuckToken';
 	pages: number;
-	/** Entries Marketo answered that are not a deletion (no lead ID or date): left out. */
-	skipped: number;
+	/** Entries refused: a lead ID that is not a positive integer, or no readable date (deletedLeadsApi.ts). */
+	refused: number;
+	/** The same lead's deletion answered again (on another page): output once. */
+	repeated: number;
+	/**
+	 * Where to go on when the run stopped at the most pages with nothing to
+	 * deliver (a stream of empty pages): the next run of the same position
+	 * asks Marketo from here instead of reading those pages again.
+	 */
+	resumeToken?: string;
 }
 
 /**
@@ -44,51 +53,69 @@ export async function readDeletedLeads(
 	maxItems: number,
 	/** Called before each page: a long read keeps Since Last Run's lease (runLease.ts). */
 	keepAlive?: () => Promise<void>,
+	/** A token an earlier run of this range stopped at (`resumeToken`), to go on from. */
+	resumeFrom?: string,
 ): Promise<DeletedLeadsResult> {
-	const start = range.start.toUTC().startOf('second');
-	const end = range.end.toUTC().startOf('second');
-	const records: DeletedLeadRecord[] = [];
-	let skipped = 0;
-	let pages = 0;
-	/** Once Max Items is reached: the second of the last record, which is delivered whole. */
+	const start = range.start.toUTC().startOf('second').toSeconds();
+	const end = range.end.toUTC().startOf('second').toSeconds();
+	const delivered: Array<{ record: DeletedLeadRecord; at: number }> = [];
+	const leadIds = new Set<number>();
+	const counts = { pages: 0, refused: 0, repeated: 0 };
+	/** Once Max Items is reached: the second of that deletion, which is delivered whole. */
 	let fullAt: number | undefined;
-	const done = (): DeletedLeadsResult => ({ records, coveredUntil: end, pages, skipped });
-	/** Stops before the range's end: at the end of the last second read whole. */
-	const stopAt = (stop: NonNullable<DeletedLeadsResult['stop']>): DeletedLeadsResult => {
-		if (fullAt !== undefined) return { records, coveredUntil: DateTime.fromSeconds(fullAt, { zone: 'utc' }), stop, pages, skipped };
-		// The last second read may go on in the next page: it is left, whole, to the next run.
-		const until = (records.length > 0 ? secondsOfRecord(records[records.length - 1]) : start.toSeconds()) - 1;
-		const whole = records.filter((record) => secondsOfRecord(record) <= until);
-		return { records: whole, coveredUntil: DateTime.fromSeconds(until, { zone: 'utc' }), stop, pages, skipped };
+	const result = (coveredUntil: number, stop?: DeletedLeadsResult['stop'], resumeToken?: string): DeletedLeadsResult => ({
+		// Only deletions within what the run covered go out: the next run starts one second after it.
+		records: delivered.filter((entry) => entry.at <= coveredUntil).map((entry) => entry.record),
+		coveredUntil: DateTime.fromSeconds(coveredUntil, { zone: 'utc' }),
+		stop,
+		resumeToken,
+		...counts,
+	});
+	/** Stops before the range's end at the last second read whole: the last one read may go on in the next page. */
+	const stopEarly = (stop: 'pages' | 'stuckToken', token: string): DeletedLeadsResult => {
+		if (fullAt !== undefined) return result(fullAt, stop);
+		if (delivered.length === 0) return result(start - 1, stop, stop === 'pages' ? token : undefined);
+		return result(Math.max(...delivered.map((entry) => entry.at)) - 1, stop);
 	};
-	let token = await getPagingToken(client, toMarketoDateTime(start));
+	let token = resumeFrom ?? (await getPagingToken(client, toMarketoDateTime(range.start.toUTC().startOf('second'))));
+	const tokensAnswered = new Set<string>();
 	for (;;) {
-		if (pages >= MAX_DELETED_LEADS_PAGES) return stopAt('pages');
+		if (counts.pages >= MAX_DELETED_LEADS_PAGES) return stopEarly('pages', token);
 		await keepAlive?.();
 		const page = await getDeletedLeadsPage(client, token);
-		pages++;
-		skipped += page.skipped;
+		tokensAnswered.add(token);
+		counts.pages++;
+		counts.refused += page.refused;
+		/** Whether the page went past the second where Max Items was reached: that second is then read whole. */
+		let pastFull = false;
 		for (const deletion of page.deletions) {
 			const at = secondsOf(deletion);
 			if (at === undefined) {
-				skipped++;
+				counts.refused++;
 				continue;
 			}
-			// Marketo's token may answer the first second's deletions again: they belong to the run that covered it.
-			if (at < start.toSeconds()) continue;
-			if (at > end.toSeconds()) return done();
-			if (fullAt !== undefined && at > fullAt) return stopAt('maxItems');
-			records.push(recordOf(deletion, at));
-			if (fullAt === undefined && records.length >= maxItems) fullAt = at;
+			// Outside the range: the first second's deletions belong to the run that covered it, and
+			// one dated past the end (listed out of order) to the next run. Neither ends the read.
+			if (fullAt !== undefined && at > fullAt) pastFull = true;
+			if (at < start || at > end) continue;
+			if (leadIds.has(deletion.leadId)) {
+				counts.repeated++;
+				continue;
+			}
+			// Past the second where Max Items was reached: the next run reads it again.
+			if (fullAt !== undefined && at > fullAt) continue;
+			leadIds.add(deletion.leadId);
+			delivered.push({ record: recordOf(deletion, at), at });
+			if (fullAt === undefined && delivered.length >= maxItems) fullAt = at;
 		}
-		if (!page.moreResult) return done();
-		// A token that does not move would answer the same page forever; what it held is not trusted to be all.
-		if (!page.nextPageToken || page.nextPageToken === token) return stopAt('stuckToken');
+		// Max Items ends the read at the end of a page that went past its second: that second is delivered whole.
+		if (fullAt !== undefined && pastFull) return result(fullAt, 'maxItems');
+		if (!page.moreResult) return result(end);
+		// A token answered before would answer the same pages again (A, B, A, …): what it held is not trusted to be all.
+		if (!page.nextPageToken || tokensAnswered.has(page.nextPageToken)) return stopEarly('stuckToken', token);
 		token = page.nextPageToken;
 	}
 }
-
-const secondsOfRecord = (record: DeletedLeadRecord): number => DateTime.fromISO(record.deletedAt, { zone: 'utc' }).toSeconds();
 
 /** Marketo writes 2026-11-29T10:00:00+0000 (an offset without a colon) as well as ISO 8601 proper. */
 function secondsOf(deletion: DeletedLead): number | undefined {

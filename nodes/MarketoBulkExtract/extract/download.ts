@@ -4,7 +4,7 @@ import { NodeApiError } from 'n8n-workflow';
 import type { MarketoClient, MarketoFileResponse } from '../transport';
 import { readSmallBody } from '../transport/envelope';
 import type { ExportJob } from '../transport/exportJobApi';
-import { classifyNetworkError, MarketoConnectionError, messagesOf } from '../transport/networkErrors';
+import { MarketoConnectionError, messagesOf } from '../transport/networkErrors';
 import { asNodeError } from '../transport/nodeErrors';
 
 /** What the job's status said about its file; used to check what arrives. */
@@ -110,7 +110,7 @@ interface FileRequest {
 
 /** A connection lost before or during the body: resume (bounded), or fail saying how far it got. */
 async function resumeOrFail(client: MarketoClient, file: ExportFileInfo, progress: DownloadProgress, error: unknown): Promise<void> {
-	if (client.cancelSignal?.aborted || classifyNetworkError(error) === 'aborted') {
+	if (client.cancelSignal?.aborted) {
 		throw asNodeError(client.node, error);
 	}
 	if (progress.resumes >= DOWNLOAD_TIMING.maxResumes) {

@@ -1,3 +1,4 @@
+import type { ExportRecord } from '../csv/exportFileReader';
 import type { MarketoClient } from '../transport';
 import type { FieldType } from '../transport/leadDatabaseApi';
 import type { ExportDefinition } from './exportDefinition';
@@ -32,4 +33,10 @@ export interface ExportProfile {
 	 * one file (a custom object's come from its describe).
 	 */
 	keyFields(client: MarketoClient, definition: ExportDefinition): Promise<readonly string[]>;
+	/**
+	 * What the kind adds to its items once every file is read and
+	 * de-duplicated (an activity's merged lead IDs); returns warnings to
+	 * show. `columnOf`: a field's column in the items (Column Header Names).
+	 */
+	finishRecords?(records: ExportRecord[], columnOf: (field: string) => string): string[];
 }

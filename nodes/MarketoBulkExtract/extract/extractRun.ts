@@ -3,7 +3,7 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import type { ExportRecord } from '../csv/exportFileReader';
 import type { MarketoClient } from '../transport';
 import { createExportJob, type ExportJob } from '../transport/exportJobApi';
-import { isMarketoError } from '../transport/marketoErrors';
+import { isMarketoError, MarketoApiError } from '../transport/marketoErrors';
 import { asNodeError } from '../transport/nodeErrors';
 import { CatchUpGate, type CatchUpOutcome } from './catchUp';
 import { RecordDeduplicator } from './deduplicator';
@@ -287,7 +287,7 @@ function report(run: ExtractRun): ExtractResult {
 		const fileRecords = tasks.map((task) => results.get(task.index)?.records ?? []);
 		const records = key ? deduplicated(fileRecords, key, stats, run.warnings, profile.noun.many) : fileRecords.flat();
 		for (const record of records) items.push({ json: record });
-		run.warnings.push(...delivery.itemWarnings(records));
+		run.warnings.push(...delivery.finishItems(records));
 	}
 	for (const task of tasks) {
 		const fileItem = results.get(task.index)?.fileItem;
@@ -306,9 +306,9 @@ function report(run: ExtractRun): ExtractResult {
 function catchUpOutcome(run: ExtractRun, gate: CatchUpGate): CatchUpOutcome {
 	const delivered = gate.delivered;
 	const left = run.tasks.slice(delivered.length);
-	const leftForNextRun = left
-		.filter((task) => task.exportId && task !== gate.tooLarge?.task && LEFT_FOR_ADOPTION.has(String(task.status)))
-		.map((task) => `export ${task.exportId} (${task.label}, ${String(task.status)})`);
+	const leftTasks = left.filter((task) => task.exportId && task !== gate.tooLarge?.task && LEFT_FOR_ADOPTION.has(String(task.status)));
+	const leftForNextRun = leftTasks.map((task) => `export ${task.exportId} (${task.label}, ${String(task.status)})`);
+	const stoppedAt = gate.stop ? run.tasks[gate.stop.index] : undefined;
 	return {
 		deliveredUntil: delivered.at(-1)?.window?.end,
 		windowsDelivered: delivered.length,
@@ -319,6 +319,7 @@ function catchUpOutcome(run: ExtractRun, gate: CatchUpGate): CatchUpOutcome {
 		split: gate.split,
 		bytesSpentOnSplit: gate.tooLarge?.job.fileSize ?? 0,
 		leftForNextRun,
+		jobLeftAtStop: stoppedAt && leftTasks.includes(stoppedAt) ? stoppedAt.exportId : undefined,
 	};
 }
 
@@ -370,6 +371,13 @@ async function explainFailure(run: ExtractRun, scheduler: JobScheduler, error: u
 	}
 	const nodeError = asNodeError(client.node, error);
 	if (client.cancelSignal?.aborted) nodeError.message = 'The execution was cancelled while Marketo was exporting.';
+	const added = run.key?.addedColumns ?? [];
+	if (added.length > 0 && error instanceof MarketoApiError && error.marketoCode === '1003') {
+		// Marketo refused a field the user may never have chosen: say the node added it, and why.
+		parts.unshift(
+			`The node added ${added.join(', ')} to the job's fields (the key that tells ${run.profile.noun.many} apart across windows); Marketo may not know ${added.length === 1 ? 'it' : 'them'}. A Fixed Dates range of one window, or Output: Files, needs no key.`,
+		);
+	}
 	nodeError.description = [nodeError.description, ...parts].filter(Boolean).join(' ');
 	return nodeError;
 }

@@ -113,9 +113,13 @@ export class FileDelivery {
 		return { records, binary, bytes: verified.bytes, resumes: verified.resumes, refetched: verified.refetched };
 	}
 
-	/** Warnings about the items of every file together: JSON columns (an activity's attributes) kept as text, and why. */
-	itemWarnings(records: ExportRecord[]): string[] {
-		const warnings: string[] = [];
+	/**
+	 * The items of every file together, finished: what the kind adds to them
+	 * (ExportProfile.finishRecords); returns the warnings about them, with
+	 * JSON columns (an activity's attributes) kept as text, and why.
+	 */
+	finishItems(records: ExportRecord[]): string[] {
+		const warnings: string[] = this.profile.finishRecords?.(records, (field) => columnOf(this.columns.columnHeaderNames, field)) ?? [];
 		const noun = this.profile.noun.many;
 		for (const field of this.fields ?? []) {
 			if (field.dataType !== JSON_OBJECT_TYPE) continue;

@@ -90,9 +90,25 @@ export class SinceLastRunPosition {
 	}
 
 	private state(): IDataObject {
+		return this.staticDataObject(STATE_KEY);
+	}
+
+	/**
+	 * The object static data keeps under `key`, made when absent. Anything
+	 * else there (a string, a list, edited by hand or by another node) is an
+	 * unreadable position, before any call: written into, it would crash the
+	 * run after its export, every run; n8n drops a list's named entries when
+	 * it saves, so the position would be lost. Reset Since Last Run clears it.
+	 */
+	private staticDataObject(key: string): IDataObject {
 		const staticData = this.ctx.getWorkflowStaticData('node');
-		staticData[STATE_KEY] ??= {};
-		return staticData[STATE_KEY] as IDataObject;
+		staticData[key] ??= {};
+		const value: unknown = staticData[key];
+		if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+			const shape = Array.isArray(value) ? 'a list' : value === null ? 'null' : `a ${typeof value}`;
+			throw new PositionError('unreadable', `static data holds ${shape} under ${key}, where the node keeps an object`);
+		}
+		return value as IDataObject;
 	}
 
 	/**
@@ -124,8 +140,8 @@ export class SinceLastRunPosition {
 	 * have; a quota reset still to come, within a day. Anything else is not used.
 	 */
 	private trustedCatchUp(position: DateTime | undefined, now: DateTime): CatchUpState {
-		const saved = this.ctx.getWorkflowStaticData('node')[CATCH_UP_STATE_KEY] as IDataObject | undefined;
-		const fromStaticData = (saved?.[this.position] ?? {}) as CatchUpNumbers;
+		const saved = this.staticDataObject(CATCH_UP_STATE_KEY);
+		const fromStaticData = (saved[this.position] ?? {}) as CatchUpNumbers;
 		const numbers = this.facts ? this.storedCatchUp : fromStaticData;
 		const state: CatchUpState = {};
 		const { splitUntil, splitSeconds, quotaResetAt } = numbers;
@@ -229,8 +245,7 @@ export class SinceLastRunPosition {
 	}
 
 	private saveCatchUpInStaticData(numbers: CatchUpNumbers): void {
-		const staticData = this.ctx.getWorkflowStaticData('node');
-		const states = (staticData[CATCH_UP_STATE_KEY] ??= {}) as IDataObject;
+		const states = this.staticDataObject(CATCH_UP_STATE_KEY);
 		const kept = Object.fromEntries(Object.entries(numbers).filter(([, value]) => value !== undefined));
 		if (Object.keys(kept).length > 0) states[this.position] = kept;
 		else delete states[this.position];
@@ -238,6 +253,12 @@ export class SinceLastRunPosition {
 
 	/** Reset Since Last Run: forgets the position in both places, whatever they hold (a value that cannot be read too). */
 	async forget(): Promise<void> {
+		// Static data of another shape is replaced whole: nothing of the node's can be read from it.
+		const staticData = this.ctx.getWorkflowStaticData('node');
+		for (const key of [STATE_KEY, CATCH_UP_STATE_KEY]) {
+			const value: unknown = staticData[key];
+			if (value !== undefined && (typeof value !== 'object' || value === null || Array.isArray(value))) staticData[key] = {};
+		}
 		delete this.state()[this.position];
 		this.saveCatchUpInStaticData({});
 		this.stored = undefined;

@@ -126,33 +126,8 @@ const toJsonObject: Converter = (text) => {
 		return text;
 	}
 	if (typeof value !== 'object' || value === null || Array.isArray(value)) return text;
-	const attributes = value as { [key: string]: unknown };
-	for (const key of Object.keys(attributes)) {
-		if (MERGE_IDS.test(key)) attributes[key] = leadIdsOf(attributes[key]);
-	}
-	return attributes;
+	return value as { [key: string]: unknown };
 };
-
-/**
- * The attribute of a Merge Leads activity (type 32) that names the leads
- * merged away, which Marketo writes as text ("[1001,1002]", "1001,1002"): as
- * an array of numbers, it turns into "delete these IDs" with no parsing in the
- * workflow. A value that is not a list of lead IDs stays as it was.
- */
-const MERGE_IDS = /^merge ?ids$/i;
-const LEAD_ID_LIST = /^\s*\[?\s*(\d+(\s*,\s*\d+)*)\s*\]?\s*$/;
-
-function leadIdsOf(value: unknown): unknown {
-	const items = Array.isArray(value) ? value : typeof value === 'number' ? [value] : typeof value === 'string' ? splitIds(value) : undefined;
-	if (!items) return value;
-	const ids = items.map((item) => (typeof item === 'number' ? item : typeof item === 'string' && /^\s*\d+\s*$/.test(item) ? Number(item) : NaN));
-	return ids.every((id) => Number.isSafeInteger(id) && id > 0) ? ids : value;
-}
-
-function splitIds(text: string): string[] | undefined {
-	const match = LEAD_ID_LIST.exec(text);
-	return match ? match[1].split(',') : undefined;
-}
 
 /** The data type this package gives a column of JSON text (not one of Marketo's). */
 export const JSON_OBJECT_TYPE = 'jsonObject';

@@ -34,7 +34,9 @@ export function splitIntoWindows(start: DateTime, end: DateTime, maxDays = MAX_W
 	let windowStart = start.startOf('second');
 	const last = end.startOf('second');
 	while (windowStart <= last) {
-		const limit = split && windowStart <= split.until ? DateTime.min(windowStart.plus({ seconds: split.seconds - 1 }), split.until) : windowStart.plus({ days: maxDays }).minus({ seconds: 1 });
+		const whole = windowStart.plus({ days: maxDays }).minus({ seconds: 1 });
+		// A split only ever shortens a window: never past the run's own Window Length.
+		const limit = split && windowStart <= split.until ? DateTime.min(windowStart.plus({ seconds: split.seconds - 1 }), split.until, whole) : whole;
 		const windowEnd = limit < last ? limit : last;
 		windows.push({ start: windowStart, end: windowEnd });
 		windowStart = windowEnd.plus({ seconds: 1 });

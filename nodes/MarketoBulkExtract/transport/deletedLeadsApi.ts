@@ -1,4 +1,4 @@
-import type { IDataObject } from 'n8n-workflow';
+import { NodeApiError, type IDataObject } from 'n8n-workflow';
 
 import type { MarketoClient } from './index';
 
@@ -16,6 +16,7 @@ export const DELETED_LEADS_BATCH = 300;
 
 /** A Delete Lead activity as Get Deleted Leads answers it. */
 export interface DeletedLead extends IDataObject {
+	/** A positive integer, as Marketo's lead IDs are; an entry with anything else is refused. */
 	leadId: number;
 	/** As Marketo writes it, e.g. 2026-11-29T10:00:00+0000. */
 	activityDate: string;
@@ -23,8 +24,12 @@ export interface DeletedLead extends IDataObject {
 
 export interface DeletedLeadsPage {
 	deletions: DeletedLead[];
-	/** Entries that are not a deletion (no lead ID or no date): left out, counted. */
-	skipped: number;
+	/**
+	 * Entries refused, never converted: a lead ID that is not a positive
+	 * integer (true, "0x2F", "1e3", [9023] would each name another lead), or no
+	 * date. A mirror that deleted by them would delete the wrong rows.
+	 */
+	refused: number;
 	nextPageToken?: string;
 	moreResult: boolean;
 }
@@ -39,25 +44,70 @@ export async function getPagingToken(client: MarketoClient, since: string): Prom
 	return envelope.nextPageToken;
 }
 
-/** One page of Get Deleted Leads from `token`. */
+/**
+ * One page of Get Deleted Leads from `token`. The page is checked before a
+ * deletion is taken from it: a `result` that is not a list, or a
+ * `moreResult` that is neither true nor false, is refused with an error,
+ * since reading either as "the last page" would lose every later deletion
+ * without a word. Marketo leaves `result` out of a page with none.
+ */
 export async function getDeletedLeadsPage(client: MarketoClient, token: string): Promise<DeletedLeadsPage> {
+	const action = 'get deleted leads';
 	const envelope = await client.request({
 		method: 'GET',
 		path: '/rest/v1/activities/deletedleads.json',
 		qs: { nextPageToken: token, batchSize: DELETED_LEADS_BATCH },
 		repeatable: true,
-		action: 'get deleted leads',
+		action,
 	});
+	const result: unknown = envelope.result;
+	if (result !== undefined && result !== null && !Array.isArray(result)) {
+		throw unreadablePage(client, `its result is ${describe(result)}, not a list of deletions`);
+	}
+	const moreResult = moreResultOf(envelope.moreResult);
+	if (moreResult === undefined) throw unreadablePage(client, `its moreResult is ${describe(envelope.moreResult)}, neither true nor false`);
 	const deletions: DeletedLead[] = [];
-	let skipped = 0;
-	for (const entry of Array.isArray(envelope.result) ? envelope.result : []) {
-		const leadId = typeof entry?.leadId === 'number' ? entry.leadId : Number(entry?.leadId);
-		if (!Number.isSafeInteger(leadId) || typeof entry.activityDate !== 'string') {
-			skipped++;
+	let refused = 0;
+	for (const entry of (result as unknown[] | null | undefined) ?? []) {
+		const deletion = entry as IDataObject | null;
+		if (!isLeadId(deletion?.leadId) || typeof deletion?.activityDate !== 'string') {
+			refused++;
 			continue;
 		}
-		deletions.push({ ...entry, leadId, activityDate: entry.activityDate });
+		deletions.push({ ...deletion, leadId: deletion.leadId, activityDate: deletion.activityDate });
 	}
 	const nextPageToken = typeof envelope.nextPageToken === 'string' && envelope.nextPageToken !== '' ? envelope.nextPageToken : undefined;
-	return { deletions, skipped, nextPageToken, moreResult: envelope.moreResult === true };
+	return { deletions, refused, nextPageToken, moreResult };
+}
+
+/** A lead ID as Marketo writes one: a JSON number that is a positive integer. Nothing is converted. */
+function isLeadId(value: unknown): value is number {
+	return typeof value === 'number' && Number.isSafeInteger(value) && value > 0;
+}
+
+/** Marketo's moreResult; the words true and false written as text are read as what they say. */
+function moreResultOf(value: unknown): boolean | undefined {
+	if (typeof value === 'boolean') return value;
+	if (typeof value === 'string' && /^(true|false)$/i.test(value.trim())) return value.trim().toLowerCase() === 'true';
+	return undefined;
+}
+
+/** What an odd value is, for a message: its type, never its content (it may hold personal data). */
+function describe(value: unknown): string {
+	if (value === undefined) return 'missing';
+	if (value === null) return 'null';
+	if (Array.isArray(value)) return 'a list';
+	return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
+
+function unreadablePage(client: MarketoClient, problem: string): NodeApiError {
+	return new NodeApiError(
+		client.node,
+		{ message: problem },
+		{
+			message: `Marketo answered a page of Get Deleted Leads that the node cannot read: ${problem}.`,
+			description:
+				'Nothing was output from this read and the position did not move: the next run reads the same deletions again. If it happens again, report it to Marketo Support.',
+		},
+	);
 }

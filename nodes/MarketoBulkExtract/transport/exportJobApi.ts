@@ -2,7 +2,7 @@ import { NodeApiError, type IDataObject } from 'n8n-workflow';
 
 import type { MarketoEnvelope } from './envelope';
 import type { MarketoClient } from './index';
-import { EXPORT_FORMATS } from '../helpers/marketoValues';
+import { EXPORT_FORMATS, isExportId } from '../helpers/marketoValues';
 import { isMarketoError, MarketoApiError } from './marketoErrors';
 import { asNodeError } from './nodeErrors';
 
@@ -55,6 +55,11 @@ export function isKnownStatus(status: unknown): status is JobStatus {
 	return (JOB_STATUSES as readonly unknown[]).includes(status);
 }
 
+/**
+ * The one job an answer describes. Its export ID must be one Marketo makes
+ * (a UUID): "null" or an empty ID would go into the next call's path, which
+ * could only fail, and fail saying something else.
+ */
 function onlyJob(client: MarketoClient, envelope: MarketoEnvelope, action: string): ExportJob {
 	const job = envelope.result?.[0];
 	if (!job || typeof job.exportId !== 'string') {
@@ -63,19 +68,44 @@ function onlyJob(client: MarketoClient, envelope: MarketoEnvelope, action: strin
 			action,
 		);
 	}
-	return normaliseJob(client, job);
+	if (!isExportId(job.exportId)) {
+		const status = typeof job.status === 'string' ? `, status ${client.redact(job.status).slice(0, 40)}` : '';
+		throw new NodeApiError(
+			client.node,
+			{ message: 'not an export ID' },
+			{
+				message: `Marketo answered without a usable export ID while trying to ${action}: it named the job "${client.redact(job.exportId).slice(0, 40)}"${status}.`,
+				description: `Marketo's export IDs are UUIDs; the node made no call on this one. ${
+					action === CREATE_ACTION ? 'Marketo did not say it created a job, so none was enqueued or cancelled. Run the extract again; if it happens again, report it to Marketo Support.' : 'Check the job with List Jobs.'
+				}`,
+			},
+		);
+	}
+	const described = normaliseJob(client, job);
+	if (action === CREATE_ACTION && described.status === 'Failed') {
+		throw new NodeApiError(
+			client.node,
+			{ message: 'create answered Failed' },
+			{
+				message: `Marketo answered the create of export job ${described.exportId} with the status Failed: ${described.errorMsg ?? 'Marketo gave no reason'}.`,
+				description: 'The job cannot be enqueued, so none was, and nothing was exported. Run the extract again; if it fails again, check the fields and filter.',
+			},
+		);
+	}
+	return described;
 }
 
+const CREATE_ACTION = 'create the export job';
+
 export async function createExportJob(client: MarketoClient, exportPath: string, body: IDataObject): Promise<ExportJob> {
-	const action = 'create the export job';
 	const envelope = await client.request({
 		method: 'POST',
 		path: `${exportPath}/create.json`,
 		body,
 		repeatable: false,
-		action,
+		action: CREATE_ACTION,
 	});
-	return onlyJob(client, envelope, action);
+	return onlyJob(client, envelope, CREATE_ACTION);
 }
 
 /**

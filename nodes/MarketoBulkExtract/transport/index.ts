@@ -248,6 +248,10 @@ export class MarketoClient {
 		}
 
 		const envelope = typeof response.body === 'string' ? parseEnvelope(response.body) : response.body;
+		if (!isEnvelope(envelope) && isCutShort(response.body)) {
+			// JSON that stops part-way: the connection ended early, as a network fault does; repeated where safe.
+			return { ok: false, kind: 'interrupted', error: this.httpError(statusCode, '', call.action, 'an answer cut short') };
+		}
 		if (!isEnvelope(envelope)) {
 			throw this.httpError(statusCode, response.body, call.action, 'an answer that is not Marketo JSON');
 		}
@@ -296,12 +300,13 @@ export class MarketoClient {
 		if (response) return response;
 
 		const error = failure;
-		const networkFailure = classifyNetworkError(error);
-		if (networkFailure === 'aborted' || this.cancelSignal?.aborted) {
+		// Only n8n's own signal means the user cancelled; the network's aborts are faults to retry.
+		if (this.cancelSignal?.aborted) {
 			throw new NodeOperationError(this.node, 'The execution was cancelled.', {
 				description: 'The call to Marketo was aborted.',
 			});
 		}
+		const networkFailure = classifyNetworkError(error);
 		if (networkFailure === 'unknownHost') {
 			throw new NodeOperationError(
 				this.node,
@@ -403,6 +408,17 @@ export class MarketoClient {
 		this.ctx.logger.warn(
 			`Marketo: ${error.message}; retrying "${call.action}" in ${Math.round(delayMs / 100) / 10} s`,
 		);
+	}
+}
+
+/** Text that begins as Marketo's JSON does but does not parse: the answer ended before its end. */
+function isCutShort(body: unknown): boolean {
+	if (typeof body !== 'string' || !body.trimStart().startsWith('{')) return false;
+	try {
+		JSON.parse(body);
+		return false;
+	} catch {
+		return true;
 	}
 }
 

@@ -2,19 +2,23 @@ import type { INode } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
 /**
- * Errors thrown by n8n's HTTP helper before any response arrived. n8n wraps the
- * underlying error (axios / Node) in a NodeApiError; the system code sits on it
- * or somewhere down its `cause` chain.
+ * Errors thrown by n8n's HTTP helper before a whole response arrived. n8n wraps
+ * the underlying error (axios / Node) in a NodeApiError; the system code sits
+ * on it or somewhere down its `cause` chain.
+ *
+ * None of them means the user cancelled: only the execution's cancel signal
+ * says that (MarketoClient.cancelSignal). Node and axios call a body cut short
+ * "aborted" ("stream has been aborted", ECONNRESET "aborted"), and an abort
+ * without the signal is a network fault too; read as a cancel, one blip once
+ * failed a whole run without the retry it was owed.
  */
 export type NetworkFailure =
 	/** The connection was never made: nothing reached Marketo, sending again is always safe. */
 	| 'notSent'
-	/** The connection broke or timed out after the request left: Marketo may have acted on it. */
+	/** The connection broke, timed out or was aborted after the request left: Marketo may have acted on it. */
 	| 'interrupted'
 	/** The host name does not resolve: the endpoint is wrong, retrying will not help. */
-	| 'unknownHost'
-	/** The execution's cancel signal aborted the call. */
-	| 'aborted';
+	| 'unknownHost';
 
 const NOT_SENT = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
 const INTERRUPTED = new Set([
@@ -25,18 +29,20 @@ const INTERRUPTED = new Set([
 	'ECONNABORTED',
 	'ERR_STREAM_PREMATURE_CLOSE',
 	'UND_ERR_SOCKET',
+	'ERR_CANCELED',
+	'ABORT_ERR',
+	'ERR_BAD_RESPONSE',
 ]);
 
+/** Callers ask the cancel signal first: what is left of an abort here is the network's. */
 export function classifyNetworkError(error: unknown): NetworkFailure | undefined {
 	for (const code of systemCodes(error)) {
-		if (code === 'ERR_CANCELED' || code === 'ABORT_ERR') return 'aborted';
 		if (code === 'ENOTFOUND') return 'unknownHost';
 		if (NOT_SENT.has(code)) return 'notSent';
 		if (INTERRUPTED.has(code)) return 'interrupted';
 	}
 	const text = messagesOf(error).join(' ');
-	if (/aborted|canceled|cancelled/i.test(text) && /abort|cancel/i.test(text)) return 'aborted';
-	if (/socket hang up|network error|premature close|terminated/i.test(text)) return 'interrupted';
+	if (/socket hang up|network error|premature close|terminated|aborted|canceled|cancelled/i.test(text)) return 'interrupted';
 	return undefined;
 }
 

@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import type { FieldType } from '../../extract/exportProfile';
 import { JSON_OBJECT_TYPE } from '../../extract/typedValues';
+import { addMergedLeadIds, MERGED_LEAD_IDS_FIELD } from './mergedLeadIds';
 import { MAX_WINDOW_DAYS } from '../../extract/windows';
 import { readCommonDefinition, readRange } from '../definition';
 import { describeValue, invalidParameter, listEntries, readChoice, readIds, toBoolean } from '../parameters';
@@ -146,6 +147,13 @@ export const activityExportKind: ExportKind = {
 				return parseAttributes ? [...types.filter((f) => f.name !== 'attributes'), { name: 'attributes', dataType: JSON_OBJECT_TYPE }] : types;
 			},
 			keyFields: async () => ['marketoGUID'],
+			finishRecords(records, columnOf) {
+				const unreadable = addMergedLeadIds(records, columnOf('attributes'), columnOf('activityTypeId'));
+				if (unreadable === 0) return [];
+				return [
+					`${unreadable} Merge Leads ${unreadable === 1 ? 'activity names' : 'activities name'} no merged lead IDs the node can read (no Merge IDs attribute, or one that is not a list of lead IDs); their ${MERGED_LEAD_IDS_FIELD} is empty, so a mirror keeps those merged-away leads until a reconcile.`,
+				];
+			},
 		};
 	},
 };

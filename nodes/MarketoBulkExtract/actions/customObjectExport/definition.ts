@@ -1,4 +1,5 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import { MAX_WINDOW_DAYS } from '../../extract/windows';
 import type { MarketoClient } from '../../transport';
@@ -74,9 +75,23 @@ export const customObjectExportKind: ExportKind = {
 			fieldTypes: async (client, convertValues) => (convertValues ? (await describe(client)).fields : []),
 			async keyFields(client) {
 				// The whole business key (e.g. accountNumber + productCode); the idField only where the object has none.
-				const { dedupeFields, idField } = await describe(client);
-				if (dedupeFields.length > 0) return dedupeFields;
-				return idField ? [idField] : [];
+				const { fields, dedupeFields, idField } = await describe(client);
+				// Only fields the describe lists: a key field the object lacks, added to the jobs, makes every create answer 1003.
+				const listed = new Set(fields.map((field) => field.name));
+				const exists = (name: string) => listed.size === 0 || listed.has(name);
+				if (dedupeFields.length > 0 && dedupeFields.every(exists)) return dedupeFields;
+				// The idField (marketoGUID) tells records apart as well: one record keeps it across windows.
+				if (idField && exists(idField)) return [idField];
+				const named = [...dedupeFields, ...(idField ? [idField] : [])];
+				throw new NodeOperationError(
+					ctx.getNode(),
+					`Custom object ${name}: its describe names the key ${named.length > 0 ? named.join(', ') : '(none)'}, but its fields do not include ${named.length > 0 ? 'it' : 'one'}, so the node cannot tell its records apart across windows.`,
+					{
+						itemIndex,
+						description:
+							'No job was created. Export a range that fits one window (one job needs no key), or use a static or smart list filter; if the object was changed in Marketo, check its dedupe fields under Admin → Marketo Custom Objects.',
+					},
+				);
 			},
 		};
 	},

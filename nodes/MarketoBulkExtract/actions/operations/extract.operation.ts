@@ -226,7 +226,8 @@ async function extractSinceLastRun(
 		const definition: ExportDefinition = kind.readDefinition(ctx, itemIndex, { limitRangeToMarketoMaximum: false, range: { start, end } });
 		const catchUp = { split: position.catchUp.split, quotaSpent: position.catchUp.quotaResetAt !== undefined };
 		const { items, catchUp: outcome } = await extract(ctx, itemIndex, client, { profile, definition }, { ...settings, keepAlive, catchUp });
-		const quotaResetAt = outcome?.stop?.limit === 'exportQuota' ? nextQuotaReset() : undefined;
+		// The one-call probe creates the first window's job: a job left for it (its cancel failed) is adopted instead.
+		const quotaResetAt = outcome?.stop?.limit === 'exportQuota' && !outcome.jobLeftAtStop ? nextQuotaReset() : undefined;
 		await position.save(outcome?.deliveredUntil, { split: outcome?.split, quotaResetAt });
 		const report = outcome && catchUpReport(outcome, start, profile.noun.many);
 		if (report) {

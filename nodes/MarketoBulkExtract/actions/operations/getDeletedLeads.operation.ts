@@ -5,6 +5,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { MAX_DELETED_LEADS_PAGES, readDeletedLeads, type DeletedLeadsResult } from '../../extract/deletedLeads';
 import { toMarketoDateTime } from '../../helpers/marketoValues';
 import type { MarketoClient } from '../../transport';
+import { MarketoApiError } from '../../transport/marketoErrors';
 import { alphabetical, forOperations, showWhen } from '../common.descriptions';
 import { invalidParameter, readChoice, readDateTime, toNumber } from '../parameters';
 import type { ResourceDeclaration } from '../resource';
@@ -97,11 +98,22 @@ export async function execute(this: IExecuteFunctions, client: MarketoClient, it
 	// A second run waits for the first: deletions are read in seconds, not hours.
 	const wait = { pollIntervalMs: client.instance.isLoopback ? 50 : 5000, maxWaitMs: 10 * 60_000, lagSeconds: SETTLE_SECONDS };
 	return await withSinceLastRun(this, itemIndex, client, POSITION, wait, async ({ position, start, end, keepAlive }) => {
-		const result = await readDeletedLeads(client, { start, end }, maxItems, keepAlive);
+		const resume = new ResumeToken(this, start);
+		const resumeFrom = resume.read();
+		const result = await readDeletedLeads(client, { start, end }, maxItems, keepAlive, resumeFrom).catch(async (error: unknown) => {
+			// A token Marketo no longer takes costs the pages it skipped, read again from a new one.
+			if (resumeFrom === undefined || !(error instanceof MarketoApiError)) throw error;
+			return await readDeletedLeads(client, { start, end }, maxItems, keepAlive);
+		});
+		resume.save(result.resumeToken);
 		if (result.coveredUntil >= start) await position.save(result.coveredUntil);
 		hint(this, summary(result, start));
+		warnRefused(this, result);
 		if (result.stop) {
-			const message = `Since Last Run has not caught up yet: ${STOPS[result.stop](maxItems)}. It delivered the deleted leads up to ${toMarketoDateTime(result.coveredUntil)}; the next run goes on from ${toMarketoDateTime(result.coveredUntil.plus({ seconds: 1 }))}.`;
+			const goesOn = result.resumeToken
+				? `None of its pages held a deletion of the range, so the position stays at ${toMarketoDateTime(start.minus({ seconds: 1 }))}; the next run goes on from the page where this one stopped, not from the first again.`
+				: `It delivered the deleted leads up to ${toMarketoDateTime(result.coveredUntil)}; the next run goes on from ${toMarketoDateTime(result.coveredUntil.plus({ seconds: 1 }))}.`;
+			const message = `Since Last Run has not caught up yet: ${STOPS[result.stop](maxItems)}. ${goesOn}`;
 			this.logger.warn(`Marketo Get Deleted Leads: ${message}`);
 			hint(this, message, 'warning');
 		}
@@ -130,6 +142,7 @@ async function sinceDate(ctx: IExecuteFunctions, itemIndex: number, client: Mark
 		});
 	}
 	hint(ctx, summary(result, start));
+	warnRefused(ctx, result);
 	warnBeyondHorizon(ctx, start);
 	return result.records.map((json) => ({ json }));
 }
@@ -138,12 +151,49 @@ async function sinceDate(ctx: IExecuteFunctions, itemIndex: number, client: Mark
 const STOPS: Record<NonNullable<DeletedLeadsResult['stop']>, (maxItems: number) => string> = {
 	maxItems: (maxItems) => `this run output ${maxItems} or more deleted leads (Max Items)`,
 	pages: () => `this run read ${MAX_DELETED_LEADS_PAGES} pages, the most one run reads`,
-	stuckToken: () => 'Marketo answered the same paging token again, with more to come',
+	stuckToken: () => 'Marketo answered a paging token it had answered before, with more to come',
 };
 
 function summary(result: DeletedLeadsResult, start: DateTime): string {
-	const skipped = result.skipped > 0 ? `; ${result.skipped} answers that are not a deletion left out` : '';
-	return `Get Deleted Leads: ${result.records.length} deleted leads from ${toMarketoDateTime(start)} to ${toMarketoDateTime(result.coveredUntil)}, ${result.pages} ${result.pages === 1 ? 'page' : 'pages'}${skipped}.`;
+	const repeated = result.repeated > 0 ? `; ${result.repeated} deletions Marketo answered twice output once` : '';
+	return `Get Deleted Leads: ${result.records.length} deleted leads from ${toMarketoDateTime(start)} to ${toMarketoDateTime(result.coveredUntil)}, ${result.pages} ${result.pages === 1 ? 'page' : 'pages'}${repeated}.`;
+}
+
+/** Entries that name no lead are never output, and never silently: a mirror should know. */
+function warnRefused(ctx: IExecuteFunctions, result: DeletedLeadsResult): void {
+	if (result.refused === 0) return;
+	const message = `${result.refused} ${result.refused === 1 ? 'entry' : 'entries'} of Get Deleted Leads refused and not output: a lead ID that is not a positive integer, or no date. Marketo's lead IDs are positive integers; converting another value would name another lead, and a mirror would delete it.`;
+	ctx.logger.warn(`Marketo Get Deleted Leads: ${message}`);
+	hint(ctx, message, 'warning');
+}
+
+/**
+ * Where a run that met the most pages with nothing to deliver stopped in
+ * Marketo's pages, kept in static data beside the position: the next run
+ * from the same start asks from there instead of reading those pages again.
+ * Only a hint to save calls: one lost, or refused by Marketo, costs the pages
+ * once more, never a deletion.
+ */
+class ResumeToken {
+	private static readonly KEY = 'deletedLeadsResume';
+
+	constructor(
+		private readonly ctx: IExecuteFunctions,
+		private readonly start: DateTime,
+	) {}
+
+	read(): string | undefined {
+		const saved: unknown = this.ctx.getWorkflowStaticData('node')[ResumeToken.KEY];
+		if (typeof saved !== 'object' || saved === null) return undefined;
+		const { from, token } = saved as IDataObject;
+		return from === toMarketoDateTime(this.start) && typeof token === 'string' && token !== '' ? token : undefined;
+	}
+
+	save(token: string | undefined): void {
+		const staticData = this.ctx.getWorkflowStaticData('node');
+		if (token) staticData[ResumeToken.KEY] = { from: toMarketoDateTime(this.start), token };
+		else delete staticData[ResumeToken.KEY];
+	}
 }
 
 /** Marketo may prune deletions older than 14 days: a range that starts before then may miss some, said out loud. */

@@ -108,7 +108,7 @@ export async function execute(
 		throw inEditorWords(this, itemIndex, error, 'File');
 	}
 	const { records, binary, bytes } = file;
-	const warnings = [...delivery.warnings, ...(records ? delivery.itemWarnings(records) : [])];
+	const warnings = [...delivery.warnings, ...(records ? delivery.finishItems(records) : [])];
 	for (const message of warnings) this.addExecutionHints({ message, type: 'warning', location: 'outputPane' });
 	if (records) return records.map((record) => ({ json: record }));
 	return [{ json: { ...job, bytesDownloaded: bytes }, binary: { [binaryPropertyName]: binary! } }];
