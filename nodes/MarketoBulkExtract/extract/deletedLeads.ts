@@ -75,7 +75,7 @@ export async function readDeletedLeads(
 	const stopEarly = (stop: 'pages' | 'stuckToken', token: string): DeletedLeadsResult => {
 		if (fullAt !== undefined) return result(fullAt, stop);
 		if (delivered.length === 0) return result(start - 1, stop, stop === 'pages' ? token : undefined);
-		return result(Math.max(...delivered.map((entry) => entry.at)) - 1, stop);
+		return result(delivered.reduce((latest, entry) => Math.max(latest, entry.at), start) - 1, stop);
 	};
 	let token = resumeFrom ?? (await getPagingToken(client, toMarketoDateTime(range.start.toUTC().startOf('second'))));
 	const tokensAnswered = new Set<string>();
@@ -94,9 +94,9 @@ export async function readDeletedLeads(
 				counts.refused++;
 				continue;
 			}
+			if (fullAt !== undefined && at > fullAt) pastFull = true;
 			// Outside the range: the first second's deletions belong to the run that covered it, and
 			// one dated past the end (listed out of order) to the next run. Neither ends the read.
-			if (fullAt !== undefined && at > fullAt) pastFull = true;
 			if (at < start || at > end) continue;
 			if (leadIds.has(deletion.leadId)) {
 				counts.repeated++;
