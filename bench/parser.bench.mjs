@@ -18,7 +18,7 @@ import { mb, median, timeIt } from './stats.mjs';
 
 const require = createRequire(import.meta.url);
 const { ExportFileReader } = require('../dist/nodes/MarketoBulkExtract/csv/exportFileReader.js');
-const { columnConverters } = require('../dist/nodes/MarketoBulkExtract/extract/typedValues.js');
+const { columnConverters } = require('../dist/nodes/MarketoBulkExtract/extract/files/typedValues.js');
 
 const CHUNK = 64 * 1024;
 const OURS = 'this package (64 KiB chunks)';

@@ -2,7 +2,8 @@
  * The node's layers, checked from its source: every import runs down a floor
  * (or stays in its folder), no two folders import each other, and nothing
  * below actions/ reads a node parameter or names an option as the editor
- * labels it. A new folder must be given its floor here.
+ * labels it. The engine's rooms (extract/jobs, files, state, model,
+ * deletions) are floors too. A new folder must be given its floor here.
  */
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -11,8 +12,24 @@ import { describe, it } from 'node:test';
 
 const root = resolve(import.meta.dirname, '../../nodes/MarketoBulkExtract');
 
-/** Floors, top (0) to bottom. Folders on one floor do not import each other. */
-const FLOORS = { '.': 0, methods: 1, actions: 2, extract: 3, csv: 4, transport: 4, helpers: 5 };
+/**
+ * Floors, top (0) to bottom. Folders on one floor do not import each other.
+ * The engine (extract/) is rooms, each a floor of its own: the run of jobs and
+ * Get Deleted Leads over the files and the state, both over the model.
+ */
+const FLOORS = {
+	'.': 0,
+	methods: 1,
+	actions: 2,
+	'extract/jobs': 3,
+	'extract/deletions': 3,
+	'extract/files': 4,
+	'extract/state': 4,
+	'extract/model': 5,
+	csv: 6,
+	transport: 6,
+	helpers: 7,
+};
 const BELOW_ACTIONS = Object.keys(FLOORS).filter((folder) => FLOORS[folder] > FLOORS.actions);
 
 function sourceFiles(dir = root) {
@@ -23,9 +40,11 @@ function sourceFiles(dir = root) {
 	});
 }
 
+/** A file's folder: its room, inside the engine (a file at extract/'s root has none, and no floor). */
 const folderOf = (file) => {
 	const parts = relative(root, file).split('/');
-	return parts.length === 1 ? '.' : parts[0];
+	if (parts.length === 1) return '.';
+	return parts[0] === 'extract' && parts.length > 2 ? `extract/${parts[1]}` : parts[0];
 };
 
 /** Every relative import as [from folder, to folder, where]. */

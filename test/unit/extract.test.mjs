@@ -5,8 +5,8 @@ import { describe, it } from 'node:test';
 const require = createRequire(import.meta.url);
 const { DateTime } = require('luxon');
 const dist = '../../dist/nodes/MarketoBulkExtract/extract';
-const { splitIntoWindows } = require(`${dist}/windows.js`);
-const { columnConverters, isNestedTooDeep, MAX_JSON_DEPTH } = require(`${dist}/typedValues.js`);
+const { splitIntoWindows } = require(`${dist}/model/windows.js`);
+const { columnConverters, isNestedTooDeep, MAX_JSON_DEPTH } = require(`${dist}/files/typedValues.js`);
 const { ExportFileReader } = require('../../dist/nodes/MarketoBulkExtract/csv/exportFileReader.js');
 
 /** Rows typed as the parser types them, fed in small chunks: CSV text → records. */
@@ -18,7 +18,7 @@ function typedRecords(fields, columnHeaderNames, rows) {
 	for (let offset = 0; offset < bytes.length; offset += 5) reader.push(bytes.subarray(offset, offset + 5), records);
 	return reader.end(records);
 }
-const { RecordDeduplicator } = require(`${dist}/deduplicator.js`);
+const { RecordDeduplicator } = require(`${dist}/files/deduplicator.js`);
 
 const utc = (iso) => DateTime.fromISO(iso, { zone: 'utc' });
 const iso = (dt) => dt.toUTC().toISO({ suppressMilliseconds: true });

@@ -12,8 +12,8 @@ import { JournalStore } from '../support/engine.mjs';
 const require = createRequire(import.meta.url);
 const { DateTime } = require('luxon');
 const dist = '../../dist/nodes/MarketoBulkExtract/extract';
-const { NodeFacts } = require(`${dist}/nodeFacts.js`);
-const { SinceLastRunPosition } = require(`${dist}/incremental.js`);
+const { NodeFacts } = require(`${dist}/state/nodeFacts.js`);
+const { SinceLastRunPosition } = require(`${dist}/state/sinceLastRunPosition.js`);
 
 /** The parts of n8n's execute context these use, on `store`. */
 function contextOn(store, { mode = 'trigger', staticData = {} } = {}) {

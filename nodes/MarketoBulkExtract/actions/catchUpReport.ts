@@ -1,6 +1,6 @@
 import type { DateTime } from 'luxon';
 
-import type { CatchUpOutcome, CatchUpStop } from '../extract/catchUp';
+import type { CatchUpOutcome, CatchUpStop } from '../extract/jobs/catchUp';
 import { toMarketoDateTime } from '../helpers/marketoValues';
 import { describeQuotaReset } from '../helpers/quotaReset';
 import { LIMIT_LABELS } from './engineErrors';

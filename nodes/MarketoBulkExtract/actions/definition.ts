@@ -1,8 +1,8 @@
 import type { DateTime } from 'luxon';
 import type { IExecuteFunctions, INodeParameterResourceLocator } from 'n8n-workflow';
 
-import { columnOf } from '../extract/exportDefinition';
-import { MAX_WINDOW_DAYS } from '../extract/windows';
+import { columnOf } from '../extract/model/exportDefinition';
+import { MAX_WINDOW_DAYS } from '../extract/model/windows';
 import { EXPORT_FORMATS, toMarketoDateTime, type ExportFormat } from '../helpers/marketoValues';
 import { idTooLarge, invalidParameter, readChoice, readDateTime, readFields } from './parameters';
 

@@ -1,9 +1,9 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { PositionError } from '../extract/incremental';
-import { LeaseHeldError } from '../extract/runLease';
-import { DefinitionConflictError, LimitReachedError, type LimitReached } from '../extract/limits';
+import { PositionError } from '../extract/state/sinceLastRunPosition';
+import { LeaseHeldError } from '../extract/state/runLease';
+import { DefinitionConflictError, LimitReachedError, type LimitReached } from '../extract/model/limits';
 
 /**
  * The engine's refusals, worded as the editor labels things: the engine says

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties, INodePropertyOptions, INodeType } from 'n8n-workflow';
 
-import type { ExportDefinition } from '../extract/exportDefinition';
-import type { ExportProfile } from '../extract/exportProfile';
+import type { ExportDefinition } from '../extract/model/exportDefinition';
+import type { ExportProfile } from '../extract/model/exportProfile';
 import type { MarketoClient } from '../transport';
 import type { ReadDefinitionOptions } from './definition';
 

@@ -1,8 +1,8 @@
 import { DateTime } from 'luxon';
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { SinceLastRunPosition } from '../extract/incremental';
-import { RunLease } from '../extract/runLease';
+import { SinceLastRunPosition } from '../extract/state/sinceLastRunPosition';
+import { RunLease } from '../extract/state/runLease';
 import { toMarketoDateTime } from '../helpers/marketoValues';
 import type { MarketoClient } from '../transport';
 import { inEditorWords } from './engineErrors';
@@ -11,7 +11,7 @@ import { invalidParameter, readDateTime, toBoolean } from './parameters';
 /**
  * Since Last Run, for every operation that has it (the extracts, Get Deleted
  * Leads): one run of a node's position at a time (runLease.ts), the position
- * read and checked (incremental.ts), Reset Since Last Run, and the range from
+ * read and checked (sinceLastRunPosition.ts), Reset Since Last Run, and the range from
  * one second after the position up to now. The operation exports the range
  * and moves the position as far as it delivered.
  */

@@ -1,9 +1,9 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import type { FieldType } from '../../extract/exportProfile';
-import { JSON_OBJECT_TYPE } from '../../extract/typedValues';
+import type { FieldType } from '../../extract/model/exportProfile';
+import { JSON_OBJECT_TYPE } from '../../extract/files/typedValues';
 import { addMergedLeadIds, MERGED_LEAD_IDS_FIELD } from './mergedLeadIds';
-import { MAX_WINDOW_DAYS } from '../../extract/windows';
+import { MAX_WINDOW_DAYS } from '../../extract/model/windows';
 import { readCommonDefinition, readRange } from '../definition';
 import { describeValue, invalidParameter, listEntries, readChoice, readIds, toBoolean } from '../parameters';
 import type { ExportKind } from '../resource';

@@ -1,5 +1,5 @@
 import type { ExportRecord } from '../../csv/exportFileReader';
-import { isNestedTooDeep } from '../../extract/typedValues';
+import { isNestedTooDeep } from '../../extract/files/typedValues';
 
 /**
  * A Merge Leads activity (type 32) names the leads merged away in one of its

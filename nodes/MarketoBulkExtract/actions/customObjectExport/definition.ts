@@ -1,7 +1,7 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { MAX_WINDOW_DAYS } from '../../extract/windows';
+import { MAX_WINDOW_DAYS } from '../../extract/model/windows';
 import type { MarketoClient } from '../../transport';
 import { describeCustomObject } from '../../transport/leadDatabaseApi';
 import { readCommonDefinition, readListFilter, readRange } from '../definition';

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import type { ExportDefinition } from '../../extract/exportDefinition';
-import { MAX_WINDOW_DAYS } from '../../extract/windows';
+import type { ExportDefinition } from '../../extract/model/exportDefinition';
+import { MAX_WINDOW_DAYS } from '../../extract/model/windows';
 import { describeLeadFields } from '../../transport/leadDatabaseApi';
 import { readCommonDefinition, readListFilter, readRange } from '../definition';
 import { readChoice } from '../parameters';

@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { createJobBody } from '../../extract/exportDefinition';
+import { createJobBody } from '../../extract/model/exportDefinition';
 import type { MarketoClient } from '../../transport';
 import { createExportJob } from '../../transport/exportJobApi';
 import { forOperations, showWhen } from '../common.descriptions';

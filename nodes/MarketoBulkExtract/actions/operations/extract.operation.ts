@@ -1,9 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import type { ExportDefinition } from '../../extract/exportDefinition';
-import type { ExportProfile } from '../../extract/exportProfile';
-import { runExtract, type ExtractResult, type ExtractSettings, type ExtractSource, type OutputMode } from '../../extract/extractRun';
-import { MAX_WINDOW_DAYS } from '../../extract/windows';
+import type { ExportDefinition } from '../../extract/model/exportDefinition';
+import type { ExportProfile } from '../../extract/model/exportProfile';
+import { runExtract, type ExtractResult, type ExtractSettings, type ExtractSource, type OutputMode } from '../../extract/jobs/extractRun';
+import { MAX_WINDOW_DAYS } from '../../extract/model/windows';
 import { nextQuotaReset } from '../../helpers/quotaReset';
 import type { MarketoClient } from '../../transport';
 import { alphabetical, exportIdProperty, forOperations, outputOptions, showWhen } from '../common.descriptions';

@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { MAX_DELETED_LEADS_PAGES, readDeletedLeads, type DeletedLeadsResult } from '../../extract/deletedLeads';
+import { MAX_DELETED_LEADS_PAGES, readDeletedLeads, type DeletedLeadsResult } from '../../extract/deletions/deletedLeads';
 import { toMarketoDateTime } from '../../helpers/marketoValues';
 import type { MarketoClient } from '../../transport';
 import { MarketoApiError } from '../../transport/marketoErrors';

@@ -1,8 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { fileInfoOf, readableFromChunks, streamExportFile, type ByteRange, type DownloadProgress, type NotReadyPolicy } from '../../extract/download';
-import { exportFormatOf, fileNameFor, mimeTypeFor, requireCompleted } from '../../extract/exportFile';
-import { FileDelivery, type DeliveredFile } from '../../extract/fileDelivery';
+import { fileInfoOf, readableFromChunks, streamExportFile, type ByteRange, type DownloadProgress, type NotReadyPolicy } from '../../extract/files/download';
+import { exportFormatOf, fileNameFor, mimeTypeFor, requireCompleted } from '../../extract/files/exportFile';
+import { FileDelivery, type DeliveredFile } from '../../extract/files/fileDelivery';
 import { describeValue, invalidParameter, readBinaryPropertyName, readChoice, readExportId } from '../parameters';
 import type { MarketoClient } from '../../transport';
 import { getExportJobStatus, type ExportJob } from '../../transport/exportJobApi';

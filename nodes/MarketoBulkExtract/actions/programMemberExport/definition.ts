@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { MAX_WINDOW_DAYS } from '../../extract/windows';
+import { MAX_WINDOW_DAYS } from '../../extract/model/windows';
 import { describeLeadFields, describeProgramMembers } from '../../transport/leadDatabaseApi';
 import { readCommonDefinition, readRange } from '../definition';
 import { describeValue, invalidParameter, listEntries, readChoice, readIds } from '../parameters';

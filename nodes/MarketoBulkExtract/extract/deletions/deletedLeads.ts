@@ -1,9 +1,9 @@
 import { DateTime } from 'luxon';
 import type { IDataObject } from 'n8n-workflow';
 
-import { toMarketoDateTime } from '../helpers/marketoValues';
-import type { MarketoClient } from '../transport';
-import { getDeletedLeadsPage, getPagingToken, type DeletedLead } from '../transport/deletedLeadsApi';
+import { toMarketoDateTime } from '../../helpers/marketoValues';
+import type { MarketoClient } from '../../transport';
+import { getDeletedLeadsPage, getPagingToken, type DeletedLead } from '../../transport/deletedLeadsApi';
 
 /**
  * The leads deleted within a range, from Get Deleted Leads: every page

@@ -1,7 +1,6 @@
-import type { IDataObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import type { MarketoClient } from '../transport';
+import type { MarketoClient } from '../../transport';
 import {
 	cancelExportJob,
 	createExportJob,
@@ -10,33 +9,11 @@ import {
 	isKnownStatus,
 	JOB_STATUSES,
 	type ExportJob,
-	type JobStatus,
-} from '../transport/exportJobApi';
-import { isMarketoError } from '../transport/marketoErrors';
-import { asNodeError } from '../transport/nodeErrors';
-import { LimitReachedError } from './limits';
-import type { DateWindow } from './windows';
-
-/** One export job of an extract: a date window, a list, or an adopted job. */
-export interface ExtractTask {
-	/** Position in the extract; output keeps this order. */
-	index: number;
-	/** For messages: "window 2/4 (2026-02-01T00:00:00Z – …)". */
-	label: string;
-	/** The create body; absent when adopting an existing job. */
-	body?: IDataObject;
-	exportId?: string;
-	/** Last status seen. */
-	status?: JobStatus | string;
-	/** False while Marketo's queue was full at enqueue; enqueue is tried again at each poll. */
-	enqueued: boolean;
-	/** The task's date window, when the export has a date range. */
-	window?: DateWindow;
-	/** True once this run created the job: only such jobs are ever cancelled by it. */
-	created?: boolean;
-	/** A job an earlier run left, adopted instead of creating one. */
-	adopted?: boolean;
-}
+} from '../../transport/exportJobApi';
+import { isMarketoError } from '../../transport/marketoErrors';
+import { asNodeError } from '../../transport/nodeErrors';
+import type { ExtractTask } from '../model/extractTask';
+import { LimitReachedError } from '../model/limits';
 
 /** The longest a run sleeps without saying it is alive (keepAlive). */
 const KEEP_ALIVE_MS = 60_000;

@@ -1,6 +1,6 @@
-import type { ExportRecord } from '../csv/exportFileReader';
-import type { MarketoClient } from '../transport';
-import type { FieldType } from '../transport/leadDatabaseApi';
+import type { ExportRecord } from '../../csv/exportFileReader';
+import type { MarketoClient } from '../../transport';
+import type { FieldType } from '../../transport/leadDatabaseApi';
 import type { ExportDefinition } from './exportDefinition';
 
 export type { FieldType };

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 
-import { toMarketoDateTime } from '../helpers/marketoValues';
+import { toMarketoDateTime } from '../../helpers/marketoValues';
 
 /** Marketo refuses a date range longer than this in one job, whatever the export kind. */
 export const MAX_WINDOW_DAYS = 31;

@@ -1,10 +1,11 @@
 import type { DateTime } from 'luxon';
 
-import type { ExportJob } from '../transport/exportJobApi';
-import type { ItemBudget } from './itemBudget';
-import type { LimitReached } from './limits';
-import type { ExtractTask, SchedulerCatchUp } from './jobScheduler';
-import { MIN_SPLIT_SECONDS, type WindowSplit } from './windows';
+import type { ExportJob } from '../../transport/exportJobApi';
+import type { ItemBudget } from '../files/itemBudget';
+import type { LimitReached } from '../model/limits';
+import type { ExtractTask } from '../model/extractTask';
+import type { SchedulerCatchUp } from './jobScheduler';
+import { MIN_SPLIT_SECONDS, type WindowSplit } from '../model/windows';
 
 /**
  * Why a catch-up run ended before its range's end: one of the run's limits,

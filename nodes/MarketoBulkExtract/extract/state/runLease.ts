@@ -1,4 +1,4 @@
-import type { ExtractHost } from './engineHost';
+import type { ExtractHost } from '../model/engineHost';
 import { NodeFacts, UnreadableStoreError, untrusted } from './nodeFacts';
 
 /**

@@ -1,7 +1,7 @@
 import type { DateTime } from 'luxon';
 import type { IDataObject } from 'n8n-workflow';
 
-import { toMarketoDateTime, type ExportFormat } from '../helpers/marketoValues';
+import { toMarketoDateTime, type ExportFormat } from '../../helpers/marketoValues';
 
 /**
  * The job definition the engine takes: plain data, read and checked from the

@@ -1,4 +1,4 @@
-import type { ExportRecord } from '../csv/exportFileReader';
+import type { ExportRecord } from '../../csv/exportFileReader';
 
 /**
  * Keeps one copy of each record across the windows of one extract, by the

@@ -1,6 +1,6 @@
-import type { ValueConverter } from '../csv/rowTokenizer';
-import { columnOf } from './exportDefinition';
-import type { FieldType } from './exportProfile';
+import type { ValueConverter } from '../../csv/rowTokenizer';
+import { columnOf } from '../model/exportDefinition';
+import type { FieldType } from '../model/exportProfile';
 
 type Converter = ValueConverter;
 

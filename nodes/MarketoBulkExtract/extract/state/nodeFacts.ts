@@ -1,6 +1,6 @@
 import { randomUUID } from 'crypto';
 
-import type { ExtractHost } from './engineHost';
+import type { ExtractHost } from '../model/engineHost';
 
 // Epoch seconds have ten digits until the year 2286.
 const DIGITS = 10;

@@ -1,7 +1,7 @@
-import type { ExportJob } from '../transport/exportJobApi';
-import { createJobBody, type ExportDefinition } from './exportDefinition';
-import type { ExtractTask } from './jobScheduler';
-import { describeWindow, planAround, type DateWindow, type PlannedWindow, type WindowSplit } from './windows';
+import type { ExportJob } from '../../transport/exportJobApi';
+import { createJobBody, type ExportDefinition } from '../model/exportDefinition';
+import type { ExtractTask } from '../model/extractTask';
+import { describeWindow, planAround, type DateWindow, type PlannedWindow, type WindowSplit } from '../model/windows';
 
 /**
  * An extract's tasks, in order: one per window of a date range (or one job),

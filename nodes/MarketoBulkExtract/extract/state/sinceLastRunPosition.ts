@@ -1,11 +1,11 @@
 import { DateTime } from 'luxon';
 import type { IDataObject } from 'n8n-workflow';
 
-import { toMarketoDateTime } from '../helpers/marketoValues';
-import type { PositionHost } from './engineHost';
+import { toMarketoDateTime } from '../../helpers/marketoValues';
+import type { PositionHost } from '../model/engineHost';
 
 import { NodeFacts, UnreadableStoreError, untrusted } from './nodeFacts';
-import { MAX_WINDOW_DAYS, MIN_SPLIT_SECONDS, type WindowSplit } from './windows';
+import { MAX_WINDOW_DAYS, MIN_SPLIT_SECONDS, type WindowSplit } from '../model/windows';
 
 /**
  * "Since last run": the end of the range the node last delivered (its

@@ -1,11 +1,11 @@
 import { createHash, type Hash } from 'crypto';
 import { NodeApiError } from 'n8n-workflow';
 
-import type { MarketoClient, MarketoFileResponse } from '../transport';
-import { readSmallBody } from '../transport/envelope';
-import type { ExportJob } from '../transport/exportJobApi';
-import { MarketoConnectionError, messagesOf } from '../transport/networkErrors';
-import { asNodeError } from '../transport/nodeErrors';
+import type { MarketoClient, MarketoFileResponse } from '../../transport';
+import { readSmallBody } from '../../transport/envelope';
+import type { ExportJob } from '../../transport/exportJobApi';
+import { MarketoConnectionError, messagesOf } from '../../transport/networkErrors';
+import { asNodeError } from '../../transport/nodeErrors';
 
 /** What the job's status said about its file; used to check what arrives. */
 export interface ExportFileInfo {

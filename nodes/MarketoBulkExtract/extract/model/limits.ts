@@ -1,7 +1,7 @@
 /**
  * A limit of the run's settings that the engine met, in the engine's words
  * and with its figures. The engine does not know the editor's labels: the
- * operations turn this into the error a user reads (actions/limitErrors.ts).
+ * operations turn this into the error a user reads (actions/engineErrors.ts).
  */
 export type LimitReached =
 	| { limit: 'maxJobs'; jobs: number; max: number; first: string; last: string; windowDays: number }

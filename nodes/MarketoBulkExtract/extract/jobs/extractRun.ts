@@ -1,26 +1,27 @@
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
-import type { ExportRecord } from '../csv/exportFileReader';
-import type { MarketoClient } from '../transport';
-import { createExportJob, type ExportJob } from '../transport/exportJobApi';
-import { isMarketoError, MarketoApiError } from '../transport/marketoErrors';
-import { asNodeError } from '../transport/nodeErrors';
+import type { ExportRecord } from '../../csv/exportFileReader';
+import type { MarketoClient } from '../../transport';
+import { createExportJob, type ExportJob } from '../../transport/exportJobApi';
+import { isMarketoError, MarketoApiError } from '../../transport/marketoErrors';
+import { asNodeError } from '../../transport/nodeErrors';
 import { CatchUpGate, type CatchUpOutcome } from './catchUp';
-import { RecordDeduplicator } from './deduplicator';
-import { DOWNLOAD_TIMING } from './download';
-import type { ExtractHost, RunHint } from './engineHost';
-import type { ExportDefinition } from './exportDefinition';
-import type { ExportProfile } from './exportProfile';
-import { FileDelivery, type FileOutput, type OutputMode } from './fileDelivery';
-import { expectedColumns } from './fileHeader';
-import { ItemBudget } from './itemBudget';
-import { JobJournal } from './jobJournal';
-import { JobScheduler, type ExtractTask } from './jobScheduler';
+import { RecordDeduplicator } from '../files/deduplicator';
+import { DOWNLOAD_TIMING } from '../files/download';
+import type { ExtractHost, RunHint } from '../model/engineHost';
+import type { ExportDefinition } from '../model/exportDefinition';
+import type { ExportProfile } from '../model/exportProfile';
+import { FileDelivery, type FileOutput, type OutputMode } from '../files/fileDelivery';
+import { expectedColumns } from '../files/fileHeader';
+import { ItemBudget } from '../files/itemBudget';
+import { JobJournal } from '../state/jobJournal';
+import type { ExtractTask } from '../model/extractTask';
+import { JobScheduler } from './jobScheduler';
 import { plannedTasks } from './jobPlan';
 import { planWithLeftOvers } from './leftOverJobs';
-import { LimitReachedError } from './limits';
-import { recordKeyFor, type RecordKey } from './recordKey';
-import type { WindowSplit } from './windows';
+import { LimitReachedError } from '../model/limits';
+import { recordKeyFor, type RecordKey } from '../files/recordKey';
+import type { WindowSplit } from '../model/windows';
 
 export type { OutputMode, CatchUpOutcome };
 

@@ -1,8 +1,8 @@
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { MarketoClient } from '../transport';
-import { MalformedFileError } from '../csv/rowTokenizer';
-import { asNodeError } from '../transport/nodeErrors';
+import type { MarketoClient } from '../../transport';
+import { MalformedFileError } from '../../csv/rowTokenizer';
+import { asNodeError } from '../../transport/nodeErrors';
 import {
 	downloadError,
 	FileVerifier,

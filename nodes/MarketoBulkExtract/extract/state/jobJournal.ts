@@ -1,10 +1,10 @@
 import { createHash } from 'crypto';
 import { DateTime } from 'luxon';
 
-import type { ExtractHost } from './engineHost';
-import type { ExportDefinition } from './exportDefinition';
+import type { ExtractHost } from '../model/engineHost';
+import type { ExportDefinition } from '../model/exportDefinition';
 import { NodeFacts } from './nodeFacts';
-import type { DateWindow } from './windows';
+import type { DateWindow } from '../model/windows';
 
 /** A job as the journal records it (an ExtractTask is one): its ID, and its window when it has one. */
 export interface JournalEntry {

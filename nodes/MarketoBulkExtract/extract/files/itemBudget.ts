@@ -1,6 +1,6 @@
-import type { ExportJob } from '../transport/exportJobApi';
+import type { ExportJob } from '../../transport/exportJobApi';
 import { estimateItemsMemory, MEGABYTE, type ItemsMemoryInput } from './itemsMemory';
-import type { LimitReached } from './limits';
+import type { LimitReached } from '../model/limits';
 
 /** The two limits of an items output: Max Items and Max Memory (MB). */
 export interface ItemLimits {

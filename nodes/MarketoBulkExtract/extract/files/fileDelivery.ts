@@ -1,18 +1,18 @@
 import type { IBinaryData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { ExportFileReader, type ExportRecord, type ValueConverter } from '../csv/exportFileReader';
-import type { ExportFormat } from '../helpers/marketoValues';
-import type { MarketoClient } from '../transport';
-import type { ExportJob } from '../transport/exportJobApi';
+import { ExportFileReader, type ExportRecord, type ValueConverter } from '../../csv/exportFileReader';
+import type { ExportFormat } from '../../helpers/marketoValues';
+import type { MarketoClient } from '../../transport';
+import type { ExportJob } from '../../transport/exportJobApi';
 import { fileInfoOf, readableFromChunks, type DownloadProgress, type NotReadyPolicy } from './download';
-import type { ExtractHost } from './engineHost';
-import { columnOf } from './exportDefinition';
+import type { ExtractHost } from '../model/engineHost';
+import { columnOf } from '../model/exportDefinition';
 import { exportFormatOf, fileNameFor, mimeTypeFor } from './exportFile';
 import { sameColumns } from './fileHeader';
-import type { ExportProfile, FieldType } from './exportProfile';
+import type { ExportProfile, FieldType } from '../model/exportProfile';
 import { ItemBudget } from './itemBudget';
-import { LimitReachedError } from './limits';
+import { LimitReachedError } from '../model/limits';
 import { columnConverters, isNestedTooDeep, JSON_OBJECT_TYPE, MAX_JSON_DEPTH } from './typedValues';
 import { downloadVerified, unverifiedContentWarning } from './verifiedDownload';
 

@@ -1,8 +1,8 @@
-import { ExportFileReader } from '../csv/exportFileReader';
-import type { MarketoClient } from '../transport';
-import type { ExportJob } from '../transport/exportJobApi';
+import { ExportFileReader } from '../../csv/exportFileReader';
+import type { MarketoClient } from '../../transport';
+import type { ExportJob } from '../../transport/exportJobApi';
 import { fileInfoOf, streamExportFile } from './download';
-import { columnOf, type ExportDefinition } from './exportDefinition';
+import { columnOf, type ExportDefinition } from '../model/exportDefinition';
 import { exportFormatOf } from './exportFile';
 
 /**

@@ -1,7 +1,7 @@
-import type { MarketoClient } from '../transport';
-import { columnOf, type ExportDefinition } from './exportDefinition';
-import type { ExportProfile } from './exportProfile';
-import { DefinitionConflictError } from './limits';
+import type { MarketoClient } from '../../transport';
+import { columnOf, type ExportDefinition } from '../model/exportDefinition';
+import type { ExportProfile } from '../model/exportProfile';
+import { DefinitionConflictError } from '../model/limits';
 
 /**
  * The key that tells an extract's records apart across its windows, and what

@@ -1,8 +1,8 @@
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { EXPORT_FORMATS, type ExportFormat } from '../helpers/marketoValues';
-import type { MarketoClient } from '../transport';
-import type { ExportJob } from '../transport/exportJobApi';
+import { EXPORT_FORMATS, type ExportFormat } from '../../helpers/marketoValues';
+import type { MarketoClient } from '../../transport';
+import type { ExportJob } from '../../transport/exportJobApi';
 
 /** How an export's file is named and typed in n8n's binary data. */
 const FILE_TYPES: Record<ExportFormat, { extension: string; mimeType: string }> = {

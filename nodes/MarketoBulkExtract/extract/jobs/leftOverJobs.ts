@@ -1,16 +1,16 @@
 import { NodeApiError } from 'n8n-workflow';
 
-import { isExportId } from '../helpers/marketoValues';
-import type { MarketoClient } from '../transport';
-import { cancelExportJob, listExportJobs, type ExportJob } from '../transport/exportJobApi';
-import { asNodeError } from '../transport/nodeErrors';
-import type { ExportDefinition } from './exportDefinition';
-import { expectedColumns, readFileHeader, sameColumns } from './fileHeader';
+import { isExportId } from '../../helpers/marketoValues';
+import type { MarketoClient } from '../../transport';
+import { cancelExportJob, listExportJobs, type ExportJob } from '../../transport/exportJobApi';
+import { asNodeError } from '../../transport/nodeErrors';
+import type { ExportDefinition } from '../model/exportDefinition';
+import { expectedColumns, readFileHeader, sameColumns } from '../files/fileHeader';
 import { adoptedTask, windowTasks } from './jobPlan';
-import type { JobJournal, JournaledJob } from './jobJournal';
-import { UnreadableStoreError } from './nodeFacts';
-import type { ExtractTask } from './jobScheduler';
-import { planAround, type WindowSplit } from './windows';
+import type { JobJournal, JournaledJob } from '../state/jobJournal';
+import { UnreadableStoreError } from '../state/nodeFacts';
+import type { ExtractTask } from '../model/extractTask';
+import { planAround, type WindowSplit } from '../model/windows';
 
 /** Statuses of a job that can still deliver a file. */
 const LIVE_STATUSES = ['Created', 'Queued', 'Processing', 'Completed'];
