@@ -89,6 +89,15 @@ describe('the node’s layers', () => {
 		assert.deepEqual(readers.map((file) => relative(root, file)), []);
 	});
 
+	it('the store’s entries are spelled in state/storeKeys.ts alone', () => {
+		// An entry as the store keeps it: a word and a bar (`own|…`), or a value and a bar in a template (`${key}|${digits}`).
+		const entry = /[`'"](own|job|stopped|s|e|position|catchUp|lease|canary)\||\}\|\$\{/;
+		const spelling = sourceFiles()
+			.filter((file) => !file.endsWith('/extract/state/storeKeys.ts'))
+			.filter((file) => entry.test(codeOf(file)));
+		assert.deepEqual(spelling.map((file) => relative(root, file)), []);
+	});
+
 	it('nothing below actions/ names an option as the editor labels it', () => {
 		const labels = /Max Items|Max Memory|Max Jobs|Max Wait|Jobs at Once|Poll Interval|Convert Values|Parse Attributes|Column Header Names/;
 		const naming = sourceFiles()

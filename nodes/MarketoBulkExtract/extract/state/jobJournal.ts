@@ -3,7 +3,8 @@ import { DateTime } from 'luxon';
 
 import type { ExtractHost } from '../model/engineHost';
 import type { ExportDefinition } from '../model/exportDefinition';
-import { NodeFacts } from './nodeFacts';
+import { confirmPauseMs, NodeFacts } from './nodeFacts';
+import { storeKeys } from './storeKeys';
 import type { DateWindow } from '../model/windows';
 
 /** A job as the journal records it (an ExtractTask is one): its ID, and its window when it has one. */
@@ -61,12 +62,12 @@ export class JobJournal {
 
 	/** Marks jobs whose execution the user stopped, for a later run to adopt or cancel; false if n8n refused. */
 	async recordStopped(jobs: JournalEntry[]): Promise<boolean> {
-		return await this.write(() => this.facts.record(jobs.map((job) => `stopped|${job.exportId}`)), 'the stopped jobs could not be journaled');
+		return await this.write(() => this.facts.record(jobs.map((job) => storeKeys.stoppedJob(job.exportId!))), 'the stopped jobs could not be journaled');
 	}
 
 	/** Forgets delivered or cancelled jobs. */
 	async forget(jobs: JournalEntry[]): Promise<void> {
-		const entries = jobs.flatMap((job) => [...entriesOf(this.definitionKey, job), `stopped|${job.exportId}`]);
+		const entries = jobs.flatMap((job) => [...entriesOf(this.definitionKey, job), storeKeys.stoppedJob(job.exportId!)]);
 		await this.write(() => this.facts.forget(entries), `${jobs.length} finished ${jobs.length === 1 ? 'job stays' : 'jobs stay'} in the job journal`);
 	}
 
@@ -91,25 +92,26 @@ export class JobJournal {
 	 */
 	async lookUp(exportIds: string[], withWindows: boolean): Promise<JournaledJob[]> {
 		if (exportIds.length === 0) return [];
-		const entriesFor = (ids: string[]) => ids.flatMap((exportId) => [`own|${exportId}`, `job|${this.definitionKey}|${exportId}`, `stopped|${exportId}`]);
+		const entriesFor = (ids: string[]) =>
+			ids.flatMap((exportId) => [storeKeys.ownJob(exportId), storeKeys.jobOfDefinition(this.definitionKey, exportId), storeKeys.stoppedJob(exportId)]);
 		const first = await this.facts.ask(entriesFor(exportIds));
-		const found = exportIds.filter((exportId) => first.has(`own|${exportId}`));
+		const found = exportIds.filter((exportId) => first.has(storeKeys.ownJob(exportId)));
 		if (found.length === 0) return [];
-		await this.pause(CONFIRM_PAUSE_MS.min + Math.random() * (CONFIRM_PAUSE_MS.max - CONFIRM_PAUSE_MS.min));
+		await this.pause(confirmPauseMs());
 		const again = await this.facts.ask(entriesFor(found));
 		const known = new Set([...first].filter((entry) => again.has(entry)));
-		const own = found.filter((exportId) => known.has(`own|${exportId}`));
-		const same = own.filter((exportId) => known.has(`job|${this.definitionKey}|${exportId}`));
+		const own = found.filter((exportId) => known.has(storeKeys.ownJob(exportId)));
+		const same = own.filter((exportId) => known.has(storeKeys.jobOfDefinition(this.definitionKey, exportId)));
 		const windows = new Map<string, DateWindow>();
 		if (withWindows && same.length > 0) {
 			// A window that cannot be read exactly is not adopted: "neither" on any doubt.
 			const bounds = await this.facts.readNumbers(
-				same.flatMap((exportId) => [`s|${exportId}`, `e|${exportId}`]),
+				same.flatMap((exportId) => [storeKeys.windowStart(exportId), storeKeys.windowEnd(exportId)]),
 				'neither',
 			);
 			for (const exportId of same) {
-				const start = bounds.get(`s|${exportId}`);
-				const end = bounds.get(`e|${exportId}`);
+				const start = bounds.get(storeKeys.windowStart(exportId));
+				const end = bounds.get(storeKeys.windowEnd(exportId));
 				if (typeof start === 'number' && typeof end === 'number') windows.set(exportId, { start: fromSeconds(start), end: fromSeconds(end) });
 			}
 		}
@@ -117,19 +119,19 @@ export class JobJournal {
 			exportId,
 			sameDefinition: same.includes(exportId) && (!withWindows || windows.has(exportId)),
 			window: windows.get(exportId),
-			stopped: known.has(`stopped|${exportId}`),
+			stopped: known.has(storeKeys.stoppedJob(exportId)),
 		}));
 	}
 }
 
-/** How long a lookup waits before asking again what it found (see lookUp). */
-const CONFIRM_PAUSE_MS = { min: 200, max: 1000 };
-
 /** A window is kept as its bounds in epoch seconds: whole seconds, as Marketo's filters are. */
 function entriesOf(definitionKey: string, { exportId, window }: JournalEntry): string[] {
-	const entries = [`own|${exportId}`, `job|${definitionKey}|${exportId}`];
+	const entries = [storeKeys.ownJob(exportId!), storeKeys.jobOfDefinition(definitionKey, exportId!)];
 	if (window) {
-		entries.push(...NodeFacts.numberEntries(`s|${exportId}`, window.start.toSeconds()), ...NodeFacts.numberEntries(`e|${exportId}`, window.end.toSeconds()));
+		entries.push(
+			...NodeFacts.numberEntries(storeKeys.windowStart(exportId!), window.start.toSeconds()),
+			...NodeFacts.numberEntries(storeKeys.windowEnd(exportId!), window.end.toSeconds()),
+		);
 	}
 	return entries;
 }

@@ -1,6 +1,5 @@
-import { randomUUID } from 'crypto';
-
 import type { ExtractHost } from '../model/engineHost';
+import { storeKeys } from './storeKeys';
 
 // Epoch seconds have ten digits until the year 2286.
 const DIGITS = 10;
@@ -15,6 +14,19 @@ const OPTIONS = { mode: 'entries' as const, maxEntries: MAX_ENTRIES };
  * and the journal among them, however full the row already is.
  */
 const limitFor = (count: number, adding: number) => ({ mode: 'entries' as const, maxEntries: Math.max(MAX_ENTRIES, count + adding) });
+
+/**
+ * How long to wait before asking again what one answer found: the store
+ * records what it is asked, for a moment, so another execution asking the
+ * same at that moment would make it look recorded. What both answers hold,
+ * a pause of random length apart, counts (the journal's lookup, the lease's
+ * marks). A few database round trips are far shorter than its least.
+ */
+const CONFIRM_PAUSE_MS = { min: 100, max: 500 };
+
+export function confirmPauseMs(): number {
+	return CONFIRM_PAUSE_MS.min + Math.random() * (CONFIRM_PAUSE_MS.max - CONFIRM_PAUSE_MS.min);
+}
 
 /**
  * Facts this node keeps across executions in n8n's processed-data store (the
@@ -77,7 +89,7 @@ export class NodeFacts {
 	 * other workflows' jobs look like this node's.
 	 */
 	async ask(entries: string[]): Promise<Set<string>> {
-		const canary = `canary|${randomUUID()}`;
+		const canary = storeKeys.canary();
 		const asked = [...entries, canary];
 		const answer: unknown = await this.host.helpers.checkProcessedAndRecord(asked, 'node', await this.optionsFor(asked.length));
 		const { new: fresh, processed } = (answer ?? {}) as { new?: unknown; processed?: unknown };
@@ -93,11 +105,11 @@ export class NodeFacts {
 		let prefixes = [''];
 		const found: string[] = [];
 		for (let round = 0; round < DIGITS && prefixes.length > 0; round++) {
-			const asked = prefixes.flatMap((prefix) => [...'0123456789'].map((digit) => `${key}|${prefix}${digit}`));
+			const asked = prefixes.flatMap((prefix) => [...'0123456789'].map((digit) => storeKeys.numberDigits(key, prefix + digit)));
 			const known = await this.ask(asked);
 			const present = asked.filter((entry) => known.has(entry));
 			found.push(...present);
-			prefixes = present.map((entry) => entry.slice(key.length + 1));
+			prefixes = present.map((entry) => entry.slice(storeKeys.numberDigits(key, '').length));
 		}
 		await this.forget(found);
 	}
@@ -105,7 +117,7 @@ export class NodeFacts {
 	/** The entries that record `value` under `key`. */
 	static numberEntries(key: string, value: number): string[] {
 		const digits = String(Math.trunc(value)).padStart(DIGITS, '0');
-		return Array.from({ length: DIGITS }, (_, index) => `${key}|${digits.slice(0, index + 1)}`);
+		return Array.from({ length: DIGITS }, (_, index) => storeKeys.numberDigits(key, digits.slice(0, index + 1)));
 	}
 
 	/**
@@ -120,10 +132,10 @@ export class NodeFacts {
 		const prefixes = new Map(keys.map((key) => [key, '']));
 		const partial = new Set<string>();
 		for (let round = 0; round < DIGITS && prefixes.size > 0; round++) {
-			const asked = [...prefixes].flatMap(([key, prefix]) => [...'0123456789'].map((digit) => `${key}|${prefix}${digit}`));
+			const asked = [...prefixes].flatMap(([key, prefix]) => [...'0123456789'].map((digit) => storeKeys.numberDigits(key, prefix + digit)));
 			const known = await this.ask(asked);
 			for (const [key, prefix] of [...prefixes]) {
-				const digits = [...'0123456789'].filter((digit) => known.has(`${key}|${prefix}${digit}`));
+				const digits = [...'0123456789'].filter((digit) => known.has(storeKeys.numberDigits(key, prefix + digit)));
 				if (digits.length === 0 || (digits.length > 1 && onTwo === 'neither')) {
 					prefixes.delete(key);
 					if (digits.length === 0 && round > 0) partial.add(key);

@@ -1,5 +1,6 @@
 import type { ExtractHost } from '../model/engineHost';
-import { NodeFacts, UnreadableStoreError, untrusted } from './nodeFacts';
+import { confirmPauseMs, NodeFacts, UnreadableStoreError, untrusted } from './nodeFacts';
+import { storeKeys } from './storeKeys';
 
 /**
  * One incremental run of a node at a time. Two executions of the same Since
@@ -31,8 +32,6 @@ const LIVE_MARKS = 3;
 /** A waiting run looks at most this often; a releasing run checks its marks are gone this many times. */
 const MIN_LOOK_MS = 1000;
 const RELEASE_ATTEMPTS = 5;
-/** The pause before a found mark is confirmed, and before a run that has marked looks for a second one. */
-const CONFIRM_MS = { min: 100, max: 400 };
 /** The bits of a run's identity, one entry each in its marks. */
 const IDENTITY_BITS = 16;
 
@@ -92,7 +91,7 @@ export class RunLease {
 	 * of the identity.
 	 */
 	private async markedAlone(): Promise<boolean> {
-		await this.sleep(CONFIRM_MS.min + Math.random() * (CONFIRM_MS.max - CONFIRM_MS.min));
+		await this.sleep(confirmPauseMs());
 		// This minute's and the one before: the minute may have turned since the run marked.
 		const minutes = [currentMinute(), currentMinute() - 1];
 		const others = minutes.flatMap((minute) => this.identity.map((value, bit) => this.bitEntry(minute, bit, 1 - value)));
@@ -138,7 +137,7 @@ export class RunLease {
 		const found = await this.facts.ask(minutes.map((minute) => this.minuteEntry(minute)));
 		const candidates = minutes.filter((minute) => found.has(this.minuteEntry(minute)));
 		if (candidates.length === 0) return undefined;
-		await this.sleep(CONFIRM_MS.min + Math.random() * (CONFIRM_MS.max - CONFIRM_MS.min));
+		await this.sleep(confirmPauseMs());
 		// A mark's first bit, either value: whoever made it.
 		const firstBits = (minute: number) => [this.bitEntry(minute, 0, 0), this.bitEntry(minute, 0, 1)];
 		const confirmed = await this.facts.ask(candidates.flatMap(firstBits));
@@ -152,11 +151,11 @@ export class RunLease {
 	}
 
 	private minuteEntry(minute: number): string {
-		return `lease|${this.name}|${minute}`;
+		return storeKeys.leaseMinute(this.name, minute);
 	}
 
 	private bitEntry(minute: number, bit: number, value: number): string {
-		return `lease|${this.name}|${minute}|${bit}=${value}`;
+		return storeKeys.leaseBit(this.name, minute, bit, value);
 	}
 }
 

@@ -5,6 +5,7 @@ import { toMarketoDateTime } from '../../helpers/marketoValues';
 import type { PositionHost } from '../model/engineHost';
 
 import { NodeFacts, UnreadableStoreError, untrusted } from './nodeFacts';
+import { storeKeys } from './storeKeys';
 import { MAX_WINDOW_DAYS, MIN_SPLIT_SECONDS, type WindowSplit } from '../model/windows';
 
 /**
@@ -77,11 +78,11 @@ export class SinceLastRunPosition {
 	}
 
 	private get key(): string {
-		return `position|${this.position}`;
+		return storeKeys.position(this.position);
 	}
 
 	private catchUpKey(name: (typeof CATCH_UP_NUMBERS)[number]): string {
-		return `catchUp|${this.position}|${name}`;
+		return storeKeys.catchUp(this.position, name);
 	}
 
 	/** Every number this position keeps in the store: the position, then its catch-up state. */
