@@ -1,4 +1,5 @@
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { ResourceDeclaration } from './resource';
 
@@ -153,25 +154,11 @@ export function alphabetical(options: INodeProperties[]): INodeProperties[] {
 	return [...options].sort((a, b) => a.displayName.localeCompare(b.displayName));
 }
 
-/** Adds conditions to the properties' `displayOptions.show`. */
-export function showWhen(
-	show: Record<string, Array<string | number | boolean>>,
-	properties: INodeProperties[],
-): INodeProperties[] {
-	return properties.map((property) => ({
-		...property,
-		displayOptions: {
-			...property.displayOptions,
-			show: { ...property.displayOptions?.show, ...show },
-		},
-	}));
-}
-
 /** Shows `properties` only for the given operations of one resource. */
 export function forOperations(
 	resource: ResourceDeclaration,
 	operations: string[],
 	properties: INodeProperties[],
 ): INodeProperties[] {
-	return showWhen({ resource: [resource.kind.resource], operation: operations }, properties);
+	return updateDisplayOptions({ show: { resource: [resource.kind.resource], operation: operations } }, properties);
 }

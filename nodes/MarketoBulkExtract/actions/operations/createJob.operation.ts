@@ -1,15 +1,16 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
 import { createJobBody } from '../../extract/model/exportDefinition';
 import type { MarketoClient } from '../../transport';
 import { createExportJob } from '../../transport/exportJobApi';
-import { forOperations, showWhen } from '../common.descriptions';
+import { forOperations } from '../common.descriptions';
 import type { ExportKind, ResourceDeclaration } from '../resource';
 
 /** The resource's whole export definition; Marketo refuses more than 31 days, so no Since Last Run here. */
 export function description(resource: ResourceDeclaration): INodeProperties[] {
 	const { head, dateRangeShow, dateRange, tail } = resource.definition;
-	return forOperations(resource, ['createJob'], [...head, ...showWhen(dateRangeShow, dateRange), ...tail]);
+	return forOperations(resource, ['createJob'], [...head, ...updateDisplayOptions({ show: dateRangeShow }, dateRange), ...tail]);
 }
 
 /**

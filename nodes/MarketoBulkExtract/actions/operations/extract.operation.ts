@@ -1,4 +1,5 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { ExportDefinition } from '../../extract/model/exportDefinition';
 import type { ExportProfile } from '../../extract/model/exportProfile';
@@ -6,7 +7,7 @@ import { runExtract, type ExtractResult, type ExtractSettings, type ExtractSourc
 import { MAX_WINDOW_DAYS } from '../../extract/model/windows';
 import { nextQuotaReset } from '../../helpers/quotaReset';
 import type { MarketoClient } from '../../transport';
-import { alphabetical, exportIdProperty, forOperations, outputOptions, showWhen } from '../common.descriptions';
+import { alphabetical, exportIdProperty, forOperations, outputOptions } from '../common.descriptions';
 import { catchUpReport } from '../catchUpReport';
 import { inEditorWords } from '../engineErrors';
 import { itemOutputOptions, readItemOutput } from '../itemOutputOptions';
@@ -43,9 +44,9 @@ export const description = (resource: ResourceDeclaration): INodeProperties[] =>
 				},
 			],
 		},
-		...showWhen({ jobSource: ['existing'] }, [exportIdProperty]),
-		...showWhen(NEW_JOB, head),
-		...showWhen({ ...NEW_JOB, ...dateRangeShow }, [
+		...updateDisplayOptions({ show: { jobSource: ['existing'] } }, [exportIdProperty]),
+		...updateDisplayOptions({ show: NEW_JOB }, head),
+		...updateDisplayOptions({ show: { ...NEW_JOB, ...dateRangeShow } }, [
 			{
 				displayName: 'Range',
 				name: 'rangeMode',
@@ -62,11 +63,11 @@ export const description = (resource: ResourceDeclaration): INodeProperties[] =>
 				],
 			},
 		]),
-		...showWhen({ ...NEW_JOB, rangeMode: ['fixed'], ...dateRangeShow }, dateRange),
-		...showWhen({ ...NEW_JOB, rangeMode: ['sinceLastRun'], ...dateRangeShow }, [
+		...updateDisplayOptions({ show: { ...NEW_JOB, rangeMode: ['fixed'], ...dateRangeShow } }, dateRange),
+		...updateDisplayOptions({ show: { ...NEW_JOB, rangeMode: ['sinceLastRun'], ...dateRangeShow } }, [
 			firstRunStartAtProperty('n8n keeps that position only for runs of the active workflow, not for manual test runs.'),
 		]),
-		...showWhen(NEW_JOB, tail),
+		...updateDisplayOptions({ show: NEW_JOB }, tail),
 		{
 			displayName: 'Output',
 			name: 'output',

@@ -1,12 +1,12 @@
 import { DateTime } from 'luxon';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { MAX_DELETED_LEADS_PAGES, readDeletedLeads, type DeletedLeadsResult } from '../../extract/deletions/deletedLeads';
 import { toMarketoDateTime } from '../../helpers/marketoValues';
 import type { MarketoClient } from '../../transport';
 import { MarketoApiError } from '../../transport/marketoErrors';
-import { alphabetical, forOperations, showWhen } from '../common.descriptions';
+import { alphabetical, forOperations } from '../common.descriptions';
 import { invalidParameter, readChoice, readDateTime, toNumber } from '../parameters';
 import type { ResourceDeclaration } from '../resource';
 import { firstRunStartAtProperty, resetSinceLastRunOption, withSinceLastRun } from '../sinceLastRun';
@@ -58,7 +58,7 @@ export const description = (resource: ResourceDeclaration): INodeProperties[] =>
 				},
 			],
 		},
-		...showWhen({ deletedRange: ['since'] }, [
+		...updateDisplayOptions({ show: { deletedRange: ['since'] } }, [
 			{
 				displayName: 'Deleted Since',
 				name: 'deletedSince',
@@ -68,7 +68,7 @@ export const description = (resource: ResourceDeclaration): INodeProperties[] =>
 				description: 'The leads deleted at or after this moment. Marketo keeps deletions for 14 days and may prune older ones.',
 			},
 		]),
-		...showWhen({ deletedRange: ['sinceLastRun'] }, [firstRunStartAtProperty('Marketo keeps deletions 14 days: start at most 14 days ago.')]),
+		...updateDisplayOptions({ show: { deletedRange: ['sinceLastRun'] } }, [firstRunStartAtProperty('Marketo keeps deletions 14 days: start at most 14 days ago.')]),
 		{
 			displayName: 'Options',
 			name: 'options',

@@ -60,8 +60,8 @@ export class FileDelivery {
 
 	private convertersFor: ((columns: readonly string[]) => Array<ValueConverter | undefined>) | undefined;
 
-	/** Max Items and Max Memory, over every file this delivery outputs as items. */
-	private readonly budget: ItemBudget;
+	/** Max Items and Max Memory, over every file this delivery outputs as items (a catch-up run's gate admits into it first). */
+	readonly budget: ItemBudget;
 
 	constructor(
 		private readonly host: ExtractHost,
@@ -83,9 +83,8 @@ export class FileDelivery {
 	async deliver(job: ExportJob, expectedColumns?: readonly string[]): Promise<DeliveredFile> {
 		if (this.wantsItems) {
 			// Items are held in memory by n8n: a file that would take the output past a limit is not downloaded.
-			const reached = this.budget.exceededBy(job);
+			const reached = this.budget.admit(job);
 			if (reached) throw new LimitReachedError(reached);
-			this.budget.take(job);
 			if (this.fields === undefined) {
 				this.fields = await this.profile.fieldTypes(this.client, this.settings.typedValues);
 				if (this.fields.length > 0) this.convertersFor = columnConverters(this.fields, this.columns.columnHeaderNames);

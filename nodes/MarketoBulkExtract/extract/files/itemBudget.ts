@@ -13,10 +13,14 @@ export interface ItemLimits {
  * memory: counted from what each job's status says before its file is
  * downloaded (numberOfRecords, fileSize). FileDelivery refuses a file that
  * would pass a limit; a catch-up run (catchUp.ts) stops before it instead.
- * Both count with this, so they never disagree on what fits.
+ * Both admit files into the one budget of the output, each file once, so
+ * they never disagree on what fits.
  */
 export class ItemBudget {
 	private readonly taken = { records: 0, fileSize: 0 };
+
+	/** The jobs whose files are admitted: a second admission of one is not counted again. */
+	private readonly admitted = new Set<string>();
 
 	constructor(
 		private readonly limits: ItemLimits,
@@ -25,19 +29,20 @@ export class ItemBudget {
 		private readonly noun: string,
 	) {}
 
-	/** The limit this job's file would pass on top of what is taken, or undefined when it fits. */
-	exceededBy(job: ExportJob): LimitReached | undefined {
-		return this.check({ records: this.taken.records + recordsOf(job), fileSize: this.taken.fileSize + sizeOf(job), columns: this.columns });
+	/** The limit this job's file would pass on top of what is admitted; undefined when it fits, and then it is admitted. */
+	admit(job: ExportJob): LimitReached | undefined {
+		if (this.admitted.has(job.exportId)) return undefined;
+		const reached = this.check({ records: this.taken.records + recordsOf(job), fileSize: this.taken.fileSize + sizeOf(job), columns: this.columns });
+		if (reached) return reached;
+		this.admitted.add(job.exportId);
+		this.taken.records += recordsOf(job);
+		this.taken.fileSize += sizeOf(job);
+		return undefined;
 	}
 
 	/** The limit this job's file passes on its own, in an output of nothing else. */
 	exceededAlone(job: ExportJob): LimitReached | undefined {
 		return this.check({ records: recordsOf(job), fileSize: sizeOf(job), columns: this.columns });
-	}
-
-	take(job: ExportJob): void {
-		this.taken.records += recordsOf(job);
-		this.taken.fileSize += sizeOf(job);
 	}
 
 	private check(output: ItemsMemoryInput): LimitReached | undefined {

@@ -94,12 +94,11 @@ export class CatchUpGate implements SchedulerCatchUp {
 		while (this.frontier < this.tasks.length && this.wanted(this.tasks[this.frontier])) {
 			const next = this.seen.get(this.frontier);
 			if (!next) return;
-			const reached = this.budget?.exceededBy(next);
+			const reached = this.budget?.admit(next);
 			if (reached) {
 				this.stopForSize(this.tasks[this.frontier], next, reached);
 				return;
 			}
-			this.budget?.take(next);
 			this.accepted.push([this.tasks[this.frontier], next]);
 			this.frontier++;
 		}

@@ -13,12 +13,11 @@ import type { ExportDefinition } from '../model/exportDefinition';
 import type { ExportProfile } from '../model/exportProfile';
 import { FileDelivery, type FileOutput, type OutputMode } from '../files/fileDelivery';
 import { expectedColumns } from '../files/fileHeader';
-import { ItemBudget } from '../files/itemBudget';
 import { JobJournal } from '../state/jobJournal';
 import type { ExtractTask } from '../model/extractTask';
 import { JobScheduler } from './jobScheduler';
 import { plannedTasks } from './jobPlan';
-import { planWithLeftOvers } from './leftOverJobs';
+import { LIVE_STATUSES, planWithLeftOvers } from './leftOverJobs';
 import { LimitReachedError } from '../model/limits';
 import { recordKeyFor, type RecordKey } from '../files/recordKey';
 import type { WindowSplit } from '../model/windows';
@@ -161,8 +160,8 @@ async function plan(host: ExtractHost, client: MarketoClient, source: ExtractSou
 	const quotaStillSpent = settings.catchUp?.quotaSpent === true && (await quotaStillSpentFor(run));
 	if (definition && run.journal && !quotaStillSpent) await adoptLeftOvers(run, run.journal, definition);
 	if (settings.catchUp) {
-		const budget = settings.output === 'binary' ? undefined : new ItemBudget(settings, definition?.fields.length, profile.noun.many);
-		run.gate = new CatchUpGate(run.tasks, budget, split);
+		// The output's one budget: what the gate admits, the delivery does not count again.
+		run.gate = new CatchUpGate(run.tasks, settings.output === 'binary' ? undefined : delivery.budget, split);
 		run.gate.limitJobs(settings.maxJobs, windowDays);
 		if (quotaStillSpent) run.gate.quotaSpent(run.tasks[0]);
 	}
@@ -307,7 +306,7 @@ function report(run: ExtractRun): ExtractResult {
 function catchUpOutcome(run: ExtractRun, gate: CatchUpGate): CatchUpOutcome {
 	const delivered = gate.delivered;
 	const left = run.tasks.slice(delivered.length);
-	const leftTasks = left.filter((task) => task.exportId && task !== gate.tooLarge?.task && LEFT_FOR_ADOPTION.has(String(task.status)));
+	const leftTasks = left.filter((task) => task.exportId && task !== gate.tooLarge?.task && LIVE_STATUSES.includes(String(task.status)));
 	const leftForNextRun = leftTasks.map((task) => `export ${task.exportId} (${task.label}, ${String(task.status)})`);
 	const stoppedAt = gate.stop ? run.tasks[gate.stop.index] : undefined;
 	return {
@@ -323,9 +322,6 @@ function catchUpOutcome(run: ExtractRun, gate: CatchUpGate): CatchUpOutcome {
 		jobLeftAtStop: stoppedAt && leftTasks.includes(stoppedAt) ? stoppedAt.exportId : undefined,
 	};
 }
-
-/** Statuses of a job the next run adopts. */
-const LEFT_FOR_ADOPTION = new Set(['Created', 'Queued', 'Processing', 'Completed']);
 
 /**
  * One copy of each record across the files, by its whole key (a record can

@@ -12,8 +12,8 @@ import { UnreadableStoreError } from '../state/nodeFacts';
 import type { ExtractTask } from '../model/extractTask';
 import { planAround, type WindowSplit } from '../model/windows';
 
-/** Statuses of a job that can still deliver a file. */
-const LIVE_STATUSES = ['Created', 'Queued', 'Processing', 'Completed'];
+/** Statuses of a job that can still deliver a file: the ones a later run adopts. */
+export const LIVE_STATUSES = ['Created', 'Queued', 'Processing', 'Completed'];
 const CANCELLABLE = new Set(['Created', 'Queued', 'Processing']);
 const FILE_KEPT_FOR_ADOPTION_MS = 6 * 86_400_000;
 /**
