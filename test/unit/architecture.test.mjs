@@ -98,6 +98,13 @@ describe('the node’s layers', () => {
 		assert.deepEqual(spelling.map((file) => relative(root, file)), []);
 	});
 
+	it('the engine throws its own plain errors: n8n’s error classes are made in actions/ (and the transport, for Marketo’s answers)', () => {
+		const making = sourceFiles()
+			.filter((file) => folderOf(file).startsWith('extract/'))
+			.filter((file) => /\b(NodeOperationError|NodeApiError|asNodeError)\b/.test(codeOf(file)));
+		assert.deepEqual(making.map((file) => relative(root, file)), []);
+	});
+
 	it('nothing below actions/ names an option as the editor labels it', () => {
 		const labels = /Max Items|Max Memory|Max Jobs|Max Wait|Jobs at Once|Poll Interval|Convert Values|Parse Attributes|Column Header Names/;
 		const naming = sourceFiles()

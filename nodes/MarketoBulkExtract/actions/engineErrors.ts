@@ -1,5 +1,8 @@
-import type { IExecuteFunctions } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import type { IExecuteFunctions, INode } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+import { EngineError } from '../extract/model/engineError';
+import { asNodeError } from '../transport/nodeErrors';
 
 import { PositionError } from '../extract/state/sinceLastRunPosition';
 import { LeaseHeldError } from '../extract/state/runLease';
@@ -36,12 +39,28 @@ export function inEditorWords(ctx: IExecuteFunctions, itemIndex: number, error: 
 			},
 		);
 	}
+	if (error instanceof EngineError) {
+		const nodeError = asN8nError(ctx.getNode(), error);
+		nodeError.context.itemIndex = itemIndex;
+		return nodeError;
+	}
 	if (!(error instanceof LimitReachedError)) return error;
 	const { message, description } = limitMessage(error.reached, filesOutput);
 	return new NodeOperationError(ctx.getNode(), message, {
 		itemIndex,
 		description: [description, error.consequence].filter(Boolean).join(' '),
 	});
+}
+
+/**
+ * Any failure as n8n shows it: the engine's own (EngineError) as an API error
+ * where Marketo answered what it refuses, else as an operation error; n8n's
+ * errors as they are; anything else wrapped.
+ */
+export function asN8nError(node: INode, error: unknown): NodeApiError | NodeOperationError {
+	if (!(error instanceof EngineError)) return asNodeError(node, error);
+	const { message, description } = error;
+	return error.by === 'marketo' ? new NodeApiError(node, { message }, { message, description }) : new NodeOperationError(node, message, { description });
 }
 
 const RESET = 'Turn on Reset Since Last Run (Options) for one run: it starts again from First Run Starts At (set that to where the sync should go on), then turn it off.';

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 
 import { MarketoClient } from '../transport';
 import { MarketoApiError } from '../transport/marketoErrors';
-import { asNodeError } from '../transport/nodeErrors';
+import { asN8nError } from './engineErrors';
 import { matchChoice } from './parameters';
 import { operationsOf } from './operations';
 import { RESOURCES } from './resources';
@@ -48,7 +48,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 				output.push({ json: errorItem(error), pairedItem: { item: itemIndex } });
 				continue;
 			}
-			const nodeError = asNodeError(this.getNode(), error);
+			const nodeError = asN8nError(this.getNode(), error);
 			nodeError.context.itemIndex = itemIndex;
 			throw nodeError;
 		}

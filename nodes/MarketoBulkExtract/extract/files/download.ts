@@ -1,11 +1,10 @@
 import { createHash, type Hash } from 'crypto';
-import { NodeApiError } from 'n8n-workflow';
 
 import type { MarketoClient, MarketoFileResponse } from '../../transport';
 import { readSmallBody } from '../../transport/envelope';
 import type { ExportJob } from '../../transport/exportJobApi';
 import { MarketoConnectionError, messagesOf } from '../../transport/networkErrors';
-import { asNodeError } from '../../transport/nodeErrors';
+import { EngineError } from '../model/engineError';
 
 /** What the job's status said about its file; used to check what arrives. */
 export interface ExportFileInfo {
@@ -75,12 +74,10 @@ export async function* streamExportFile(
 		const from = request.start + progress.bytes;
 		if (request.end !== undefined && from > request.end) return;
 		const header = from > 0 || request.end !== undefined ? `bytes=${from}-${request.end ?? ''}` : undefined;
-		let response: MarketoFileResponse;
-		try {
-			response = await client.requestFile(request.path, header);
-		} catch (error) {
-			if (!(error instanceof MarketoConnectionError)) throw asNodeError(client.node, error);
-			await resumeOrFail(client, file, progress, error);
+		// A connection lost before the answer is resumed; any other failure is the run's.
+		const response = await client.requestFile(request.path, header).catch((error: unknown) => (error instanceof MarketoConnectionError ? error : Promise.reject(error)));
+		if (response instanceof MarketoConnectionError) {
+			await resumeOrFail(client, file, progress, response);
 			continue;
 		}
 		const next = await answerWithoutBody(client, file, response, { request, from, header, progress });
@@ -110,9 +107,7 @@ interface FileRequest {
 
 /** A connection lost before or during the body: resume (bounded), or fail saying how far it got. */
 async function resumeOrFail(client: MarketoClient, file: ExportFileInfo, progress: DownloadProgress, error: unknown): Promise<void> {
-	if (client.cancelSignal?.aborted) {
-		throw asNodeError(client.node, error);
-	}
+	if (client.cancelSignal?.aborted) throw error;
 	if (progress.resumes >= DOWNLOAD_TIMING.maxResumes) {
 		throw downloadError(
 			client,
@@ -304,6 +299,6 @@ export class FileVerifier {
 	}
 }
 
-export function downloadError(client: MarketoClient, message: string, description: string): NodeApiError {
-	return new NodeApiError(client.node, { message }, { message, description });
+export function downloadError(client: MarketoClient, message: string, description: string): EngineError {
+	return new EngineError(message, description, 'marketo');
 }

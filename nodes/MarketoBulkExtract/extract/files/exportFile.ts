@@ -1,8 +1,7 @@
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
-
 import { EXPORT_FORMATS, type ExportFormat } from '../../helpers/marketoValues';
 import type { MarketoClient } from '../../transport';
 import type { ExportJob } from '../../transport/exportJobApi';
+import { EngineError } from '../model/engineError';
 
 /** How an export's file is named and typed in n8n's binary data. */
 const FILE_TYPES: Record<ExportFormat, { extension: string; mimeType: string }> = {
@@ -27,13 +26,10 @@ export function mimeTypeFor(format: ExportFormat): string {
 export function exportFormatOf(client: MarketoClient, job: ExportJob): ExportFormat {
 	const format = job.format ?? 'CSV';
 	if ((EXPORT_FORMATS as readonly string[]).includes(format)) return format as ExportFormat;
-	throw new NodeApiError(
-		client.node,
-		{ message: `unknown format ${format}` },
-		{
-			message: `Marketo reported the file format "${format}" for export job ${job.exportId}; this node reads ${EXPORT_FORMATS.join(', ')}.`,
-			description: 'Nothing was downloaded. Create the export again with Format CSV, TSV or SSV; if the job was made that way, please report it.',
-		},
+	throw new EngineError(
+		`Marketo reported the file format "${format}" for export job ${job.exportId}; this node reads ${EXPORT_FORMATS.join(', ')}.`,
+		'Nothing was downloaded. Create the export again with Format CSV, TSV or SSV; if the job was made that way, please report it.',
+		'marketo',
 	);
 }
 
@@ -47,9 +43,8 @@ export function requireCompleted(client: MarketoClient, job: ExportJob): ExportJ
 		Failed: `Marketo says: ${job.errorMsg ?? 'no reason given'}. Create a new job.`,
 		Cancelled: 'A cancelled job has no file. Create a new job.',
 	};
-	throw new NodeOperationError(
-		client.node,
+	throw new EngineError(
 		`Export job ${job.exportId} is ${job.status}; only a Completed job has a file.`,
-		{ description: Object.hasOwn(advice, job.status) ? advice[job.status] : 'Check the job with Get Job Status.' },
+		Object.hasOwn(advice, job.status) ? advice[job.status] : 'Check the job with Get Job Status.',
 	);
 }

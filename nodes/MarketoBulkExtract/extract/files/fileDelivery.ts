@@ -1,5 +1,4 @@
 import type { IBinaryData } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
 import { ExportFileReader, type ExportRecord, type ValueConverter } from '../../csv/exportFileReader';
 import type { ExportFormat } from '../../helpers/marketoValues';
@@ -12,6 +11,7 @@ import { exportFormatOf, fileNameFor, mimeTypeFor } from './exportFile';
 import { sameColumns } from './fileHeader';
 import type { ExportProfile, FieldType } from '../model/exportProfile';
 import { ItemBudget } from './itemBudget';
+import { EngineError } from '../model/engineError';
 import { LimitReachedError } from '../model/limits';
 import { columnConverters, isNestedTooDeep, JSON_OBJECT_TYPE, MAX_JSON_DEPTH } from './typedValues';
 import { downloadVerified, unverifiedContentWarning } from './verifiedDownload';
@@ -102,9 +102,10 @@ export class FileDelivery {
 		if (unverified) this.warnings.push(unverified);
 		const { records, binary, columns } = verified.result;
 		if (expectedColumns && columns && !sameColumns(columns, expectedColumns)) {
-			throw new NodeOperationError(this.client.node, `Export ${job.exportId} was adopted as this node's job, but its file holds other columns than this extract's definition.`, {
-				description: 'Nothing was output from it: it is another workflow’s or another definition’s job, named in the job journal by mistake. Run the extract again; that job is not adopted again.',
-			});
+			throw new EngineError(
+				`Export ${job.exportId} was adopted as this node's job, but its file holds other columns than this extract's definition.`,
+				'Nothing was output from it: it is another workflow’s or another definition’s job, named in the job journal by mistake. Run the extract again; that job is not adopted again.',
+			);
 		}
 		if (records && typeof job.numberOfRecords === 'number' && job.numberOfRecords !== records.length) {
 			this.warnings.push(`Export ${job.exportId}: Marketo reported ${job.numberOfRecords} records, the file held ${records.length}.`);

@@ -1,8 +1,6 @@
-import { NodeOperationError } from 'n8n-workflow';
-
 import type { MarketoClient } from '../../transport';
 import { MalformedFileError } from '../../csv/rowTokenizer';
-import { asNodeError } from '../../transport/nodeErrors';
+import { EngineError } from '../model/engineError';
 import {
 	downloadError,
 	FileVerifier,
@@ -42,13 +40,13 @@ export async function downloadVerified<T>(
 		const progress: DownloadProgress = { bytes: 0, resumes: 0 };
 		const source = streamExportFile(client, file, undefined, progress, notReady);
 		const tapped = hashAsTheyPass(source, verifier);
-		let result: T | undefined;
-		let parseError: MalformedFileError | undefined;
-		try {
-			result = await consume(tapped, progress);
-		} catch (error) {
-			if (!(error instanceof MalformedFileError)) throw asNodeError(client.node, error);
-			parseError = error;
+		// A file the parser refuses is checked before it is blamed; any other failure is the run's.
+		const consumed = await consume(tapped, progress).then(
+			(result) => ({ result }),
+			(error: unknown) => (error instanceof MalformedFileError ? { parseError: error } : Promise.reject(error)),
+		);
+		const { result, parseError } = { result: undefined, parseError: undefined, ...consumed };
+		if (parseError) {
 			// The parser stopped early; hash the rest so the check can tell a damaged
 			// transfer (fetch again) from a file that is itself malformed (report it).
 			if (file.fileSize === undefined || verifier.bytes < file.fileSize) {
@@ -98,14 +96,12 @@ function malformedFile(
 	file: ExportFileInfo,
 	parseError: MalformedFileError,
 	check: FileCheck,
-): NodeOperationError {
+): EngineError {
 	const next =
 		check.verified === 'checksum'
 			? `The file arrived exactly as Marketo built it (its size and ${check.algorithm} checksum match), so downloading it again will not help. Report it to Marketo Support quoting export ID ${file.exportId} and the row above. The job stays Completed for 7 days: Get Job File with Output: File keeps the file as it is.`
 			: `Only the file's size could be checked (${check.reason}). Run Get Job File again for export ${file.exportId}; if it fails on the same row, report it to Marketo Support quoting the export ID and the row.`;
-	return new NodeOperationError(client.node, `The file of export ${file.exportId} is malformed: ${parseError.message}`, {
-		description: next,
-	});
+	return new EngineError(`The file of export ${file.exportId} is malformed: ${parseError.message}`, next);
 }
 
 async function* hashAsTheyPass(

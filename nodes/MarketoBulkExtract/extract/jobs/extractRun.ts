@@ -4,10 +4,10 @@ import type { ExportRecord } from '../../csv/exportFileReader';
 import type { MarketoClient } from '../../transport';
 import { createExportJob, type ExportJob } from '../../transport/exportJobApi';
 import { isMarketoError, MarketoApiError } from '../../transport/marketoErrors';
-import { asNodeError } from '../../transport/nodeErrors';
 import { CatchUpGate, type CatchUpOutcome } from './catchUp';
 import { RecordDeduplicator } from '../files/deduplicator';
 import { DOWNLOAD_TIMING } from '../files/download';
+import { EngineError } from '../model/engineError';
 import type { ExtractHost, RunHint } from '../model/engineHost';
 import type { ExportDefinition } from '../model/exportDefinition';
 import type { ExportProfile } from '../model/exportProfile';
@@ -190,7 +190,7 @@ async function quotaStillSpentFor(run: ExtractRun): Promise<boolean> {
 	if (!first?.body) return false;
 	const job = await createExportJob(run.client, run.profile.exportPath, first.body).catch((error: unknown) => {
 		if (isMarketoError(error, 'exportQuota')) return undefined;
-		return Promise.reject(asNodeError(run.client.node, error));
+		return Promise.reject(error);
 	});
 	if (!job) return true;
 	Object.assign(first, { exportId: job.exportId, created: true, status: job.status });
@@ -366,8 +366,10 @@ async function explainFailure(run: ExtractRun, scheduler: JobScheduler, error: u
 		error.consequence = parts.join(' ');
 		return error;
 	}
-	const nodeError = asNodeError(client.node, error);
-	if (client.cancelSignal?.aborted) nodeError.message = 'The execution was cancelled while Marketo was exporting.';
+	// Marketo's errors (the transport's) and the engine's own carry a description; anything else gets one.
+	const failure: Error & { description?: unknown } =
+		error instanceof Error && 'description' in error ? error : new EngineError(error instanceof Error ? error.message : String(error), '');
+	if (client.cancelSignal?.aborted) failure.message = 'The execution was cancelled while Marketo was exporting.';
 	const added = run.key?.addedColumns ?? [];
 	if (added.length > 0 && error instanceof MarketoApiError && error.marketoCode === '1003') {
 		// Marketo refused a field the user may never have chosen: say the node added it, and why.
@@ -375,8 +377,8 @@ async function explainFailure(run: ExtractRun, scheduler: JobScheduler, error: u
 			`The node added ${added.join(', ')} to the job's fields (the key that tells ${run.profile.noun.many} apart across windows); Marketo may not know ${added.length === 1 ? 'it' : 'them'}. A Fixed Dates range of one window, or Output: Files, needs no key.`,
 		);
 	}
-	nodeError.description = [nodeError.description, ...parts].filter(Boolean).join(' ');
-	return nodeError;
+	failure.description = [failure.description, ...parts].filter(Boolean).join(' ');
+	return failure;
 }
 
 /** A stopped execution can no longer call Marketo: its jobs keep running, named here and journaled for the next run. */

@@ -1,5 +1,3 @@
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
-
 import type { MarketoClient } from '../../transport';
 import {
 	cancelExportJob,
@@ -11,7 +9,7 @@ import {
 	type ExportJob,
 } from '../../transport/exportJobApi';
 import { isMarketoError } from '../../transport/marketoErrors';
-import { asNodeError } from '../../transport/nodeErrors';
+import { EngineError } from '../model/engineError';
 import type { ExtractTask } from '../model/extractTask';
 import { LimitReachedError } from '../model/limits';
 
@@ -153,27 +151,26 @@ export class JobScheduler {
 	}
 
 	private async tryEnqueue(task: ExtractTask): Promise<void> {
-		try {
-			const job = await enqueueExportJob(this.client, this.options.exportPath, task.exportId!);
-			task.enqueued = true;
-			this.observe(task, job);
-		} catch (error) {
-			task.enqueued = false;
-			if (this.quotaStops(task, isMarketoError(error, 'exportQuota'))) {
-				// Left, it would be a second job for its window once the quota resets; nothing was exported.
-				if (task.created) {
-					await cancelExportJob(this.client, this.options.exportPath, task.exportId!).then(
-						() => (task.status = 'Cancelled'),
-						() => undefined,
-					);
-				}
-				return;
+		const job = await enqueueExportJob(this.client, this.options.exportPath, task.exportId!).catch(async (error: unknown) => await this.enqueueRefused(task, error));
+		task.enqueued = job !== undefined;
+		if (job) this.observe(task, job);
+	}
+
+	/** Marketo refused to enqueue: the quota stops a catch-up run there, a full queue is asked again at the next poll, anything else fails. */
+	private async enqueueRefused(task: ExtractTask, error: unknown): Promise<undefined> {
+		if (this.quotaStops(task, isMarketoError(error, 'exportQuota'))) {
+			// Left, it would be a second job for its window once the quota resets; nothing was exported.
+			if (task.created) {
+				await cancelExportJob(this.client, this.options.exportPath, task.exportId!).then(
+					() => (task.status = 'Cancelled'),
+					() => undefined,
+				);
 			}
-			if (!isMarketoError(error, 'queueFull')) {
-				throw asNodeError(this.client.node, error);
-			}
-			this.log(`${task.label}: Marketo's export queue is full (10 jobs); enqueue will be tried again`);
+			return undefined;
 		}
+		if (!isMarketoError(error, 'queueFull')) throw error;
+		this.log(`${task.label}: Marketo's export queue is full (10 jobs); enqueue will be tried again`);
+		return undefined;
 	}
 
 	private async poll(task: ExtractTask): Promise<ExportJob | undefined> {
@@ -191,30 +188,24 @@ export class JobScheduler {
 	/** A job that failed, was cancelled, or is in a state this node does not know ends the extract. */
 	private refuseEnded(task: ExtractTask, job: ExportJob): void {
 		if (!isKnownStatus(job.status)) {
-			throw new NodeApiError(
-				this.client.node,
-				{ message: `unknown status ${String(job.status)}` },
-				{
-					message: `Marketo reported the status "${String(job.status)}" for export job ${job.exportId} (${task.label}); this node knows ${JOB_STATUSES.join(', ')}.`,
-					description:
-						'Waiting for a status the node does not know could last until the longest wait the run allows, so the extract stops here. Check the job with Get Job Status; if Marketo has introduced a new status, please report it.',
-				},
+			throw new EngineError(
+				`Marketo reported the status "${String(job.status)}" for export job ${job.exportId} (${task.label}); this node knows ${JOB_STATUSES.join(', ')}.`,
+				'Waiting for a status the node does not know could last until the longest wait the run allows, so the extract stops here. Check the job with Get Job Status; if Marketo has introduced a new status, please report it.',
+				'marketo',
 			);
 		}
 		if (job.status === 'Failed') {
 			// Marketo may fail a queued job when the quota runs out while it waits.
 			if (this.quotaStops(task, /quota/i.test(String(job.errorMsg ?? '')))) return;
-			throw new NodeOperationError(
-				this.client.node,
+			throw new EngineError(
 				`Marketo export job ${job.exportId} (${task.label}) failed: ${job.errorMsg ?? 'Marketo gave no reason'}`,
-				{ description: 'Marketo could not build the file. Run the extract again; if it fails again, check the fields and filter.' },
+				'Marketo could not build the file. Run the extract again; if it fails again, check the fields and filter.',
 			);
 		}
 		if (job.status === 'Cancelled') {
-			throw new NodeOperationError(
-				this.client.node,
+			throw new EngineError(
 				`Marketo export job ${job.exportId} (${task.label}) was cancelled outside this execution.`,
-				{ description: 'Someone or something cancelled the job (another workflow, or Cancel Job). Run the extract again.' },
+				'Someone or something cancelled the job (another workflow, or Cancel Job). Run the extract again.',
 			);
 		}
 	}

@@ -1,14 +1,10 @@
-import { NodeApiError } from 'n8n-workflow';
-
 import { isExportId } from '../../helpers/marketoValues';
 import type { MarketoClient } from '../../transport';
 import { cancelExportJob, listExportJobs, type ExportJob } from '../../transport/exportJobApi';
-import { asNodeError } from '../../transport/nodeErrors';
 import type { ExportDefinition } from '../model/exportDefinition';
 import { expectedColumns, readFileHeader, sameColumns } from '../files/fileHeader';
 import { adoptedTask, windowTasks } from './jobPlan';
 import type { JobJournal, JournaledJob } from '../state/jobJournal';
-import { UnreadableStoreError } from '../state/nodeFacts';
 import type { ExtractTask } from '../model/extractTask';
 import { planAround, type WindowSplit } from '../model/windows';
 
@@ -46,17 +42,15 @@ export async function planWithLeftOvers(
 	journal: JobJournal,
 	job: LeftOverJob,
 ): Promise<LeftOverPlan> {
-	try {
-		return await adoptAndPlan(client, journal, job);
-	} catch (error) {
-		if (client.cancelSignal?.aborted) throw asNodeError(client.node, error);
+	return await adoptAndPlan(client, journal, job).catch((error: unknown) => {
+		if (client.cancelSignal?.aborted) throw error;
 		// Looking for left-overs saves quota; it is no reason not to export. The plan stays whole.
 		return {
 			tasks: job.planned,
 			report: [`Jobs left by earlier runs were not looked for: ${inUsersWords(error)}. Every window gets a new job.`],
 			lookedFor: false,
 		};
-	}
+	});
 }
 
 /**
@@ -65,7 +59,6 @@ export async function planWithLeftOvers(
  * a TypeError from reading an odd answer is named as the store, never quoted.
  */
 function inUsersWords(error: unknown): string {
-	if (error instanceof NodeApiError || error instanceof UnreadableStoreError) return error.message;
 	if (error instanceof Error && !(error instanceof TypeError || error instanceof RangeError || error instanceof ReferenceError)) {
 		return error.message;
 	}
