@@ -4,7 +4,7 @@ import type { ExportRecord } from '../../csv/exportFileReader';
 import type { MarketoClient } from '../../transport';
 import { createExportJob, type ExportJob } from '../../transport/exportJobApi';
 import { isMarketoError, MarketoApiError } from '../../transport/marketoErrors';
-import { CatchUpGate, type CatchUpOutcome } from './catchUp';
+import type { CatchUpOutcome } from './catchUp';
 import { RecordDeduplicator } from '../files/deduplicator';
 import { DOWNLOAD_TIMING } from '../files/download';
 import { EngineError } from '../model/engineError';
@@ -17,9 +17,10 @@ import { JobJournal } from '../state/jobJournal';
 import type { ExtractTask } from '../model/extractTask';
 import { JobScheduler } from './jobScheduler';
 import { plannedTasks } from './jobPlan';
-import { LIVE_STATUSES, planWithLeftOvers } from './leftOverJobs';
+import { planWithLeftOvers } from './leftOverJobs';
 import { LimitReachedError } from '../model/limits';
 import { recordKeyFor, type RecordKey } from '../files/recordKey';
+import { CatchUp, FixedRange, type RunMode } from './runMode';
 import type { WindowSplit } from '../model/windows';
 
 export type { OutputMode, CatchUpOutcome };
@@ -94,8 +95,8 @@ interface ExtractRun {
 	key?: RecordKey;
 	tasks: ExtractTask[];
 	journal?: JobJournal;
-	/** A catch-up run's: which windows are delivered, and where it stops. */
-	gate?: CatchUpGate;
+	/** How the run meets its limits: fails (a fixed range) or stops there (catch-up). */
+	mode: RunMode;
 	delivery: FileDelivery;
 	results: Map<number, WindowResult>;
 	stats: ExtractStats;
@@ -131,18 +132,18 @@ async function plan(host: ExtractHost, client: MarketoClient, source: ExtractSou
 	const { profile } = source;
 	const title = `Marketo Extract ${profile.noun.title}`;
 	const windowDays = Math.min(settings.windowDays ?? profile.maxWindowDays, profile.maxWindowDays);
-	const split = settings.catchUp?.split;
+	const mode: RunMode = settings.catchUp ? new CatchUp(settings.catchUp.split, settings.catchUp.quotaSpent === true) : new FixedRange();
+	const { split } = mode;
 	let tasks = source.adoptExportId
 		? [{ index: 0, label: `export ${source.adoptExportId}`, exportId: source.adoptExportId, adopted: true, enqueued: false }]
 		: plannedTasks(source.definition!, windowDays, split);
-	// A catch-up run takes the windows Max Jobs allows and leaves the rest to the next run.
-	if (!settings.catchUp) refuseTooManyJobs(tasks, settings.maxJobs, windowDays);
+	mode.planned(tasks, settings.maxJobs, windowDays);
 	host.logger.info(`${title}: ${tasks.length} export ${tasks.length === 1 ? 'job' : 'jobs'} planned`);
 	let { definition } = source;
 	let key: RecordKey | undefined;
 	// A catch-up run's windows are delivered by several runs: each must make its jobs with the same
 	// definition, or the next would not adopt the jobs this one left.
-	if (definition && settings.output !== 'binary' && (tasks.length > 1 || settings.catchUp)) {
+	if (definition && settings.output !== 'binary' && (tasks.length > 1 || mode.keysEveryPlan)) {
 		({ definition, key } = await recordKeyFor(client, profile, definition));
 		tasks = plannedTasks(definition, windowDays, split);
 	}
@@ -155,16 +156,12 @@ async function plan(host: ExtractHost, client: MarketoClient, source: ExtractSou
 		{ delayMs: settings.pollIntervalMs, giveUpMs: DOWNLOAD_TIMING.notReadyGiveUpMs },
 	);
 	const stats = { jobs: 0, records: 0, bytes: 0, duplicatesRemoved: 0, resumes: 0, refetches: 0 };
-	const run: ExtractRun = { host, client, profile, settings, startedAt: Date.now(), title, windowDays, definition, key, tasks, delivery, results: new Map(), stats, notes: [], warnings: [] };
+	const run: ExtractRun = { host, client, profile, settings, startedAt: Date.now(), title, windowDays, definition, key, tasks, mode, delivery, results: new Map(), stats, notes: [], warnings: [] };
 	if (definition) run.journal = await openJournal(run, definition);
-	const quotaStillSpent = settings.catchUp?.quotaSpent === true && (await quotaStillSpentFor(run));
+	const quotaStillSpent = mode.asksQuotaFirst && (await quotaStillSpentFor(run));
 	if (definition && run.journal && !quotaStillSpent) await adoptLeftOvers(run, run.journal, definition);
-	if (settings.catchUp) {
-		// The output's one budget: what the gate admits, the delivery does not count again.
-		run.gate = new CatchUpGate(run.tasks, settings.output === 'binary' ? undefined : delivery.budget, split);
-		run.gate.limitJobs(settings.maxJobs, windowDays);
-		if (quotaStillSpent) run.gate.quotaSpent(run.tasks[0]);
-	}
+	const budget = settings.output === 'binary' ? undefined : delivery.budget;
+	mode.begin(run.tasks, { maxJobs: settings.maxJobs, windowDays, budget, quotaStillSpent });
 	return run;
 }
 
@@ -204,7 +201,7 @@ async function adoptLeftOvers(run: ExtractRun, journal: JobJournal, definition: 
 		exportPath: profile.exportPath,
 		definition,
 		maxWindowDays: run.windowDays,
-		split: settings.catchUp?.split,
+		split: run.mode.split,
 		cancelLeftOvers: settings.cancelLeftOverJobs,
 		planned: run.tasks,
 	});
@@ -213,17 +210,9 @@ async function adoptLeftOvers(run: ExtractRun, journal: JobJournal, definition: 
 	run.notes.push(...adopted.report);
 }
 
-/** Says before the first call how many jobs the range needs, and refuses more than the run may plan. */
-function refuseTooManyJobs(tasks: ExtractTask[], maxJobs: number, windowDays: number): void {
-	if (tasks.length <= maxJobs) return;
-	const first = tasks[0].label.replace(/^window 1\/\d+ /, '');
-	const last = tasks[tasks.length - 1].label.replace(/^window \d+\/\d+ /, '');
-	throw new LimitReachedError({ limit: 'maxJobs', jobs: tasks.length, max: maxJobs, first, last, windowDays });
-}
-
 /** Marketo works while the node downloads: the scheduler creates the next job before a finished file is fetched. */
 async function scheduleAndDownload(run: ExtractRun): Promise<void> {
-	const { host, client, settings, profile, journal, gate } = run;
+	const { host, client, settings, profile, journal, mode } = run;
 	const scheduler = new JobScheduler(
 		client,
 		{
@@ -233,26 +222,23 @@ async function scheduleAndDownload(run: ExtractRun): Promise<void> {
 			deadline: run.startedAt + settings.maxWaitMs,
 			onCreated: async (task) => await journal?.recordCreated(task),
 			keepAlive: settings.keepAlive,
-			catchUp: gate,
+			catchUp: mode.scheduler,
 		},
 		(message) => host.logger.info(`${run.title}: ${message}`),
 	);
 	try {
 		await scheduler.run(run.tasks, async (task, job) => {
-			if (!gate) return await downloadWindow(run, task, job);
-			// A catch-up run downloads in window order, each window once it fits after those before it.
-			for (const accepted of gate.takeAccepted()) await downloadWindow(run, ...accepted);
+			for (const next of mode.toDownload(task, job)) await downloadWindow(run, ...next);
 		});
 	} catch (error) {
-		// At Max Wait a catch-up run delivers what it has; the jobs it waited for stay for the next run.
-		if (!(gate && error instanceof LimitReachedError && error.reached.limit === 'maxWait')) throw await explainFailure(run, scheduler, error);
-		gate.waitedLongEnough(error.reached);
+		const stopsHere = error instanceof LimitReachedError && error.reached.limit === 'maxWait' && mode.stopsAtMaxWait(error.reached);
+		if (!stopsHere) throw await explainFailure(run, scheduler, error);
 	}
-	const stuck = gate?.stuck;
+	const stuck = mode.stuck();
 	if (stuck) throw await explainFailure(run, scheduler, new LimitReachedError(stuck));
 	// Delivered: no later run may adopt these jobs again; nor the job of a window too large to output whole.
-	const delivered = gate ? gate.delivered : run.tasks;
-	await journal?.forget([...delivered, ...(gate?.tooLarge ? [gate.tooLarge.task] : [])].filter((task) => task.exportId));
+	const { delivered, notToAdopt } = mode.delivered(run.tasks);
+	await journal?.forget([...delivered, ...notToAdopt].filter((task) => task.exportId));
 }
 
 async function downloadWindow(run: ExtractRun, task: ExtractTask, job: ExportJob): Promise<void> {
@@ -293,34 +279,13 @@ function report(run: ExtractRun): ExtractResult {
 		const fileItem = results.get(task.index)?.fileItem;
 		if (fileItem) items.push(fileItem);
 	}
-	const jobCount = run.gate ? run.gate.delivered.length : tasks.length;
+	const jobCount = run.mode.delivered(tasks).delivered.length;
 	const hints: RunHint[] = [
 		{ message: summary(run.title, profile.noun.many, jobCount, stats, run.client, Date.now() - run.startedAt), type: 'info' },
 		...run.notes.map((message) => ({ message, type: 'info' as const })),
 		...[...delivery.warnings, ...run.warnings].map((message) => ({ message, type: 'warning' as const })),
 	];
-	return { items, hints, catchUp: run.gate && catchUpOutcome(run, run.gate) };
-}
-
-/** Where a catch-up run got to, and what it leaves: the windows after its stop, and their jobs in Marketo. */
-function catchUpOutcome(run: ExtractRun, gate: CatchUpGate): CatchUpOutcome {
-	const delivered = gate.delivered;
-	const left = run.tasks.slice(delivered.length);
-	const leftTasks = left.filter((task) => task.exportId && task !== gate.tooLarge?.task && LIVE_STATUSES.includes(String(task.status)));
-	const leftForNextRun = leftTasks.map((task) => `export ${task.exportId} (${task.label}, ${String(task.status)})`);
-	const stoppedAt = gate.stop ? run.tasks[gate.stop.index] : undefined;
-	return {
-		deliveredUntil: delivered.at(-1)?.window?.end,
-		windowsDelivered: delivered.length,
-		windowsLeft: left.length,
-		rangeEnd: run.definition?.range?.end,
-		stop: gate.stop?.reason,
-		stoppedAt: gate.stop ? run.tasks[gate.stop.index]?.label : undefined,
-		split: gate.split,
-		bytesSpentOnSplit: gate.tooLarge?.job.fileSize ?? 0,
-		leftForNextRun,
-		jobLeftAtStop: stoppedAt && leftTasks.includes(stoppedAt) ? stoppedAt.exportId : undefined,
-	};
+	return { items, hints, catchUp: run.mode.outcome(tasks, run.definition?.range?.end) };
 }
 
 /**
