@@ -58,10 +58,10 @@ const customObjects = (parameters = {}) => ({
 	options: { ...FAST, ...parameters.options },
 });
 
-/** The entries that record `value` under `key` in the store, as the node writes a number: every prefix of its ten digits. */
+/** The entries that record `value` under `key` in the store, as the node writes a number: every prefix of its ten digits, two at a time. */
 const storedNumber = (key, value) => {
 	const digits = String(Math.trunc(value)).padStart(10, '0');
-	return Array.from({ length: 10 }, (_, i) => `${key}|${digits.slice(0, i + 1)}`);
+	return Array.from({ length: 5 }, (_, i) => `${key}|${digits.slice(0, 2 * (i + 1))}`);
 };
 
 /** An n8n without the processed-data store (an unsaved workflow): every call to it fails. */
@@ -835,18 +835,34 @@ const CASES = [
 	// ── Hardening, third round: deletions, merges, reads and state ───────────
 	{
 		name: '1 · a Merge Leads activity whose attribute is spelled Merge IDs, with JSON text, gives its merged IDs in mergedLeadIds',
-		parameters: { resource: 'activityExport', operation: 'extractActivities', jobSource: 'existing', options: FAST },
-		before: (sandbox) => {
-			const job = sandbox.completedJob({ fields: ['marketoGUID', 'leadId', 'activityTypeId', 'attributes'], format: 'CSV', filter: { createdAt: MARCH_WINDOW } }, 'activities');
-			const quote = (text) => `"${text.replace(/"/g, '""')}"`;
-			setFile(job, `marketoGUID,leadId,activityTypeId,attributes\n1,1001,32,${quote('{"Merge IDs":"[102]","Merge Source":"Web service API"}')}\n2,1002,32,${quote('{"Merge IDs":"not a list"}')}\n3,1003,1,${quote('{"Webpage URL":"x"}')}\n`);
-			job.numberOfRecords = 3;
-			return { exportId: job.exportId };
+		fixture: { leadCount: 200 },
+		setup: (sandbox) => {
+			const at = Date.now() - 3600_000;
+			const merge = { campaignId: null, activityTypeId: 32, primaryAttributeValueId: 1, primaryAttributeValue: 'x', actionResult: 'succeeded', leadId: sandbox.leads[0].id };
+			sandbox.activities.push({ ...merge, marketoGUID: '990001', activityDate: at, attributes: JSON.stringify({ 'Merge IDs': '[102]', 'Merge Source': 'Web service API' }) });
+			sandbox.activities.push({ ...merge, marketoGUID: '990002', activityDate: at + 1000, attributes: JSON.stringify({ 'Merge IDs': 'not a list' }) });
+			return { startAt: isoSeconds(at - 60_000), endAt: isoSeconds(at + 60_000) };
 		},
+		parameters: { resource: 'activityExport', operation: 'extractActivities', activityTypeIds: [32], options: FAST },
 		ok: (items, result) => {
-			assert.deepEqual(items.map((i) => i.json.mergedLeadIds), [[102], [], undefined]);
-			assert.equal(items[0].json.attributes['Merge IDs'], '[102]', 'the attributes as Marketo wrote them');
+			const mine = items.filter((i) => String(i.json.marketoGUID).startsWith('99000'));
+			assert.deepEqual(mine.map((i) => i.json.mergedLeadIds), [[102], []]);
+			assert.equal(mine[0].json.attributes['Merge IDs'], '[102]', 'the attributes as Marketo wrote them');
 			assert.match(warningsOf(result), /1 Merge Leads activity names no merged lead IDs the node can read/);
+		},
+	},
+	{
+		name: '1b · an extract of every activity type keeps Marketo’s columns: no mergedLeadIds, for a table upsert mapped on them',
+		fixture: { leadCount: 200 },
+		setup: (sandbox) => {
+			const at = Date.now() - 3600_000;
+			sandbox.mergeLeads(sandbox.leads[0].id, [sandbox.leads[1].id], at);
+			return { startAt: isoSeconds(at - 60_000), endAt: isoSeconds(at + 60_000) };
+		},
+		parameters: { resource: 'activityExport', operation: 'extractActivities', options: FAST },
+		ok: (items) => {
+			assert.ok(items.some((i) => i.json.activityTypeId === 32), 'the merge is exported');
+			assert.ok(items.every((i) => !('mergedLeadIds' in i.json)));
 		},
 	},
 	{

@@ -75,7 +75,7 @@ for (const version of VERSIONS) describe(`production: deleted and merged leads l
 		await deployment.startMain();
 		const third = (await deployment.waitForEnded(WORKFLOW, 3))[2];
 		await deployment.stopProcesses();
-		assert.equal(third.status, 'success');
+		assert.equal(third.status, 'success', deployment.output());
 		assert.ok(gone.every((id) => rows().includes(id)), 'no sync can see deletions Marketo pruned');
 
 		const jobsBefore = sandbox.jobs.jobs.size;

@@ -1,8 +1,9 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import type { FieldType } from '../../extract/model/exportProfile';
+import type { ExportRecord } from '../../csv/exportFileReader';
 import { JSON_OBJECT_TYPE } from '../../extract/files/typedValues';
-import { addMergedLeadIds, MERGED_LEAD_IDS_FIELD } from './mergedLeadIds';
+import { addMergedLeadIds, isMergeLeadsOnly, MERGED_LEAD_IDS_FIELD } from './mergedLeadIds';
 import { MAX_WINDOW_DAYS } from '../../extract/model/windows';
 import { readCommonDefinition, readRange } from '../definition';
 import { describeValue, invalidParameter, listEntries, readChoice, readIds, toBoolean } from '../parameters';
@@ -147,13 +148,18 @@ export const activityExportKind: ExportKind = {
 				return parseAttributes ? [...types.filter((f) => f.name !== 'attributes'), { name: 'attributes', dataType: JSON_OBJECT_TYPE }] : types;
 			},
 			keyFields: async () => ['marketoGUID'],
-			finishRecords(records, columnOf) {
-				const unreadable = addMergedLeadIds(records, columnOf('attributes'), columnOf('activityTypeId'));
-				if (unreadable === 0) return [];
-				return [
-					`${unreadable} Merge Leads ${unreadable === 1 ? 'activity names' : 'activities name'} no merged lead IDs the node can read (no Merge IDs attribute, or one that is not a list of lead IDs); their ${MERGED_LEAD_IDS_FIELD} is empty, so a mirror keeps those merged-away leads until a reconcile.`,
-				];
-			},
+			// Only an extract of Merge Leads alone gains mergedLeadIds: other activities keep Marketo's columns, so a
+			// table upsert mapped on them (the scheduled example's) never meets a column it does not have.
+			finishRecords: isMergeLeadsOnly(readActivityTypeIds(ctx, itemIndex)) ? finishMerges : undefined,
 		};
 	},
 };
+
+/** Each Merge Leads activity's merged lead IDs, in mergedLeadIds; a warning for those that cannot be read. */
+function finishMerges(records: ExportRecord[], columnOf: (field: string) => string): string[] {
+	const unreadable = addMergedLeadIds(records, columnOf('attributes'), columnOf('activityTypeId'));
+	if (unreadable === 0) return [];
+	return [
+		`${unreadable} Merge Leads ${unreadable === 1 ? 'activity names' : 'activities name'} no merged lead IDs the node can read (no Merge IDs attribute, or one that is not a list of lead IDs); their ${MERGED_LEAD_IDS_FIELD} is empty, so a mirror keeps those merged-away leads until a reconcile.`,
+	];
+}

@@ -8,13 +8,24 @@ import { isNestedTooDeep } from '../../extract/files/typedValues';
  * have written `Merge ids`) nor is its value's (`"[102]"`, `"1001,1002"`, a
  * number). So the node reads it whatever its case and spacing and writes the
  * IDs, as numbers, to one field of its own, MERGED_LEAD_IDS_FIELD: the field
- * README and the examples delete by. The attributes stay as Marketo wrote them.
+ * README and the examples delete by, on the items of an extract of Merge
+ * Leads alone (isMergeLeadsOnly). The attributes stay as Marketo wrote them.
  */
 
 /** The item field that holds a Merge Leads activity's merged-away lead IDs: always a list of numbers. */
 export const MERGED_LEAD_IDS_FIELD = 'mergedLeadIds';
 
 export const MERGE_LEADS_ACTIVITY_TYPE = 32;
+
+/**
+ * Whether an extract asks for Merge Leads activities alone: only then do its
+ * items gain MERGED_LEAD_IDS_FIELD. An extract of other types too keeps
+ * Marketo's columns, so an auto-mapped table upsert of all activities never
+ * meets a column its table does not have.
+ */
+export function isMergeLeadsOnly(activityTypeIds: readonly number[]): boolean {
+	return activityTypeIds.length > 0 && activityTypeIds.every((id) => id === MERGE_LEADS_ACTIVITY_TYPE);
+}
 
 /** The attribute's name, in any case and spacing: Merge IDs, Merge ids, merge_ids, mergedLeadIds. */
 const MERGE_ATTRIBUTE = /^merged?(lead)?ids?$/;
