@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { activitiesEndToEnd, endToEnd } from './endToEnd.bench.mjs';
 import { apiEconomy, quotaEfficiency, windowsInParallel } from './extract.bench.mjs';
 import { runConversionBench, runHeadToHead, runParserBench } from './parser.bench.mjs';
+import { storeCallsPerRun } from './storeCalls.mjs';
 
 const results = {
 	date: new Date().toISOString(),
@@ -51,6 +52,10 @@ console.table(results.windows);
 console.log('\nP5 quota efficiency: a three-year backlog drained by Since Last Run');
 results.quotaEfficiency = await quotaEfficiency();
 console.table(results.quotaEfficiency);
+
+console.log("\nP6 what a Since Last Run run asks of n8n's processed-data store (three runs a second apart)");
+results.storeCalls = await storeCallsPerRun();
+console.table(results.storeCalls);
 
 const dir = join(import.meta.dirname, '..', '.cache', 'bench');
 mkdirSync(dir, { recursive: true });

@@ -60,11 +60,13 @@ describe('jobs left in Marketo by an earlier run', () => {
 		}
 	}
 
-	/** An extract stopped (as by n8n's Stop) while its jobs wait in Marketo's queue; returns them and the run. */
+	/** An extract stopped (as by n8n's Stop) once its two jobs wait in Marketo's queue; returns them and the run. */
 	async function stoppedRun(parameters, runOptions) {
 		const before = sandbox.jobs.jobs.size;
+		// Stopped when its jobs are queued, not after a fixed time: a busy machine may not have made them yet.
+		const queued = () => jobsSince(before).filter((job) => job.status === 'Queued').length >= 2;
 		const run = await whileMarketoHolds(() =>
-			fixture.run({ ...parameters, options: { ...parameters.options, pollIntervalSeconds: 30 } }, { ...runOptions, abortAfterMs: 400 }),
+			fixture.run({ ...parameters, options: { ...parameters.options, pollIntervalSeconds: 30 } }, { ...runOptions, abortWhen: queued, abortAfterMs: 20_000 }),
 		);
 		return { orphans: jobsSince(before), run };
 	}

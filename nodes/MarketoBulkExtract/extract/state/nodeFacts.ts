@@ -3,6 +3,15 @@ import { storeKeys } from './storeKeys';
 
 // Epoch seconds have ten digits until the year 2286.
 const DIGITS = 10;
+/**
+ * Digits read per round: a number is recorded as every prefix of its digits
+ * two at a time, and read back in five rounds of 100 candidates each (see
+ * docs/STATE.md, "Store calls per run", for the measurement that chose two).
+ */
+const DIGITS_PER_ROUND = 2;
+const ROUNDS = DIGITS / DIGITS_PER_ROUND;
+/** The values of one round's digits: 00 to 99. */
+const STEPS = Array.from({ length: 10 ** DIGITS_PER_ROUND }, (_, step) => String(step).padStart(DIGITS_PER_ROUND, '0'));
 // Entries kept per node; n8n drops the oldest beyond it.
 const MAX_ENTRIES = 20_000;
 const OPTIONS = { mode: 'entries' as const, maxEntries: MAX_ENTRIES };
@@ -22,7 +31,7 @@ const limitFor = (count: number, adding: number) => ({ mode: 'entries' as const,
  * a pause of random length apart, counts (the journal's lookup, the lease's
  * marks). A few database round trips are far shorter than its least.
  */
-const CONFIRM_PAUSE_MS = { min: 100, max: 500 };
+const CONFIRM_PAUSE_MS = { min: 100, max: 400 };
 
 export function confirmPauseMs(): number {
 	return CONFIRM_PAUSE_MS.min + Math.random() * (CONFIRM_PAUSE_MS.max - CONFIRM_PAUSE_MS.min);
@@ -38,7 +47,7 @@ export function confirmPauseMs(): number {
  *
  * The store keeps MD5 hashes of entries, so a fact can only be asked for ("is
  * X recorded?"). A number (epoch seconds) is recorded as every prefix of its
- * ten digits and read back one digit per round.
+ * ten digits, two at a time, and read back two digits per round.
  */
 export class NodeFacts {
 	private constructor(private readonly host: ExtractHost) {}
@@ -104,8 +113,8 @@ export class NodeFacts {
 	async forgetNumbers(key: string): Promise<void> {
 		let prefixes = [''];
 		const found: string[] = [];
-		for (let round = 0; round < DIGITS && prefixes.length > 0; round++) {
-			const asked = prefixes.flatMap((prefix) => [...'0123456789'].map((digit) => storeKeys.numberDigits(key, prefix + digit)));
+		for (let round = 0; round < ROUNDS && prefixes.length > 0; round++) {
+			const asked = prefixes.flatMap((prefix) => STEPS.map((step) => storeKeys.numberDigits(key, prefix + step)));
 			const known = await this.ask(asked);
 			const present = asked.filter((entry) => known.has(entry));
 			found.push(...present);
@@ -117,29 +126,29 @@ export class NodeFacts {
 	/** The entries that record `value` under `key`. */
 	static numberEntries(key: string, value: number): string[] {
 		const digits = String(Math.trunc(value)).padStart(DIGITS, '0');
-		return Array.from({ length: DIGITS }, (_, index) => storeKeys.numberDigits(key, digits.slice(0, index + 1)));
+		return Array.from({ length: ROUNDS }, (_, round) => storeKeys.numberDigits(key, digits.slice(0, (round + 1) * DIGITS_PER_ROUND)));
 	}
 
 	/**
-	 * Reads the numbers recorded under `keys`, all keys at once, one digit per
-	 * round. A key with no number is left out; one whose digits stop before the
-	 * tenth (some of its entries were dropped) is `partial`: a shorter number
-	 * would be a wrong one. Where two numbers are recorded under one key (two
-	 * writers raced), `onTwo` decides: the lower or the higher digit, or
+	 * Reads the numbers recorded under `keys`, all keys at once, two digits
+	 * per round. A key with no number is left out; one whose digits stop before
+	 * the tenth (some of its entries were dropped) is `partial`: a shorter
+	 * number would be a wrong one. Where two numbers are recorded under one key
+	 * (two writers raced), `onTwo` decides: the lower or the higher digits, or
 	 * neither (the key is left out).
 	 */
 	async readNumbers(keys: string[], onTwo: 'lower' | 'higher' | 'neither'): Promise<Map<string, number | 'partial'>> {
 		const prefixes = new Map(keys.map((key) => [key, '']));
 		const partial = new Set<string>();
-		for (let round = 0; round < DIGITS && prefixes.size > 0; round++) {
-			const asked = [...prefixes].flatMap(([key, prefix]) => [...'0123456789'].map((digit) => storeKeys.numberDigits(key, prefix + digit)));
+		for (let round = 0; round < ROUNDS && prefixes.size > 0; round++) {
+			const asked = [...prefixes].flatMap(([key, prefix]) => STEPS.map((step) => storeKeys.numberDigits(key, prefix + step)));
 			const known = await this.ask(asked);
 			for (const [key, prefix] of [...prefixes]) {
-				const digits = [...'0123456789'].filter((digit) => known.has(storeKeys.numberDigits(key, prefix + digit)));
-				if (digits.length === 0 || (digits.length > 1 && onTwo === 'neither')) {
+				const steps = STEPS.filter((step) => known.has(storeKeys.numberDigits(key, prefix + step)));
+				if (steps.length === 0 || (steps.length > 1 && onTwo === 'neither')) {
 					prefixes.delete(key);
-					if (digits.length === 0 && round > 0) partial.add(key);
-				} else prefixes.set(key, prefix + (onTwo === 'higher' ? digits[digits.length - 1] : digits[0]));
+					if (steps.length === 0 && round > 0) partial.add(key);
+				} else prefixes.set(key, prefix + (onTwo === 'higher' ? steps[steps.length - 1] : steps[0]));
 			}
 		}
 		const values = new Map<string, number | 'partial'>([...prefixes].map(([key, digits]) => [key, Number(digits)]));
