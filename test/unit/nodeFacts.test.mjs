@@ -48,6 +48,13 @@ describe('NodeFacts', () => {
 		assert.equal((await facts.readNumbers(['k'], 'neither')).has('k'), false);
 	});
 
+	it('reads a number an earlier build wrote one digit at a time: its even prefixes are among them', async () => {
+		const store = new JournalStore();
+		const facts = await NodeFacts.open(contextOn(store));
+		await facts.record(Array.from({ length: 10 }, (_, i) => `position|p|${'1767225599'.slice(0, i + 1)}`));
+		assert.equal((await facts.readNumbers(['position|p'], 'lower')).get('position|p'), 1767225599);
+	});
+
 	it('is unavailable, not failing, where n8n offers no store', async () => {
 		const ctx = contextOn(new JournalStore());
 		ctx.helpers.checkProcessedAndRecord = async () => {
