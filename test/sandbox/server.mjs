@@ -123,6 +123,10 @@ export async function startSandbox(options = {}) {
 			at: clock.now(),
 		};
 		log.push(entry);
+		// An answer the connection dropped before it was all sent (the client gave up, or a fault cut it).
+		res.on('close', () => {
+			if (!res.writableFinished) entry.closedEarly = true;
+		});
 		const body = await readBody(req);
 		const reply = (status, payload, headers = {}) => {
 			entry.status = status;
