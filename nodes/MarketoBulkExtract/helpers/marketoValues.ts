@@ -18,6 +18,11 @@ export function isExportId(value: unknown): value is string {
 	return typeof value === 'string' && EXPORT_ID.test(value);
 }
 
+/** A lead ID as Marketo writes one: a JSON number that is a positive integer. Nothing else is read as one. */
+export function isLeadId(value: unknown): value is number {
+	return typeof value === 'number' && Number.isSafeInteger(value) && value > 0;
+}
+
 /** ISO-8601 in UTC without milliseconds, the form Marketo's date filters take. */
 export function toMarketoDateTime(value: DateTime): string {
 	return value.toUTC().toISO({ suppressMilliseconds: true, includeOffset: false }) + 'Z';

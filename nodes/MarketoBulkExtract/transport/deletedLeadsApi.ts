@@ -1,5 +1,6 @@
 import { NodeApiError, type IDataObject } from 'n8n-workflow';
 
+import { isLeadId } from '../helpers/marketoValues';
 import type { MarketoClient } from './index';
 
 /**
@@ -78,11 +79,6 @@ export async function getDeletedLeadsPage(client: MarketoClient, token: string):
 	}
 	const nextPageToken = typeof envelope.nextPageToken === 'string' && envelope.nextPageToken !== '' ? envelope.nextPageToken : undefined;
 	return { deletions, refused, nextPageToken, moreResult };
-}
-
-/** A lead ID as Marketo writes one: a JSON number that is a positive integer. Nothing is converted. */
-function isLeadId(value: unknown): value is number {
-	return typeof value === 'number' && Number.isSafeInteger(value) && value > 0;
 }
 
 /** Marketo's moreResult; the words true and false written as text are read as what they say. */

@@ -60,7 +60,13 @@ export function isKnownStatus(status: unknown): status is JobStatus {
  * (a UUID): "null" or an empty ID would go into the next call's path, which
  * could only fail, and fail saying something else.
  */
-function onlyJob(client: MarketoClient, envelope: MarketoEnvelope, action: string): ExportJob {
+function onlyJob(
+	client: MarketoClient,
+	envelope: MarketoEnvelope,
+	action: string,
+	/** What became of the job when its ID is unusable, for the error's description. */
+	unusableId = 'Check the job with List Jobs.',
+): ExportJob {
 	const job = envelope.result?.[0];
 	if (!job || typeof job.exportId !== 'string') {
 		throw client.apiError(
@@ -75,37 +81,35 @@ function onlyJob(client: MarketoClient, envelope: MarketoEnvelope, action: strin
 			{ message: 'not an export ID' },
 			{
 				message: `Marketo answered without a usable export ID while trying to ${action}: it named the job "${client.redact(job.exportId).slice(0, 40)}"${status}.`,
-				description: `Marketo's export IDs are UUIDs; the node made no call on this one. ${
-					action === CREATE_ACTION ? 'Marketo did not say it created a job, so none was enqueued or cancelled. Run the extract again; if it happens again, report it to Marketo Support.' : 'Check the job with List Jobs.'
-				}`,
+				description: `Marketo's export IDs are UUIDs; the node made no call on this one. ${unusableId}`,
 			},
 		);
 	}
-	const described = normaliseJob(client, job);
-	if (action === CREATE_ACTION && described.status === 'Failed') {
-		throw new NodeApiError(
-			client.node,
-			{ message: 'create answered Failed' },
-			{
-				message: `Marketo answered the create of export job ${described.exportId} with the status Failed: ${described.errorMsg ?? 'Marketo gave no reason'}.`,
-				description: 'The job cannot be enqueued, so none was, and nothing was exported. Run the extract again; if it fails again, check the fields and filter.',
-			},
-		);
-	}
-	return described;
+	return normaliseJob(client, job);
 }
 
-const CREATE_ACTION = 'create the export job';
-
 export async function createExportJob(client: MarketoClient, exportPath: string, body: IDataObject): Promise<ExportJob> {
+	const action = 'create the export job';
 	const envelope = await client.request({
 		method: 'POST',
 		path: `${exportPath}/create.json`,
 		body,
 		repeatable: false,
-		action: CREATE_ACTION,
+		action,
 	});
-	return onlyJob(client, envelope, CREATE_ACTION);
+	const job = onlyJob(client, envelope, action, 'Marketo did not say it created a job, so none was enqueued or cancelled. Run the extract again; if it happens again, report it to Marketo Support.');
+	// A job created Failed cannot be enqueued: an error now, not a poll that waits for it.
+	if (job.status === 'Failed') {
+		throw new NodeApiError(
+			client.node,
+			{ message: 'create answered Failed' },
+			{
+				message: `Marketo answered the create of export job ${job.exportId} with the status Failed: ${job.errorMsg ?? 'Marketo gave no reason'}.`,
+				description: 'The job cannot be enqueued, so none was, and nothing was exported. Run the extract again; if it fails again, check the fields and filter.',
+			},
+		);
+	}
+	return job;
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { ExportRecord } from '../../csv/exportFileReader';
-import { isNestedTooDeep } from '../../extract/files/typedValues';
+import { jsonObjectOf } from '../../extract/files/typedValues';
+import { isLeadId } from '../../helpers/marketoValues';
 
 /**
  * A Merge Leads activity (type 32) names the leads merged away in one of its
@@ -53,18 +54,10 @@ export function addMergedLeadIds(records: ExportRecord[], attributesColumn: stri
 	return unreadable;
 }
 
-/** The attributes as an object: parsed already (Parse Attributes), or the JSON text Marketo wrote. */
+/** The attributes as an object: parsed already (Parse Attributes), or the JSON text Marketo wrote, read as Parse Attributes reads it. */
 function attributesOf(value: unknown): Record<string, unknown> | undefined {
-	let parsed = value;
-	if (typeof value === 'string') {
-		if (!value.trimStart().startsWith('{') || isNestedTooDeep(value)) return undefined;
-		try {
-			parsed = JSON.parse(value);
-		} catch {
-			return undefined;
-		}
-	}
-	return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
+	if (typeof value === 'string') return jsonObjectOf(value.trimStart());
+	return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
 }
 
 /** Lead IDs from a list, a number, or text ("[102]", "1001,1002", or that text quoted once more); else undefined. */
@@ -87,8 +80,4 @@ function leadIdsOf(value: unknown, depth = 0): number[] | undefined {
 	if (!match) return undefined;
 	const ids = match[1].split(',').map((id) => Number(id.trim()));
 	return ids.every(isLeadId) ? ids : undefined;
-}
-
-function isLeadId(id: number): boolean {
-	return Number.isSafeInteger(id) && id > 0;
 }

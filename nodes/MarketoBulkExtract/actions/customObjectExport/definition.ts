@@ -89,7 +89,7 @@ export const customObjectExportKind: ExportKind = {
 					{
 						itemIndex,
 						description:
-							'No job was created. Export a range that fits one window (one job needs no key), or use a static or smart list filter; if the object was changed in Marketo, check its dedupe fields under Admin → Marketo Custom Objects.',
+							'No job was created. A Fixed Dates range of one window, a static or smart list filter, or Output: Files needs no key; if the object was changed in Marketo, check its dedupe fields under Admin → Marketo Custom Objects.',
 					},
 				);
 			},

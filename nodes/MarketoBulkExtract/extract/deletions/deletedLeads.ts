@@ -56,7 +56,8 @@ export async function readDeletedLeads(
 	/** A token an earlier run of this range stopped at (`resumeToken`), to go on from. */
 	resumeFrom?: string,
 ): Promise<DeletedLeadsResult> {
-	const start = range.start.toUTC().startOf('second').toSeconds();
+	const from = range.start.toUTC().startOf('second');
+	const start = from.toSeconds();
 	const end = range.end.toUTC().startOf('second').toSeconds();
 	const delivered: Array<{ record: DeletedLeadRecord; at: number }> = [];
 	const leadIds = new Set<number>();
@@ -77,7 +78,7 @@ export async function readDeletedLeads(
 		if (delivered.length === 0) return result(start - 1, stop, stop === 'pages' ? token : undefined);
 		return result(delivered.reduce((latest, entry) => Math.max(latest, entry.at), start) - 1, stop);
 	};
-	let token = resumeFrom ?? (await getPagingToken(client, toMarketoDateTime(range.start.toUTC().startOf('second'))));
+	let token = resumeFrom ?? (await getPagingToken(client, toMarketoDateTime(from)));
 	const tokensAnswered = new Set<string>();
 	for (;;) {
 		if (counts.pages >= MAX_DELETED_LEADS_PAGES) return stopEarly('pages', token);
@@ -94,7 +95,8 @@ export async function readDeletedLeads(
 				counts.refused++;
 				continue;
 			}
-			if (fullAt !== undefined && at > fullAt) pastFull = true;
+			const beyondFull = fullAt !== undefined && at > fullAt;
+			if (beyondFull) pastFull = true;
 			// Outside the range: the first second's deletions belong to the run that covered it, and
 			// one dated past the end (listed out of order) to the next run. Neither ends the read.
 			if (at < start || at > end) continue;
@@ -103,7 +105,7 @@ export async function readDeletedLeads(
 				continue;
 			}
 			// Past the second where Max Items was reached: the next run reads it again.
-			if (fullAt !== undefined && at > fullAt) continue;
+			if (beyondFull) continue;
 			leadIds.add(deletion.leadId);
 			delivered.push({ record: recordOf(deletion, at), at });
 			if (fullAt === undefined && delivered.length >= maxItems) fullAt = at;

@@ -112,22 +112,23 @@ export function isNestedTooDeep(text: string): boolean {
 	return false;
 }
 
-/**
- * A JSON object written as text (an activity's `attributes`). Text that is not
- * a JSON object, or is nested too deep to be saved, stays text: the run goes
- * on, and the extract says how many.
- */
-const toJsonObject: Converter = (text) => {
-	if (text.charCodeAt(0) !== 0x7b || isNestedTooDeep(text)) return text;
+/** The JSON object a text holds (an activity's `attributes`); undefined for text that is not one, or is nested too deep to be saved. */
+export function jsonObjectOf(text: string): { [key: string]: unknown } | undefined {
+	if (text.charCodeAt(0) !== 0x7b || isNestedTooDeep(text)) return undefined;
 	let value: unknown;
 	try {
 		value = JSON.parse(text);
 	} catch {
-		return text;
+		return undefined;
 	}
-	if (typeof value !== 'object' || value === null || Array.isArray(value)) return text;
-	return value as { [key: string]: unknown };
-};
+	return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as { [key: string]: unknown }) : undefined;
+}
+
+/**
+ * A JSON object written as text. Text that is not a JSON object, or is nested
+ * too deep to be saved, stays text: the run goes on, and the extract says how many.
+ */
+const toJsonObject: Converter = (text) => jsonObjectOf(text) ?? text;
 
 /** The data type this package gives a column of JSON text (not one of Marketo's). */
 export const JSON_OBJECT_TYPE = 'jsonObject';

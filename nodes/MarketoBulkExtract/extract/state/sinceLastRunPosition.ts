@@ -105,11 +105,11 @@ export class SinceLastRunPosition {
 		const staticData = this.ctx.getWorkflowStaticData('node');
 		staticData[key] ??= {};
 		const value: unknown = staticData[key];
-		if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+		if (!isObjectRecord(value)) {
 			const shape = Array.isArray(value) ? 'a list' : value === null ? 'null' : `a ${typeof value}`;
 			throw new PositionError('unreadable', `static data holds ${shape} under ${key}, where the node keeps an object`);
 		}
-		return value as IDataObject;
+		return value;
 	}
 
 	/**
@@ -256,10 +256,7 @@ export class SinceLastRunPosition {
 	async forget(): Promise<void> {
 		// Static data of another shape is replaced whole: nothing of the node's can be read from it.
 		const staticData = this.ctx.getWorkflowStaticData('node');
-		for (const key of [STATE_KEY, CATCH_UP_STATE_KEY]) {
-			const value: unknown = staticData[key];
-			if (value !== undefined && (typeof value !== 'object' || value === null || Array.isArray(value))) staticData[key] = {};
-		}
+		for (const key of [STATE_KEY, CATCH_UP_STATE_KEY]) if (staticData[key] !== undefined && !isObjectRecord(staticData[key])) staticData[key] = {};
 		delete this.state()[this.position];
 		this.saveCatchUpInStaticData({});
 		this.stored = undefined;
@@ -276,4 +273,9 @@ export class SinceLastRunPosition {
 			this.facts = undefined;
 		}
 	}
+}
+
+/** What static data keeps the node's entries in: an object, not a list (n8n drops a list's named entries when it saves). */
+function isObjectRecord(value: unknown): value is IDataObject {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
