@@ -202,7 +202,8 @@ describe('Extract Activities since last run', () => {
 		try {
 			const { sandbox } = fixture;
 			const staticData = {};
-			const parameters = extract({ rangeMode: 'sinceLastRun', firstRunStartAt: '2026-10-20T00:00:00Z' });
+			// The position's own mechanics, without the look-back (lookBack.test.mjs reads the minutes before it again).
+			const parameters = extract({ rangeMode: 'sinceLastRun', firstRunStartAt: '2026-10-20T00:00:00Z', options: { lookBackMinutes: 0 } });
 			const filtersOf = async (run) => {
 				const before = sandbox.jobs.jobs.size;
 				const items = (await run).items();

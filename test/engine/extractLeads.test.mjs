@@ -347,7 +347,8 @@ describe('Extract Leads since last run', () => {
 		try {
 			const { sandbox } = fixture;
 			const staticData = {};
-			const parameters = extract({ filterType: 'updatedAt', rangeMode: 'sinceLastRun', firstRunStartAt: '2026-10-15T00:00:00Z' });
+			// The position's own mechanics, without the look-back (lookBack.test.mjs reads the minutes before it again).
+			const parameters = extract({ filterType: 'updatedAt', rangeMode: 'sinceLastRun', firstRunStartAt: '2026-10-15T00:00:00Z', options: { lookBackMinutes: 0 } });
 			const windowsOf = async (run) => {
 				const before = sandbox.jobs.jobs.size;
 				const items = (await run).items();
@@ -382,7 +383,8 @@ describe('Extract Leads since last run', () => {
 			const { sandbox } = fixture;
 			// n8n's database, shared by every process; each run gets fresh static data, as an n8n 2.x worker does.
 			const journal = new JournalStore();
-			const parameters = extract({ filterType: 'updatedAt', rangeMode: 'sinceLastRun', firstRunStartAt: '2026-10-15T00:00:00Z' });
+			// The position's own mechanics, without the look-back (lookBack.test.mjs reads the minutes before it again).
+			const parameters = extract({ filterType: 'updatedAt', rangeMode: 'sinceLastRun', firstRunStartAt: '2026-10-15T00:00:00Z', options: { lookBackMinutes: 0 } });
 			const windowsOf = async (parameters, mode) => {
 				const before = sandbox.jobs.jobs.size;
 				const { error } = await fixture.run(parameters, { staticData: {}, mode, journal });

@@ -11,6 +11,8 @@ import { JournalStore } from '../support/engine.mjs';
 import { sandboxFixture } from '../support/sandboxFixture.mjs';
 
 const FAST = { pollIntervalSeconds: 0.05, maxWaitMinutes: 2 };
+/** The position's own mechanics: no look-back, so a run starts one second after the last (test/engine/lookBack.test.mjs has it). */
+const NO_LOOK_BACK = { lookBackMinutes: 0 };
 const POSITION = 'leadExport.updatedAt';
 const parameters = (options = {}) => ({
 	operation: 'extractLeads',
@@ -18,7 +20,7 @@ const parameters = (options = {}) => ({
 	filterType: 'updatedAt',
 	rangeMode: 'sinceLastRun',
 	firstRunStartAt: '2026-10-15T00:00:00Z',
-	options: { ...FAST, ...options },
+	options: { ...FAST, ...NO_LOOK_BACK, ...options },
 });
 
 /** The node's static data holding `highWatermark` as the position. */

@@ -11,6 +11,8 @@ import { InterleavingStore, JournalStore } from '../support/engine.mjs';
 import { sandboxFixture } from '../support/sandboxFixture.mjs';
 
 const FAST = { pollIntervalSeconds: 0.05, maxWaitMinutes: 2 };
+/** The position's own mechanics: no look-back, so a run starts one second after the last (test/engine/lookBack.test.mjs has it). */
+const NO_LOOK_BACK = { lookBackMinutes: 0 };
 const hintsOf = (run) => (run.data.resultData.runData.Marketo[0].hints ?? []).map((hint) => hint.message).join('\n');
 
 /** The store as n8n keeps it, that also remembers in plain text every entry the node asked about. */
@@ -79,7 +81,7 @@ describe('a processed-data store that cannot be trusted', () => {
 			filterType: 'createdAt',
 			rangeMode: 'sinceLastRun',
 			firstRunStartAt: '2026-03-01T00:00:00Z',
-			options: FAST,
+			options: { ...FAST, ...NO_LOOK_BACK },
 		};
 		const jobsBefore = sandbox.jobs.jobs.size;
 		const withStaticData = await fixture.run(parameters, {
@@ -124,7 +126,7 @@ describe('a processed-data store that cannot be trusted', () => {
 			const parameters = { operation: 'extractLeads', fields: ['id', 'email'], filterType: 'createdAt', rangeMode: 'sinceLastRun', firstRunStartAt: '2026-10-15T00:00:00Z', options: FAST };
 			const run = async (extra = {}) => {
 				const before = jobs.jobs.size;
-				const result = await own.run({ ...parameters, options: { ...FAST, ...extra.options } }, { mode: 'trigger', journal, staticData: {}, ...extra.run });
+				const result = await own.run({ ...parameters, options: { ...FAST, ...NO_LOOK_BACK, ...extra.options } }, { mode: 'trigger', journal, staticData: {}, ...extra.run });
 				return { ...result, created: [...jobs.jobs.values()].slice(before) };
 			};
 			const first = await run();
@@ -238,7 +240,7 @@ describe('a processed-data store that cannot be trusted', () => {
 			const jobs = own.sandbox.jobs;
 			const journal = new InterleavingStore();
 			// Max Wait covers a mark that outlives its release (a write at the wrong moment keeps it up to 3 minutes).
-			const options = { ...FAST, maxWaitMinutes: 5 };
+			const options = { ...FAST, ...NO_LOOK_BACK, maxWaitMinutes: 5 };
 			const parameters = { operation: 'extractLeads', fields: ['id', 'email'], filterType: 'updatedAt', rangeMode: 'sinceLastRun', firstRunStartAt: '2026-10-15T00:00:00Z', options };
 			const before = jobs.jobs.size;
 			const run = () => own.run(parameters, { mode: 'trigger', journal, staticData: {} });

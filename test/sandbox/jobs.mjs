@@ -34,8 +34,10 @@ const iso = (ms) => (ms === undefined ? undefined : new Date(ms).toISOString().r
  * counted from finished files since midnight America/Chicago.
  */
 export class JobStore {
-	constructor({ clock, leads, activities = [], programMembers = [], customObjectRecords = {}, lists, options }) {
+	constructor({ clock, leads, activities = [], programMembers = [], customObjectRecords = {}, lists, options, lateWrites }) {
 		this.clock = clock;
+		/** Writes Marketo commits after their date (lateWrites.mjs): a job sees those committed when it finishes. */
+		this.lateWrites = lateWrites;
 		this.leads = leads;
 		this.activities = activities;
 		this.programMembers = programMembers;
@@ -111,6 +113,7 @@ export class JobStore {
 	}
 
 	complete(job, at) {
+		this.lateWrites?.commitDue();
 		const leads =
 			job.kind === 'activities'
 				? this.selectActivities(job.spec.filter)
@@ -274,6 +277,9 @@ export class JobStore {
 			format,
 			status: 'Created',
 			createdAt: now,
+			// Shown as the job's createdAt: Marketo's is its wall clock, which the node compares with its own
+			// (when an adopted job read Marketo). The virtual clock drives the queue and the 7-day list.
+			createdWallAt: Date.now(),
 			spec: { fields, columnHeaderNames: columnHeaderNames ?? {}, filter },
 		};
 		this.jobs.set(job.exportId, job);
@@ -368,7 +374,7 @@ export class JobStore {
 			exportId: job.exportId,
 			format: job.format,
 			status: job.status,
-			createdAt: iso(job.createdAt),
+			createdAt: iso(job.createdWallAt ?? job.createdAt),
 			queuedAt: iso(job.queuedAt),
 			startedAt: iso(job.startedAt),
 			finishedAt: iso(job.finishedAt),

@@ -8,6 +8,7 @@ import { CUSTOM_OBJECTS, generateCustomObjectRecords } from './customObjects.mjs
 import { generateProgramMembers, PROGRAM_MEMBER_DESCRIBE, PROGRAMS } from './programMembers.mjs';
 import { JobStore, MarketoError } from './jobs.mjs';
 import { LeadLifecycle, MERGE_LEADS_TYPE } from './leadLifecycle.mjs';
+import { LateWrites, sendEmailBatch, writeRecords } from './lateWrites.mjs';
 
 const TOKEN_LIFETIME_S = 3600;
 
@@ -74,7 +75,8 @@ export async function startSandbox(options = {}) {
 			start: options.datasetStart ?? '2026-01-01T00:00:00Z',
 			end: options.datasetEnd ?? '2026-11-01T00:00:00Z',
 		});
-	const jobs = new JobStore({ clock, leads, activities, programMembers, customObjectRecords, lists, options: settings });
+	const lateWrites = new LateWrites();
+	const jobs = new JobStore({ clock, leads, activities, programMembers, customObjectRecords, lists, options: settings, lateWrites });
 	const lifecycle = new LeadLifecycle({ clock, leads, activities });
 	const tokens = new Map();
 	const faults = [];
@@ -356,7 +358,7 @@ export async function startSandbox(options = {}) {
 	const { port } = server.address();
 	const url = `http://127.0.0.1:${port}`;
 
-	return {
+	const sandbox = {
 		url,
 		/** What a user would paste into the credential: the REST endpoint. */
 		restEndpoint: `${url}/rest`,
@@ -416,7 +418,14 @@ export async function startSandbox(options = {}) {
 			server.closeAllConnections?.();
 			await new Promise((resolve) => server.close(resolve));
 		},
+		/** Writes Marketo commits after their date: none is seen by a job that reads Marketo before it is committed. */
+		lateWrites,
+		/** `count` writes of a kind dated around `at`, `lateShare` of them committed up to `maxDelayMs` later (lateWrites.mjs). */
+		writeRecords: (kind, options) => writeRecords(sandbox, kind, options),
+		/** One Send Email activity per lead, dated at the send's start, committed over `commitOverMs`. */
+		sendEmailBatch: (options) => sendEmailBatch(sandbox, options),
 	};
+	return sandbox;
 }
 
 /** The job store's name for the kind a bulk path serves ('customobjects/car_c': each object's jobs apart). */

@@ -27,6 +27,12 @@ export interface ExportKind {
 	readDefinition(ctx: IExecuteFunctions, itemIndex: number, options: ReadDefinitionOptions): ExportDefinition;
 	/** What the engine needs of the kind for this item: its endpoints, field types, key. */
 	profile(ctx: IExecuteFunctions, itemIndex: number): ExportProfile;
+	/**
+	 * Since Last Run's look-back for this kind (lookBack.ts): the minutes each
+	 * run reads again by default, and which of Marketo's late writes they
+	 * cover, for the option's description.
+	 */
+	lookBack: { defaultMinutes: number; covers: string };
 }
 
 /** What a condition on other parameters looks like in `displayOptions.show`. */

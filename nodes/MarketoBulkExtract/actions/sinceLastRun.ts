@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { lookBackStart } from '../extract/model/lookBack';
 import { SinceLastRunPosition } from '../extract/state/sinceLastRunPosition';
 import { RunLease } from '../extract/state/runLease';
 import { toMarketoDateTime } from '../helpers/marketoValues';
@@ -11,9 +12,10 @@ import { invalidParameter, readDateTime, toBoolean } from './parameters';
 /**
  * Since Last Run, for every operation that has it (the extracts, Get Deleted
  * Leads): one run of a node's position at a time (runLease.ts), the position
- * read and checked (sinceLastRunPosition.ts), Reset Since Last Run, and the range from
- * one second after the position up to now. The operation exports the range
- * and moves the position as far as it delivered.
+ * read and checked (sinceLastRunPosition.ts), Reset Since Last Run, and the
+ * range: from one second after the position (less the look-back, for what
+ * Marketo writes late: lookBack.ts) up to a moment before now. The operation
+ * exports the range and moves the position as far as it delivered.
  */
 
 /** The First Run Starts At parameter; `note`: what the operation adds to it (e.g. Marketo's 14 days for deletions). */
@@ -37,15 +39,17 @@ export const resetSinceLastRunOption: INodeProperties = {
 	description: 'Whether to forget the saved position and start again from First Run Starts At. Turn it off again after one run.',
 };
 
-/** How long a second run waits for the first one's lease, and how often it looks; and how far behind now the range ends. */
-export interface LeaseWait {
+/** How long a second run waits for the first one's lease, and how often it looks; how far behind now the range ends, and how far back it reads again. */
+export interface SinceLastRunSettings {
 	pollIntervalMs: number;
 	maxWaitMs: number;
 	/**
 	 * Seconds the range's end stays behind now, for what Marketo records late:
 	 * a deletion listed a moment after the run read its second would be lost.
 	 */
-	lagSeconds?: number;
+	lagSeconds: number;
+	/** Minutes before the position each run reads again (lookBack.ts); 0: none. */
+	lookBackMinutes?: number;
 }
 
 /** A Since Last Run range, with its position (to move) and what keeps the lease alive. */
@@ -53,6 +57,11 @@ export interface SinceLastRunRange {
 	position: SinceLastRunPosition;
 	start: DateTime;
 	end: DateTime;
+	/**
+	 * The first second no earlier run read: one after the position. The range
+	 * starts before it by the look-back; undefined on a first run.
+	 */
+	newFrom?: DateTime;
 	/** Renews the lease: call it while the run works (at each poll or page). */
 	keepAlive?: () => Promise<void>;
 }
@@ -67,15 +76,15 @@ export async function withSinceLastRun<T>(
 	itemIndex: number,
 	client: MarketoClient,
 	positionName: string,
-	wait: LeaseWait,
+	settings: SinceLastRunSettings,
 	work: (range: SinceLastRunRange) => Promise<T[]>,
 ): Promise<T[]> {
-	const lease = await takeLease(ctx, itemIndex, client, positionName, wait);
+	const lease = await takeLease(ctx, itemIndex, client, positionName, settings);
 	try {
-		const { position, start, end } = await sinceLastRunRange(ctx, itemIndex, positionName, wait.lagSeconds ?? 0);
+		const { position, start, end, newFrom } = await sinceLastRunRange(ctx, itemIndex, positionName, settings);
 		if (!end) return [];
 		const keepAlive = lease ? async () => await lease.renew().catch(() => undefined) : undefined;
-		return await work({ position, start, end, keepAlive });
+		return await work({ position, start, end, newFrom, keepAlive });
 	} finally {
 		await lease?.release().catch(() => undefined);
 	}
@@ -87,7 +96,7 @@ async function takeLease(
 	itemIndex: number,
 	client: MarketoClient,
 	positionName: string,
-	settings: LeaseWait,
+	settings: SinceLastRunSettings,
 ): Promise<RunLease | undefined> {
 	if (ctx.getMode() === 'manual') return undefined;
 	const wait = { pollMs: settings.pollIntervalMs, deadline: Date.now() + settings.maxWaitMs, sleep: async (ms: number) => await client.wait(ms) };
@@ -97,14 +106,15 @@ async function takeLease(
 /**
  * The range of a Since Last Run extract, and its position: one position per
  * resource and date filter (leads' createdAt and activities' createdAt move
- * apart). No `end` when the previous run already reached now.
+ * apart). No `end` when the previous run already reached now: then nothing
+ * is read again either (the next run with a new range does it).
  */
 async function sinceLastRunRange(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
 	positionName: string,
-	lagSeconds: number,
-): Promise<{ position: SinceLastRunPosition; start: DateTime; end?: DateTime }> {
+	{ lagSeconds, lookBackMinutes = 0 }: SinceLastRunSettings,
+): Promise<{ position: SinceLastRunPosition; start: DateTime; end?: DateTime; newFrom?: DateTime }> {
 	if (ctx.getInputData().length > 1) {
 		throw invalidParameter(
 			ctx,
@@ -126,11 +136,8 @@ async function sinceLastRunRange(
 	} catch (error) {
 		throw inEditorWords(ctx, itemIndex, error, 'Files');
 	}
-	let start: DateTime;
-	if (watermark) {
-		start = watermark.plus({ seconds: 1 });
-	} else {
-		start = readDateTime(ctx, itemIndex, 'firstRunStartAt', 'First Run Starts At');
+	if (!watermark) {
+		const start = readDateTime(ctx, itemIndex, 'firstRunStartAt', 'First Run Starts At');
 		if (start > now) {
 			throw invalidParameter(
 				ctx,
@@ -140,14 +147,31 @@ async function sinceLastRunRange(
 				'Set it to the moment the first run should export from, e.g. the start of this year.',
 			);
 		}
+		return start > end ? nothingNew(ctx, position, start) : { position, start, end };
 	}
-	if (start > end) {
-		ctx.addExecutionHints({
-			message: `Since Last Run: nothing to export, the previous run already reached ${toMarketoDateTime(start.minus({ seconds: 1 }))}.`,
-			type: 'info',
-			location: 'outputPane',
-		});
-		return { position, start };
+	const newFrom = watermark.plus({ seconds: 1 });
+	if (newFrom > end) return nothingNew(ctx, position, newFrom);
+	// The look-back never reaches before First Run Starts At: what lies before it was never asked for.
+	const firstRunStart = readFirstRunStart(ctx, itemIndex);
+	const floor = firstRunStart && firstRunStart < newFrom ? firstRunStart : newFrom;
+	const readAgainFrom = lookBackStart(watermark, lookBackMinutes, position.catchUp.readAt);
+	return { position, start: readAgainFrom < floor ? floor : readAgainFrom, end, newFrom };
+}
+
+function nothingNew(ctx: IExecuteFunctions, position: SinceLastRunPosition, start: DateTime): { position: SinceLastRunPosition; start: DateTime } {
+	ctx.addExecutionHints({
+		message: `Since Last Run: nothing to export, the previous run already reached ${toMarketoDateTime(start.minus({ seconds: 1 }))}.`,
+		type: 'info',
+		location: 'outputPane',
+	});
+	return { position, start };
+}
+
+/** First Run Starts At on a later run, where it only bounds the look-back: one that cannot be read bounds nothing. */
+function readFirstRunStart(ctx: IExecuteFunctions, itemIndex: number): DateTime | undefined {
+	try {
+		return readDateTime(ctx, itemIndex, 'firstRunStartAt', 'First Run Starts At');
+	} catch {
+		return undefined;
 	}
-	return { position, start, end };
 }

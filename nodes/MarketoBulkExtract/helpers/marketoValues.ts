@@ -1,4 +1,4 @@
-import type { DateTime } from 'luxon';
+import { DateTime } from 'luxon';
 
 /**
  * How Marketo writes the values every layer shares: export IDs, file formats
@@ -26,4 +26,15 @@ export function isLeadId(value: unknown): value is number {
 /** ISO-8601 in UTC without milliseconds, the form Marketo's date filters take. */
 export function toMarketoDateTime(value: DateTime): string {
 	return value.toUTC().toISO({ suppressMilliseconds: true, includeOffset: false }) + 'Z';
+}
+
+/**
+ * The epoch second of a date as Marketo writes one: ISO 8601, with `Z`, an
+ * offset (also without a colon: 2026-11-29T10:00:00+0000) or none (UTC).
+ * Undefined for anything else: never a guess.
+ */
+export function marketoSecondsOf(text: unknown): number | undefined {
+	if (typeof text !== 'string') return undefined;
+	const parsed = DateTime.fromISO(text.trim().replace(/([+-]\d\d)(\d\d)$/, '$1:$2'), { zone: 'utc', setZone: true });
+	return parsed.isValid ? Math.floor(parsed.toSeconds()) : undefined;
 }

@@ -47,6 +47,11 @@ export const customObjectExportKind: ExportKind = {
 	noun: { one: 'custom object record', many: 'custom object records', title: 'Custom Objects' },
 	readExportPath: (ctx, itemIndex) => `/bulk/v1/customobjects/${readCustomObjectName(ctx, itemIndex)}/export`,
 
+	lookBack: {
+		defaultMinutes: 30,
+		covers: 'Records written by an integration’s batches can land minutes after their Updated At; 30 covers a batch running late.',
+	},
+
 	readDateFilter(ctx, itemIndex) {
 		const filter = readCustomObjectFilter(ctx, itemIndex);
 		return filter === 'updatedAt' ? filter : undefined;
@@ -57,7 +62,7 @@ export const customObjectExportKind: ExportKind = {
 		const filter = readCustomObjectFilter(ctx, itemIndex);
 		if (filter === 'updatedAt') {
 			const range = readRange(ctx, itemIndex, options, 'Extract Custom Objects');
-			return { ...common, range, dateFilter: filter, label: filter, filters: {} };
+			return { ...common, range, dateFilter: filter, dateField: filter, label: filter, filters: {} };
 		}
 		const list = readListFilter(ctx, itemIndex, filter);
 		return { ...common, label: `${filter} ${list}`, filters: { [filter]: list } };

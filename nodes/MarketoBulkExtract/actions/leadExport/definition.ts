@@ -35,6 +35,11 @@ export const leadExportKind: ExportKind = {
 	noun: { one: 'lead', many: 'leads', title: 'Leads' },
 	readExportPath: () => '/bulk/v1/leads/export',
 
+	lookBack: {
+		defaultMinutes: 30,
+		covers: 'Updates written by the CRM sync and by batch campaigns can land minutes after their Updated At; 30 covers a sync cycle running late.',
+	},
+
 	readDateFilter(ctx, itemIndex) {
 		const filter = readLeadFilter(ctx, itemIndex);
 		return LEAD_DATE_FILTERS.includes(filter) ? filter : undefined;
@@ -45,7 +50,7 @@ export const leadExportKind: ExportKind = {
 		const filter = readLeadFilter(ctx, itemIndex);
 		if (filter === 'createdAt' || filter === 'updatedAt') {
 			const range = readRange(ctx, itemIndex, options, 'Extract Leads');
-			return { ...common, range, dateFilter: filter, label: filter, filters: {} };
+			return { ...common, range, dateFilter: filter, dateField: filter, label: filter, filters: {} };
 		}
 		const list = readListFilter(ctx, itemIndex, filter);
 		return { ...common, label: `${filter} ${list}`, filters: { [filter]: list } };

@@ -13,6 +13,8 @@ import { inEditorWords } from '../engineErrors';
 import { itemOutputOptions, readItemOutput } from '../itemOutputOptions';
 import { readBinaryPropertyName, readChoice, readExportId, toBoolean, toNumber } from '../parameters';
 import { firstRunStartAtProperty, resetSinceLastRunOption, withSinceLastRun } from '../sinceLastRun';
+import { lookBackHints, lookBackOption, openLookBack, planKeeping, readAtOf, readLookBackMinutes } from '../lookBack';
+import { END_LAG_SECONDS } from '../../extract/model/lookBack';
 import type { ExportKind, ResourceDeclaration } from '../resource';
 
 /** Defaults when an option is not set; the same literals stand in the description (lint wants literals there). */
@@ -58,7 +60,7 @@ export const description = (resource: ResourceDeclaration): INodeProperties[] =>
 						name: 'Since Last Run',
 						value: 'sinceLastRun',
 						description:
-							'From just after the previous run’s end up to now (for scheduled workflows). A backlog larger than one run’s limits drains over several runs, window by window.',
+							'From just after the previous run’s end up to now (for scheduled workflows), reading again the minutes before it for what Marketo writes late (Look Back). A backlog larger than one run’s limits drains over several runs, window by window.',
 					},
 				],
 			},
@@ -115,6 +117,7 @@ export const description = (resource: ResourceDeclaration): INodeProperties[] =>
 					description:
 						'Export jobs of this extract in Marketo’s queue at once (1 or 2). Marketo processes at most 2 per subscription, shared with every integration.',
 				},
+				lookBackOption(resource.kind),
 				{
 					displayName: 'Max Jobs',
 					name: 'maxJobs',
@@ -209,7 +212,8 @@ async function extract(
 }
 
 /**
- * From one second after the position up to now, window by window: the run
+ * From one second after the position up to a second before now, window by
+ * window, and the look-back's minutes before it again (lookBack.ts): the run
  * delivers the windows that fit its limits, in order, moves the position to
  * the end of the last, and ends successfully with a warning saying what
  * remains (catchUp.ts), so a schedule drains any backlog. One run of the
@@ -223,19 +227,37 @@ async function extractSinceLastRun(
 	kind: ExportKind,
 	{ dateFilter, settings, profile }: { dateFilter: string; settings: ExtractSettings; profile: ExportProfile },
 ): Promise<INodeExecutionData[]> {
-	return await withSinceLastRun(ctx, itemIndex, client, `${kind.resource}.${dateFilter}`, settings, async ({ position, start, end, keepAlive }) => {
+	const positionName = `${kind.resource}.${dateFilter}`;
+	const minutes = readLookBackMinutes(ctx, itemIndex, kind);
+	const rangeSettings = { ...settings, lagSeconds: END_LAG_SECONDS, lookBackMinutes: minutes };
+	return await withSinceLastRun(ctx, itemIndex, client, positionName, rangeSettings, async ({ position, start, end, newFrom, keepAlive }) => {
 		const definition: ExportDefinition = kind.readDefinition(ctx, itemIndex, { limitRangeToMarketoMaximum: false, range: { start, end } });
-		const catchUp = { split: position.catchUp.split, quotaSpent: position.catchUp.quotaResetAt !== undefined };
-		const { items, catchUp: outcome } = await extract(ctx, itemIndex, client, { profile, definition }, { ...settings, keepAlive, catchUp });
+		const lookBack = settings.output === 'binary' ? undefined : await openLookBack(ctx, positionName, position, { minutes, start, newFrom });
+		const catchUp = { split: position.catchUp.split, quotaSpent: position.catchUp.quotaResetAt !== undefined, lookBack: lookBack?.check };
+		const result = await extract(ctx, itemIndex, client, { profile, definition }, { ...settings, keepAlive, catchUp });
+		const { catchUp: outcome } = result;
 		// The one-call probe creates the first window's job: a job left for it (its cancel failed) is adopted instead.
 		const quotaResetAt = outcome?.stop?.limit === 'exportQuota' && !outcome.jobLeftAtStop ? nextQuotaReset() : undefined;
-		await position.save(outcome?.deliveredUntil, { split: outcome?.split, quotaResetAt });
-		const report = outcome && catchUpReport(outcome, start, profile.noun.many);
-		if (report) {
-			ctx.logger.warn(`Marketo Extract ${profile.noun.title}: ${report}`);
-			ctx.addExecutionHints({ message: report, type: 'warning', location: 'outputPane' });
+		// Windows of the look-back alone move nothing: the position only moves forward.
+		const reached = outcome?.deliveredUntil;
+		const moved = reached && (!newFrom || reached >= newFrom) ? reached : undefined;
+		const readAt = moved ? readAtOf(result) : undefined;
+		const after = moved ?? newFrom?.minus({ seconds: 1 });
+		const plan = lookBack && after && outcome?.windowsDelivered ? planKeeping(lookBack, result, { position: after, readAt: readAt ?? position.catchUp.readAt }) : undefined;
+		await position.save(moved, { split: outcome?.split, quotaResetAt, readAt, keptFrom: plan?.keptFrom });
+		if (plan) await lookBack?.store?.apply(plan);
+		const hints = lookBack ? lookBackHints(lookBack, result, plan, { many: profile.noun.many, key: result.keyColumns?.join(', ') ?? `the ${profile.noun.one}’s key` }) : [];
+		if (!lookBack && newFrom && start < newFrom) {
+			hints.push({
+				message: `Look-back: the files hold again the ${minutes} minutes before the last run’s end (${profile.noun.many} Marketo wrote late among them); an upsert on the ${profile.noun.one}’s key absorbs the repeats.`,
+				type: 'info',
+			});
 		}
-		return items;
+		const report = outcome && catchUpReport(outcome, start, profile.noun.many);
+		if (report) hints.push({ message: report, type: 'warning' });
+		for (const hint of hints) if (hint.type === 'warning') ctx.logger.warn(`Marketo Extract ${profile.noun.title}: ${hint.message}`);
+		ctx.addExecutionHints(...hints.map((hint) => ({ ...hint, location: 'outputPane' as const })));
+		return result.items;
 	});
 }
 

@@ -69,6 +69,11 @@ export const programMemberExportKind: ExportKind = {
 	noun: { one: 'program member', many: 'program members', title: 'Program Members' },
 	readExportPath: () => '/bulk/v1/program/members/export',
 
+	lookBack: {
+		defaultMinutes: 30,
+		covers: 'Status changes made by batch campaigns and by the CRM sync can land minutes after their Updated At; 30 covers a campaign or sync cycle running late.',
+	},
+
 	readDateFilter(ctx, itemIndex) {
 		const filter = readChoice(ctx, itemIndex, { name: 'dateFilter', label: 'Date Filter', choices: DATE_FILTERS, fallback: 'none' });
 		return filter === 'none' ? undefined : filter;
@@ -90,7 +95,7 @@ export const programMemberExportKind: ExportKind = {
 		const dateFilter = this.readDateFilter(ctx, itemIndex);
 		if (!dateFilter) return { ...common, columnsMarketoAdds, label, filters };
 		const range = readRange(ctx, itemIndex, options, 'Extract Program Members');
-		return { ...common, columnsMarketoAdds, range, dateFilter, label, filters };
+		return { ...common, columnsMarketoAdds, range, dateFilter, dateField: dateFilter, label, filters };
 	},
 
 	profile(ctx, itemIndex) {

@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import type { IDataObject } from 'n8n-workflow';
 
-import { toMarketoDateTime } from '../../helpers/marketoValues';
+import { marketoSecondsOf, toMarketoDateTime } from '../../helpers/marketoValues';
 import type { MarketoClient } from '../../transport';
 import { getDeletedLeadsPage, getPagingToken, type DeletedLead } from '../../transport/deletedLeadsApi';
 
@@ -90,7 +90,7 @@ export async function readDeletedLeads(
 		/** Whether the page went past the second where Max Items was reached: that second is then read whole. */
 		let pastFull = false;
 		for (const deletion of page.deletions) {
-			const at = secondsOf(deletion);
+			const at = marketoSecondsOf(deletion.activityDate);
 			if (at === undefined) {
 				counts.refused++;
 				continue;
@@ -119,12 +119,6 @@ export async function readDeletedLeads(
 	}
 }
 
-/** Marketo writes 2026-11-29T10:00:00+0000 (an offset without a colon) as well as ISO 8601 proper. */
-function secondsOf(deletion: DeletedLead): number | undefined {
-	const text = deletion.activityDate.replace(/([+-]\d\d)(\d\d)$/, '$1:$2');
-	const parsed = DateTime.fromISO(text, { setZone: true });
-	return parsed.isValid ? Math.floor(parsed.toSeconds()) : undefined;
-}
 
 /** The lead ID and when first; Marketo's activityDate becomes deletedAt, in UTC. */
 function recordOf(deletion: DeletedLead, at: number): DeletedLeadRecord {

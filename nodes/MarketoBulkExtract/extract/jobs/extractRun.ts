@@ -20,6 +20,9 @@ import { plannedTasks } from './jobPlan';
 import { planWithLeftOvers } from './leftOverJobs';
 import { LimitReachedError } from '../model/limits';
 import { recordKeyFor, type RecordKey } from '../files/recordKey';
+import { filterLookBack, type LookBackCheck, type LookBackResult } from '../files/lookBackFilter';
+import { marketoSecondsOf } from '../../helpers/marketoValues';
+import { MAX_CLOCK_SKEW_SECONDS } from '../state/sinceLastRunPosition';
 import { CatchUp, FixedRange, type RunMode } from './runMode';
 import type { WindowSplit } from '../model/windows';
 
@@ -44,9 +47,11 @@ export interface ExtractSettings extends FileOutput {
 	 * quota) instead of failing (catchUp.ts). `split`: shorter windows where an
 	 * earlier run found one too large. `quotaSpent`: the last run met Marketo's
 	 * daily export quota, and it has not reset since: the run asks Marketo
-	 * once, by creating its first job, before anything else.
+	 * once, by creating its first job, before anything else. `lookBack`: the
+	 * range reaches back before the position (lookBack.ts); the records
+	 * earlier runs delivered are left out of the items (lookBackFilter.ts).
 	 */
-	catchUp?: { split?: WindowSplit; quotaSpent?: boolean };
+	catchUp?: { split?: WindowSplit; quotaSpent?: boolean; lookBack?: LookBackCheck };
 }
 
 export interface ExtractSource {
@@ -62,6 +67,16 @@ export interface ExtractResult {
 	hints: RunHint[];
 	/** A catch-up run's outcome: what it delivered, where it stopped and why. */
 	catchUp?: CatchUpOutcome;
+	/**
+	 * The earliest moment (epoch seconds) the delivered windows' jobs could
+	 * have read Marketo: a job is created after its window ended, and reads
+	 * what Marketo holds then or later. Undefined when nothing was delivered.
+	 */
+	readFrom?: number;
+	/** The columns that tell the records apart (the key), when the run had one: for messages. */
+	keyColumns?: string[];
+	/** What the look-back read again and left out, and the quota it cost (bytes, estimated by its share of the records). */
+	lookBack?: LookBackResult & { bytes: number };
 }
 
 interface ExtractStats {
@@ -76,6 +91,8 @@ interface ExtractStats {
 interface WindowResult {
 	records?: ExportRecord[];
 	fileItem?: INodeExecutionData;
+	/** The earliest moment (epoch seconds) the job could have read Marketo. */
+	readFrom: number;
 }
 
 /** One extract's state, handed from step to step: plan → schedule and download → report. */
@@ -120,7 +137,7 @@ export async function runExtract(
 ): Promise<ExtractResult> {
 	const run = await plan(host, client, source, settings);
 	await scheduleAndDownload(run);
-	return report(run);
+	return await report(run);
 }
 
 /**
@@ -144,7 +161,7 @@ async function plan(host: ExtractHost, client: MarketoClient, source: ExtractSou
 	// A catch-up run's windows are delivered by several runs: each must make its jobs with the same
 	// definition, or the next would not adopt the jobs this one left.
 	if (definition && settings.output !== 'binary' && (tasks.length > 1 || mode.keysEveryPlan)) {
-		({ definition, key } = await recordKeyFor(client, profile, definition));
+		({ definition, key } = await recordKeyFor(client, profile, definition, { withDate: settings.catchUp?.lookBack !== undefined }));
 		tasks = plannedTasks(definition, windowDays, split);
 	}
 	const delivery = new FileDelivery(
@@ -251,7 +268,7 @@ async function downloadWindow(run: ExtractRun, task: ExtractTask, job: ExportJob
 	stats.bytes += transfer.bytes;
 	stats.resumes += transfer.resumes;
 	if (transfer.refetched) stats.refetches++;
-	const result: WindowResult = {};
+	const result: WindowResult = { readFrom: readFromOf(run, task, job) };
 	if (records) {
 		stats.records += records.length;
 		result.records = records;
@@ -265,13 +282,37 @@ async function downloadWindow(run: ExtractRun, task: ExtractTask, job: ExportJob
 	host.logger.info(`${title}: ${task.label}: done`);
 }
 
-/** The items in window order (records de-duplicated across files, then the file items), and the hints. */
-function report(run: ExtractRun): ExtractResult {
+/**
+ * When a window's job read Marketo, at the earliest: a job this run created,
+ * no earlier than the run's start; an adopted one, when Marketo says it was
+ * created (if that lies between its window's end and now), else its
+ * window's end (an earlier run created it after that).
+ */
+function readFromOf(run: ExtractRun, task: ExtractTask, job: ExportJob): number {
+	const runStart = Math.floor(run.startedAt / 1000);
+	if (!task.adopted) return runStart;
+	const windowEnd = task.window ? Math.floor(task.window.end.toSeconds()) : undefined;
+	const created = marketoSecondsOf(job.createdAt);
+	if (created !== undefined && created >= (windowEnd ?? 0) && created <= runStart + MAX_CLOCK_SKEW_SECONDS) return created;
+	return windowEnd ?? runStart;
+}
+
+/** The items in window order (records de-duplicated across files, without what the look-back found delivered, then the file items), and the hints. */
+async function report(run: ExtractRun): Promise<ExtractResult> {
 	const { tasks, results, key, stats, profile, delivery, settings } = run;
 	const items: INodeExecutionData[] = [];
+	let lookBack: ExtractResult['lookBack'];
 	if (settings.output !== 'binary') {
 		const fileRecords = tasks.map((task) => results.get(task.index)?.records ?? []);
-		const records = key ? deduplicated(fileRecords, key, stats, run.warnings, profile.noun.many) : fileRecords.flat();
+		let records = key ? deduplicated(fileRecords, key, stats, run.warnings, profile.noun.many) : fileRecords.flat();
+		const check = settings.catchUp?.lookBack;
+		if (check && key) {
+			const filtered = await filterLookBack(records, key, check);
+			const bytes = stats.records > 0 ? Math.round((stats.bytes * filtered.reread) / stats.records) : 0;
+			lookBack = { ...filtered, bytes };
+			records = filtered.records;
+		}
+		if (key) withoutAddedColumns(records, key);
 		for (const record of records) items.push({ json: record });
 		run.warnings.push(...delivery.finishItems(records));
 	}
@@ -285,14 +326,12 @@ function report(run: ExtractRun): ExtractResult {
 		...run.notes.map((message) => ({ message, type: 'info' as const })),
 		...[...delivery.warnings, ...run.warnings].map((message) => ({ message, type: 'warning' as const })),
 	];
-	return { items, hints, catchUp: run.mode.outcome(tasks, run.definition?.range?.end) };
+	const readFroms = run.mode.delivered(tasks).delivered.flatMap((task) => results.get(task.index)?.readFrom ?? []);
+	const readFrom = readFroms.length > 0 ? Math.min(...readFroms) : undefined;
+	return { items, hints, catchUp: run.mode.outcome(tasks, run.definition?.range?.end), readFrom, keyColumns: key?.columns, lookBack };
 }
 
-/**
- * One copy of each record across the files, by its whole key (a record can
- * fall in two windows when its date moves mid-extract); the columns added for
- * the key leave the items again.
- */
+/** One copy of each record across the files, by its whole key (a record can fall in two windows when its date moves mid-extract). */
 function deduplicated(fileRecords: ExportRecord[][], key: RecordKey, stats: ExtractStats, warnings: string[], noun: string): ExportRecord[] {
 	const deduplicator = new RecordDeduplicator(key.columns);
 	for (const file of fileRecords) for (const record of file) deduplicator.add(record);
@@ -302,11 +341,14 @@ function deduplicated(fileRecords: ExportRecord[][], key: RecordKey, stats: Extr
 			`${deduplicator.unkeyed} ${noun} were not checked for duplicates across windows: their file lacks one of the key columns ${key.columns.join(', ')}. All of them are kept, so a ${noun.replace(/s$/, '')} whose date moved during the extract may appear twice.`,
 		);
 	}
-	const records = deduplicator.all();
+	return deduplicator.all();
+}
+
+/** The columns the node added to the jobs for the key leave the items again. */
+function withoutAddedColumns(records: ExportRecord[], key: RecordKey): void {
 	// The added columns are the file's last: deleted last first, each record keeps V8's fast shape.
 	const added = [...key.addedColumns].reverse();
 	if (added.length > 0) for (const record of records) for (const column of added) delete record[column];
-	return records;
 }
 
 /**

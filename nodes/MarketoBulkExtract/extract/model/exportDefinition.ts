@@ -19,6 +19,12 @@ export interface ExportDefinition {
 	/** The filter the range applies to (createdAt, updatedAt): Since Last Run keeps one position per filter. */
 	dateFilter?: string;
 	/**
+	 * The field whose date the filter compares, as a record holds it: the
+	 * filter's own name, but `activityDate` for an activity's createdAt.
+	 * Since Last Run's look-back reads it to tell re-read records from new ones.
+	 */
+	dateField?: string;
+	/**
 	 * Columns Marketo writes into the file without being asked, before the
 	 * fields (programId, in a program member export of several programs).
 	 */

@@ -74,6 +74,19 @@ export class NodeFacts {
 		if (entries.length > 0) await this.host.helpers.checkProcessedAndRecord(entries, 'node', await this.optionsFor(entries.length));
 	}
 
+	/**
+	 * Records `entries` and lets n8n drop the row's oldest entries beyond
+	 * `rowCap` (never the entries of this call, nor the `reserve` newest
+	 * before them): the one call of the node that drops anything, for facts
+	 * that may be lost (a lost one costs a repeat, never a record), written
+	 * after everything the node must keep was last written.
+	 */
+	async recordDroppingOldest(entries: string[], rowCap: number, reserve: number): Promise<void> {
+		if (entries.length === 0) return;
+		const options = { mode: 'entries' as const, maxEntries: Math.max(rowCap, entries.length + reserve) };
+		await this.host.helpers.checkProcessedAndRecord(entries, 'node', options);
+	}
+
 	/** The options of a call that adds up to `adding` entries; an n8n that cannot count the row keeps the fixed limit. */
 	private async optionsFor(adding: number): Promise<ReturnType<typeof limitFor>> {
 		let count = 0;

@@ -27,7 +27,7 @@ const STATE_KEY = 'sinceLastRun';
 /** Where static data keeps a position's catch-up state (CatchUpState), beside the position. */
 const CATCH_UP_STATE_KEY = 'sinceLastRunCatchUp';
 /** The catch-up state's numbers (epoch seconds, or seconds), under these names in the store and static data. */
-const CATCH_UP_NUMBERS = ['splitUntil', 'splitSeconds', 'quotaResetAt'] as const;
+const CATCH_UP_NUMBERS = ['splitUntil', 'splitSeconds', 'quotaResetAt', 'readAt', 'keptFrom'] as const;
 type CatchUpNumbers = Partial<Record<(typeof CATCH_UP_NUMBERS)[number], number>>;
 /** How far ahead a quota reset can lie: a day, and an hour for a change of daylight saving time. */
 const MAX_RESET_AHEAD_SECONDS = 25 * 3600;
@@ -42,6 +42,18 @@ export interface CatchUpState {
 	split?: WindowSplit;
 	/** The last run met Marketo's daily export quota; it resets then. */
 	quotaResetAt?: DateTime;
+	/**
+	 * The earliest moment the last run that moved the position read Marketo
+	 * (its jobs were created then or later): the look-back needs to reach
+	 * back only from there (lookBack.ts). Lost, it reaches further: quota.
+	 */
+	readAt?: DateTime;
+	/**
+	 * From this second (epoch) on, n8n's store keeps every record the
+	 * position delivered that the look-back reads again (deliveredRecords.ts).
+	 * Lost, those records are output again: a repeat, never a loss.
+	 */
+	keptFrom?: number;
 }
 
 /** How far a position may lie ahead of this process's clock: n8n's main and workers may disagree by minutes, not more. */
@@ -157,6 +169,12 @@ export class SinceLastRunPosition {
 			const inSeconds = resetAt.diff(now).as('seconds');
 			if (inSeconds > 0 && inSeconds <= MAX_RESET_AHEAD_SECONDS) state.quotaResetAt = resetAt;
 		}
+		// A read in the future would shorten the look-back: not believed. An earlier one only lengthens it.
+		const { readAt, keptFrom } = numbers;
+		if (Number.isInteger(readAt) && DateTime.fromSeconds(readAt!, { zone: 'utc' }).diff(now).as('seconds') <= MAX_CLOCK_SKEW_SECONDS) {
+			state.readAt = DateTime.fromSeconds(readAt!, { zone: 'utc' });
+		}
+		if (Number.isInteger(keptFrom)) state.keptFrom = keptFrom;
 		return state;
 	}
 
@@ -197,15 +215,22 @@ export class SinceLastRunPosition {
 	/**
 	 * Moves the position to `end`, the end of the last window delivered (none:
 	 * it stays), and keeps what the next run needs: the split it plans with (a
-	 * new one, or the one this run had while it still lies ahead), and when the
-	 * quota this run met resets.
+	 * new one, or the one this run had while it still lies ahead), when the
+	 * quota this run met resets, and the look-back's state (kept unless given).
 	 */
-	async save(end: DateTime | undefined, next: { split?: WindowSplit; quotaResetAt?: DateTime } = {}): Promise<void> {
+	async save(
+		end: DateTime | undefined,
+		next: { split?: WindowSplit; quotaResetAt?: DateTime; readAt?: DateTime; keptFrom?: number } = {},
+	): Promise<void> {
 		const split = next.split ?? (this.catchUp.split && (!end || end < this.catchUp.split.until) ? this.catchUp.split : undefined);
+		const readAt = next.readAt ?? this.catchUp.readAt;
 		const numbers: CatchUpNumbers = {
 			splitUntil: split?.until.toSeconds(),
 			splitSeconds: split?.seconds,
 			quotaResetAt: next.quotaResetAt ? Math.trunc(next.quotaResetAt.toSeconds()) : undefined,
+			readAt: readAt ? Math.floor(readAt.toSeconds()) : undefined,
+			// A move without keeping what it delivered (files output, no look-back) leaves nothing kept to ask.
+			keptFrom: next.keptFrom ?? (end ? undefined : this.catchUp.keptFrom),
 		};
 		this.saveCatchUpInStaticData(numbers);
 		if (end) {

@@ -24,6 +24,10 @@ export const storeKeys = {
 	/** A Since Last Run run's mark of the minute it lives in, and one bit of its identity. */
 	leaseMinute: (position: string, minute: number) => `lease|${position}|${minute}`,
 	leaseBit: (position: string, minute: number, bit: number, value: number) => `lease|${position}|${minute}|${bit}=${value}`,
+	/** A record a Since Last Run run delivered: its date (epoch seconds) and its key's values, kept while the look-back reads it again. */
+	delivered: (position: string, seconds: number, keyText: string) => `delivered|${position}|${seconds}|${keyText}`,
+	/** Asked with every question about delivered records, and removed with what the question left: found, a question was cut short. */
+	deliveredQuestion: (position: string) => `delivered|${position}|question`,
 	/** An entry no one ever records, asked with every question: a store that calls it recorded is not believed. */
 	canary: () => `canary|${randomUUID()}`,
 	/** One entry of a number kept under `key`: a prefix of its digits. */
