@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { activitiesEndToEnd, endToEnd } from './endToEnd.bench.mjs';
 import { apiEconomy, quotaEfficiency, windowsInParallel } from './extract.bench.mjs';
 import { runConversionBench, runHeadToHead, runParserBench } from './parser.bench.mjs';
+import { lookBackQuota } from './lookBackQuota.mjs';
 import { storeCallsPerRun } from './storeCalls.mjs';
 
 const results = {
@@ -56,6 +57,10 @@ console.table(results.quotaEfficiency);
 console.log("\nP6 what a Since Last Run run asks of n8n's processed-data store (three runs a second apart)");
 results.storeCalls = await storeCallsPerRun();
 console.table(results.storeCalls);
+
+console.log('\nP7 what the look-back costs in daily export quota: Extract Activities at its default, one run of each schedule');
+results.lookBackQuota = await lookBackQuota();
+console.table(results.lookBackQuota);
 
 const dir = join(import.meta.dirname, '..', '.cache', 'bench');
 mkdirSync(dir, { recursive: true });

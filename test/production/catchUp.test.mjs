@@ -19,6 +19,8 @@ import { assertLeadsTable, scheduledExample, startWarehouseDeployment, WAREHOUSE
 
 const FIRST_RUN_START = Date.parse('2026-01-01T00:00:00Z');
 const KINDS = { leads: 'updatedAt', activities: 'createdAt' };
+/** The default Look Back of each kind: what a run reads again once caught up. */
+const LOOK_BACK_MS = { leads: 30 * 60_000, activities: 60 * 60_000 };
 
 /**
  * The completed jobs of a kind, by window. Each window's file was downloaded
@@ -47,8 +49,12 @@ function assertEachWindowOnce(sandbox, kind, output = '') {
 	assert.deepEqual(twice, [], `${kind}: every completed job was downloaded once\n${logged.join('\n').slice(-6000)}`);
 	let next = FIRST_RUN_START;
 	for (const job of completed) {
-		assert.equal(job.start, next, `${kind}: the window from ${new Date(job.start).toISOString()} follows the one before it`);
-		next = job.end + 1000;
+		// Once caught up, a run reads again the look-back before its position (records Marketo writes late);
+		// while the backlog drains, each window follows the one before it exactly.
+		const caughtUp = next > Date.now() - 2 * 3600_000;
+		if (caughtUp) assert.ok(job.start <= next && job.start >= next - LOOK_BACK_MS[kind], `${kind}: the window from ${new Date(job.start).toISOString()} reads again at most the look-back before ${new Date(next).toISOString()}, with no gap`);
+		else assert.equal(job.start, next, `${kind}: the window from ${new Date(job.start).toISOString()} follows the one before it`);
+		next = Math.max(next, job.end + 1000);
 	}
 	assert.ok(completed.length >= 11, `${kind}: ${completed.length} windows`);
 	return completed;

@@ -2,7 +2,10 @@
  * Item 1 and 2 of the production path: the scheduled example, activated on a
  * real `n8n start` backed by PostgreSQL, writes into a real PostgreSQL table
  * through n8n's own Postgres node, fires twice with an n8n restart between
- * the two, and the table ends equal to Marketo's leads.
+ * the two, and the table ends equal to Marketo's leads. Then, on the same
+ * n8n, a schedule every few seconds while Marketo writes records late (an
+ * email batch committed as its mail goes out, leads and members updated
+ * late): each arrives once, every execution green.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -10,7 +13,7 @@ import { after, before, describe, it } from 'node:test';
 import { N8N_VERSIONS } from '../../scripts/e2e/installN8n.mjs';
 import { startSandbox } from '../sandbox/server.mjs';
 import { startPostgres } from './services.mjs';
-import { assertLeadsTable, scheduledExample, startWarehouseDeployment, WAREHOUSE_DDL } from './warehouse.mjs';
+import { assertLeadsTable, POSTGRES_CREDENTIAL_ID, scheduledExample, startWarehouseDeployment, WAREHOUSE_DDL } from './warehouse.mjs';
 
 const DAY = 86_400_000;
 const FIRST_RUN_START = Date.parse('2026-01-01T00:00:00Z');
@@ -27,7 +30,7 @@ function leadJobsSince(sandbox, count) {
 // n8n 2 and the last n8n 1 keep static data and run the Postgres node alike; both are proven.
 const VERSIONS = process.env.N8N_E2E_VERSIONS?.split(',') ?? N8N_VERSIONS;
 
-for (const version of VERSIONS) describe(`production: an active schedule on n8n ${version} start, upserting into PostgreSQL`, { timeout: 15 * 60_000 }, () => {
+for (const version of VERSIONS) describe(`production: an active schedule on n8n ${version} start, upserting into PostgreSQL`, { timeout: 20 * 60_000 }, () => {
 	let postgres;
 	let sandbox;
 	let deployment;
@@ -54,7 +57,7 @@ for (const version of VERSIONS) describe(`production: an active schedule on n8n 
 		await postgres?.stop();
 	});
 
-	it('two firings with a restart between: the second exports from one second after the first ended, and the table equals Marketo', async () => {
+	it('two firings with a restart between: the second goes on from where the first ended (less the look-back), and the table equals Marketo', async () => {
 		const jobsBefore = sandbox.jobs.jobs.size;
 		await deployment.startMain();
 		const [firstRun] = await deployment.waitForEnded(WORKFLOW, 1);
@@ -87,11 +90,120 @@ for (const version of VERSIONS) describe(`production: an active schedule on n8n 
 		assert.equal(runs[1].status, 'success', deployment.output());
 
 		const secondWindows = leadJobsSince(sandbox, jobsBetween);
-		assert.equal(secondWindows[0].startAt - firstEnd, 1000, 'the position survived the restart: the second run starts one second after the first ended');
+		// The leads' default look-back reads again the 30 minutes before the first run read: not from First Run Starts At.
+		const readAgain = firstEnd + 1000 - secondWindows[0].startAt;
+		assert.ok(readAgain >= 0 && readAgain <= 30 * 60_000, `the position survived the restart: the second run reads on from the first run’s end, less the look-back (${readAgain} ms)`);
 		assert.equal(secondWindows.length, 1, 'a day’s changes fit one window');
 		assert.ok(secondWindows[0].endAt >= now, 'the second run reaches its own start');
 		assertLeadsTable(postgres, 'warehouse', sandbox.leads);
 		const activityRows = Number(postgres.sql('warehouse', 'select count(*) from marketo_activities'));
 		assert.equal(activityRows, sandbox.activities.length, 'every activity, once');
 	});
+
+	it('records Marketo writes late, on a schedule every 3 seconds: every Send Email of a batch, every late update, each delivered once, every execution green', { timeout: 8 * 60_000 }, async () => {
+		postgres.sql('warehouse', LATE_DDL);
+		const firstRunStart = Math.floor((Date.now() - 3600_000) / 1000) * 1000;
+		await deployment.importWorkflow(lateRecordsWorkflow(new Date(firstRunStart).toISOString()));
+		await deployment.activate(LATE);
+		await deployment.startMain();
+		let batch;
+		let leads;
+		let members;
+		try {
+			await deployment.waitForEnded(LATE, 1);
+			// The send: one Send Email activity per lead, dated at its start and committed one by one over 60
+			// seconds as the mail goes out (an hour's send in a minute; the default look-back of an hour covers
+			// either). Leads and program members updated in the same minute, most written up to 45 s late.
+			const sentAt = Date.now();
+			batch = sandbox.sendEmailBatch({ leadIds: sandbox.leads.slice(100, 340).map((lead) => lead.id), sentAt, commitOverMs: 60_000 });
+			leads = sandbox.writeRecords('leads', { count: 40, at: sentAt + 20_000, spreadMs: 20_000, lateShare: 0.7, maxDelayMs: 45_000, seed: 5 });
+			members = sandbox.writeRecords('programMembers', { count: 40, at: sentAt + 20_000, spreadMs: 20_000, lateShare: 0.7, maxDelayMs: 45_000, seed: 6 });
+			const lastWrite = Math.max(sentAt + 60_000, ...[...leads, ...members].map((write) => write.writtenAt));
+			await deployment.until('every late write committed', () => Date.now() > lastWrite + 1000 && sandbox.lateWrites.pending.length === 0, { timeoutMs: 120_000, output: deployment.output });
+			// Three firings that start after the last write: the last of them reads everything written.
+			const firings = deployment.executions(LATE).length;
+			await deployment.waitForEnded(LATE, firings + 3, 120_000);
+		} finally {
+			await deployment.stopProcesses();
+		}
+		const ended = deployment.executions(LATE).filter((execution) => execution.stoppedAt !== null);
+		assert.ok(ended.length >= 10, `${ended.length} firings`);
+		assert.deepEqual(ended.filter((execution) => execution.status !== 'success').map((execution) => execution.status), [], `every execution green\n${deployment.output().slice(-3000)}`);
+
+		const lastEnd = (fields) => Math.max(...[...sandbox.jobs.jobs.values()].filter((job) => job.status === 'Completed' && job.spec.fields.join() === fields.join()).map((job) => Date.parse(Object.values(job.spec.filter).find((value) => value?.endAt).endAt)));
+
+		// Activities: the table holds each once, and exactly Marketo's activities of the range.
+		const activityRows = postgres.rows('warehouse', 'select "marketoGUID" from late_activity_deliveries').map((row) => row.marketoGUID);
+		assert.equal(new Set(activityRows).size, activityRows.length, 'no activity delivered twice');
+		const activitiesEnd = lastEnd(LATE_FIELDS.activities);
+		const expectedActivities = sandbox.activities.filter((a) => a.activityDate >= firstRunStart && a.activityDate <= activitiesEnd).map((a) => a.marketoGUID);
+		assert.deepEqual([...activityRows].sort(), expectedActivities.sort(), 'the table equals Marketo');
+		assert.ok(batch.every((send) => activityRows.includes(send.marketoGUID)), 'every Send Email of the batch, though most were written after a run read their second');
+
+		// Leads and members: no version twice; the newest version of each equals Marketo's.
+		for (const [what, table, records, keyOf, compare, end] of [
+			['lead', 'late_lead_deliveries', sandbox.leads, (r) => String(r.id), 'leadScore', lastEnd(LATE_FIELDS.leads)],
+			['member', 'late_member_deliveries', sandbox.programMembers.filter((m) => [1021, 1022, 1023].includes(m.programId)), (r) => `${r.programId}/${r.leadId}`, 'statusName', lastEnd(LATE_FIELDS.members)],
+		]) {
+			const rows = postgres.rows('warehouse', `select * from ${table}`).map((row) => ({ ...row, updatedAt: Date.parse(row.updatedAt) }));
+			const versions = rows.map((row) => `${keyOf(row)}@${row.updatedAt}`);
+			assert.equal(new Set(versions).size, versions.length, `no ${what} version delivered twice`);
+			const newest = new Map();
+			for (const row of rows) if (!newest.has(keyOf(row)) || newest.get(keyOf(row)).updatedAt < row.updatedAt) newest.set(keyOf(row), row);
+			const expected = records.filter((record) => record.updatedAt >= firstRunStart && record.updatedAt <= end);
+			assert.deepEqual([...newest.keys()].sort(), expected.map(keyOf).sort(), `every ${what} updated in the range`);
+			for (const record of expected) {
+				const row = newest.get(keyOf(record));
+				assert.deepEqual([row.updatedAt, String(row[compare])], [record.updatedAt, String(record[compare])], `${what} ${keyOf(record)}: its newest version`);
+			}
+		}
+		assert.ok(leads.every(({ record }) => lastEnd(LATE_FIELDS.leads) >= record.updatedAt), 'the sync reached every late lead');
+	});
 });
+
+const LATE = 'prodLateRecords';
+const LATE_FIELDS = {
+	activities: ['marketoGUID', 'activityTypeId', 'activityDate'],
+	leads: ['id', 'leadScore', 'updatedAt'],
+	members: ['leadId', 'statusName', 'updatedAt'],
+};
+/** Every delivery, inserted (not upserted): a record delivered twice is two rows. */
+const LATE_DDL = `
+create table late_activity_deliveries ("marketoGUID" text, "activityTypeId" integer, "activityDate" timestamptz);
+create table late_lead_deliveries (id integer, "leadScore" integer, "updatedAt" timestamptz);
+create table late_member_deliveries ("programId" integer, "leadId" integer, "statusName" text, "updatedAt" timestamptz);`;
+
+/** A schedule every 3 seconds: three Since Last Run extracts at their default look-back, each inserting what it delivers. */
+function lateRecordsWorkflow(firstRunStartAt) {
+	const options = { pollIntervalSeconds: 0.05, maxWaitMinutes: 5 };
+	const branches = [
+		['Activities', { resource: 'activityExport', operation: 'extractActivities', fields: LATE_FIELDS.activities }, 'late_activity_deliveries'],
+		['Leads', { operation: 'extractLeads', fields: LATE_FIELDS.leads, filterType: 'updatedAt' }, 'late_lead_deliveries'],
+		['Members', { resource: 'programMemberExport', operation: 'extractProgramMembers', programIds: [1021, 1022, 1023], fields: LATE_FIELDS.members, dateFilter: 'updatedAt' }, 'late_member_deliveries'],
+	];
+	const nodes = [{ id: `${LATE}-t`, name: 'Every 3 seconds', type: 'n8n-nodes-base.scheduleTrigger', typeVersion: 1.2, position: [0, 0], parameters: { rule: { interval: [{ field: 'seconds', secondsInterval: 3 }] } } }];
+	const connections = { 'Every 3 seconds': { main: [[]] } };
+	branches.forEach(([name, parameters, table], index) => {
+		nodes.push({
+			id: `${LATE}-m${index}`,
+			name,
+			type: 'n8n-nodes-marketo-bulk-extract.marketoBulkExtract',
+			typeVersion: 1,
+			position: [260, index * 200],
+			parameters: { ...parameters, rangeMode: 'sinceLastRun', firstRunStartAt, options },
+			credentials: { marketoOAuth2Api: { id: 'marketo-credential', name: 'Marketo' } },
+		});
+		nodes.push({
+			id: `${LATE}-p${index}`,
+			name: `Insert ${name}`,
+			type: 'n8n-nodes-base.postgres',
+			typeVersion: 2.5,
+			position: [520, index * 200],
+			parameters: { operation: 'insert', schema: { __rl: true, value: 'public', mode: 'list' }, table: { __rl: true, value: table, mode: 'name' }, columns: { mappingMode: 'autoMapInputData', value: {} }, options: {} },
+			credentials: { postgres: { id: POSTGRES_CREDENTIAL_ID, name: 'Warehouse' } },
+		});
+		connections['Every 3 seconds'].main[0].push({ node: name, type: 'main', index: 0 });
+		connections[name] = { main: [[{ node: `Insert ${name}`, type: 'main', index: 0 }]] };
+	});
+	return { id: LATE, name: 'Late records', nodes, connections, settings: { executionOrder: 'v1' } };
+}

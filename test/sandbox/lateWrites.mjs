@@ -50,18 +50,26 @@ const second = (ms) => Math.floor(ms / 1000) * 1000;
 export function writeRecords(sandbox, kind, { count, at = Date.now(), spreadMs = 0, lateShare = 0, maxDelayMs = 0, seed = 7 }) {
 	const random = seededRandom(seed);
 	const writes = [];
+	// An update per record: two of one record, committed out of order, would move its Updated At back.
+	const updated = new Set();
+	const fresh = (records) => {
+		const left = records.filter((record) => !updated.has(record));
+		const record = pick(random, left.length > 0 ? left : records);
+		updated.add(record);
+		return record;
+	};
 	for (let i = 0; i < count; i++) {
 		const datedAt = second(at - spreadMs * random());
 		const late = random() < lateShare;
 		const writtenAt = late ? datedAt + Math.round(random() * maxDelayMs) : datedAt;
-		const { record, apply } = writeOf(sandbox, kind, datedAt, random, i);
+		const { record, apply } = writeOf(sandbox, kind, datedAt, random, i, fresh);
 		sandbox.lateWrites.schedule(writtenAt, apply);
 		writes.push({ record, datedAt, writtenAt });
 	}
 	return writes;
 }
 
-function writeOf(sandbox, kind, datedAt, random, i) {
+function writeOf(sandbox, kind, datedAt, random, i, fresh) {
 	if (kind === 'activities') {
 		const lead = pick(random, sandbox.leads);
 		const record = {
@@ -78,12 +86,12 @@ function writeOf(sandbox, kind, datedAt, random, i) {
 		return { record, apply: () => sandbox.activities.push(record) };
 	}
 	if (kind === 'leads') {
-		const record = pick(random, sandbox.leads);
+		const record = fresh(sandbox.leads);
 		const changes = { leadScore: Math.floor(random() * 1000), updatedAt: datedAt };
 		return { record, apply: () => Object.assign(record, changes) };
 	}
 	if (kind === 'programMembers') {
-		const record = pick(random, sandbox.programMembers);
+		const record = fresh(sandbox.programMembers);
 		const changes = { statusName: pick(random, STATUSES), updatedAt: datedAt };
 		return { record, apply: () => Object.assign(record, changes) };
 	}

@@ -12,8 +12,10 @@ import { LIMIT_LABELS } from './engineErrors';
  * stopped it (catchUp.ts); only here does the limit get its editor label.
  */
 export function catchUpReport(outcome: CatchUpOutcome, start: DateTime, noun: string): string | undefined {
-	const { stop, deliveredUntil, windowsDelivered, windowsLeft, rangeEnd } = outcome;
+	const { stop, windowsDelivered, windowsLeft, rangeEnd } = outcome;
 	if (!stop) return undefined;
+	// `start`: the second after the position. Windows of the look-back alone (before it) move nothing.
+	const deliveredUntil = outcome.deliveredUntil && outcome.deliveredUntil >= start ? outcome.deliveredUntil : undefined;
 	const delivered = deliveredUntil
 		? `delivered ${windowsDelivered} ${windowsDelivered === 1 ? 'window' : 'windows'}, up to ${toMarketoDateTime(deliveredUntil)}`
 		: `delivered nothing; the position stays at ${toMarketoDateTime(start.minus({ seconds: 1 }))}`;

@@ -5,7 +5,7 @@ import type { ExtractResult } from '../extract/jobs/extractRun';
 import type { LookBackCheck } from '../extract/files/lookBackFilter';
 import { lookBackStart, MAX_LOOK_BACK_MINUTES } from '../extract/model/lookBack';
 import { DeliveredRecords, MAX_KEPT_PER_RUN, type KeepPlan } from '../extract/state/deliveredRecords';
-import type { SinceLastRunPosition } from '../extract/state/sinceLastRunPosition';
+import type { LookBackState, SinceLastRunPosition } from '../extract/state/sinceLastRunPosition';
 import { toNumber } from './parameters';
 import type { ExportKind } from './resource';
 
@@ -57,15 +57,17 @@ export async function openLookBack(
 ): Promise<LookBackRun | undefined> {
 	if (minutes === 0 || ctx.getMode() === 'manual') return undefined;
 	const store = await DeliveredRecords.open(ctx, positionName);
-	const { keptFrom } = position.catchUp;
+	const { readAt, keptMinutes } = position.catchUp.lookBack ?? {};
 	const uncheckedBecause = !store
 		? 'n8n offers no processed-data store to this execution'
-		: keptFrom === undefined
+		: keptMinutes === undefined
 			? 'no earlier run kept what it delivered: the first run with the look-back, or the first after a reset'
 			: undefined;
-	const deliveredUntil = Math.floor((newFrom ?? start).toSeconds()) - 1;
+	const previousEnd = (newFrom ?? start).minus({ seconds: 1 });
+	// What the last run kept: the records dated from where its look-back would have started.
+	const keptFrom = keptMinutes === undefined ? undefined : Math.floor(lookBackStart(previousEnd, keptMinutes, readAt).toSeconds());
 	const check: LookBackCheck = {
-		deliveredUntil,
+		deliveredUntil: Math.floor(previousEnd.toSeconds()),
 		checkedFrom: store ? keptFrom : undefined,
 		entryOf: (keyText, seconds) => DeliveredRecords.entryOf(positionName, keyText, seconds),
 		delivered: async (entries) => await store?.delivered(entries),
@@ -73,19 +75,30 @@ export async function openLookBack(
 	return { minutes, check, store, uncheckedBecause };
 }
 
+/** How much later than the position a read must lie for the position to keep it: under a minute, the look-back's reach hardly changes. */
+const READ_AT_KEPT_AFTER_SECONDS = 60;
+
 /**
- * What the run leaves the next, planned before its position is saved (the
- * plan's keptFrom is saved with it) and written after (`apply`): the records
- * it delivered that the next run's look-back reads again.
+ * What a run that delivered windows leaves the next: the look-back's state,
+ * saved with the position, and the records to keep in the store, written
+ * after it (`apply`): those the next run's look-back reads again. `moved`:
+ * the position's new end, undefined when only the look-back was delivered;
+ * `position`: where it stands after the run.
  */
-export function planKeeping(
-	lookBack: LookBackRun,
+export function whatToKeep(
+	lookBack: LookBackRun | undefined,
 	result: ExtractResult,
-	after: { position: DateTime; readAt?: DateTime },
-): KeepPlan | undefined {
-	if (!lookBack.store || !result.lookBack) return undefined;
-	const cutoff = lookBackStart(after.position, lookBack.minutes, after.readAt);
-	return DeliveredRecords.plan(result.lookBack.entries, Math.floor(cutoff.toSeconds()));
+	{ previous, moved, position }: { previous: LookBackState | undefined; moved?: DateTime; position: DateTime },
+): { state: LookBackState; plan?: KeepPlan } {
+	let readAt = previous?.readAt;
+	if (moved) {
+		const read = result.readFrom;
+		readAt = read !== undefined && read - moved.toSeconds() > READ_AT_KEPT_AFTER_SECONDS ? DateTime.fromSeconds(read, { zone: 'utc' }) : undefined;
+	}
+	if (!lookBack?.store || !result.lookBack) return { state: { readAt } };
+	// Where the next run's look-back starts: from there on, the store knows every record delivered.
+	const cutoff = lookBackStart(position, lookBack.minutes, readAt);
+	return { state: { readAt, keptMinutes: lookBack.minutes }, plan: DeliveredRecords.plan(result.lookBack.entries, Math.floor(cutoff.toSeconds())) };
 }
 
 /** The run's hints about its look-back: what it read again, at what cost, and what it could not check. */
@@ -119,7 +132,3 @@ export function lookBackHints(
 	return hints;
 }
 
-/** The moment the run read from, as the position keeps it. */
-export function readAtOf(result: ExtractResult): DateTime | undefined {
-	return result.readFrom === undefined ? undefined : DateTime.fromSeconds(result.readFrom, { zone: 'utc' });
-}

@@ -154,7 +154,7 @@ async function sinceLastRunRange(
 	// The look-back never reaches before First Run Starts At: what lies before it was never asked for.
 	const firstRunStart = readFirstRunStart(ctx, itemIndex);
 	const floor = firstRunStart && firstRunStart < newFrom ? firstRunStart : newFrom;
-	const readAgainFrom = lookBackStart(watermark, lookBackMinutes, position.catchUp.readAt);
+	const readAgainFrom = lookBackStart(watermark, lookBackMinutes, position.catchUp.lookBack?.readAt);
 	return { position, start: readAgainFrom < floor ? floor : readAgainFrom, end, newFrom };
 }
 

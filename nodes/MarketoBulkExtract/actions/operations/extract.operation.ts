@@ -13,7 +13,7 @@ import { inEditorWords } from '../engineErrors';
 import { itemOutputOptions, readItemOutput } from '../itemOutputOptions';
 import { readBinaryPropertyName, readChoice, readExportId, toBoolean, toNumber } from '../parameters';
 import { firstRunStartAtProperty, resetSinceLastRunOption, withSinceLastRun } from '../sinceLastRun';
-import { lookBackHints, lookBackOption, openLookBack, planKeeping, readAtOf, readLookBackMinutes } from '../lookBack';
+import { lookBackHints, lookBackOption, openLookBack, readLookBackMinutes, whatToKeep } from '../lookBack';
 import { END_LAG_SECONDS } from '../../extract/model/lookBack';
 import type { ExportKind, ResourceDeclaration } from '../resource';
 
@@ -241,11 +241,11 @@ async function extractSinceLastRun(
 		// Windows of the look-back alone move nothing: the position only moves forward.
 		const reached = outcome?.deliveredUntil;
 		const moved = reached && (!newFrom || reached >= newFrom) ? reached : undefined;
-		const readAt = moved ? readAtOf(result) : undefined;
 		const after = moved ?? newFrom?.minus({ seconds: 1 });
-		const plan = lookBack && after && outcome?.windowsDelivered ? planKeeping(lookBack, result, { position: after, readAt: readAt ?? position.catchUp.readAt }) : undefined;
-		await position.save(moved, { split: outcome?.split, quotaResetAt, readAt, keptFrom: plan?.keptFrom });
-		if (plan) await lookBack?.store?.apply(plan);
+		const kept = outcome?.windowsDelivered && after ? whatToKeep(lookBack, result, { previous: position.catchUp.lookBack, moved, position: after }) : undefined;
+		await position.save(moved, { split: outcome?.split, quotaResetAt, lookBack: kept?.state });
+		if (kept?.plan) await lookBack?.store?.apply(kept.plan);
+		const plan = kept?.plan;
 		const hints = lookBack ? lookBackHints(lookBack, result, plan, { many: profile.noun.many, key: result.keyColumns?.join(', ') ?? `the ${profile.noun.one}’s key` }) : [];
 		if (!lookBack && newFrom && start < newFrom) {
 			hints.push({
@@ -253,7 +253,7 @@ async function extractSinceLastRun(
 				type: 'info',
 			});
 		}
-		const report = outcome && catchUpReport(outcome, start, profile.noun.many);
+		const report = outcome && catchUpReport(outcome, newFrom ?? start, profile.noun.many);
 		if (report) hints.push({ message: report, type: 'warning' });
 		for (const hint of hints) if (hint.type === 'warning') ctx.logger.warn(`Marketo Extract ${profile.noun.title}: ${hint.message}`);
 		ctx.addExecutionHints(...hints.map((hint) => ({ ...hint, location: 'outputPane' as const })));

@@ -6,7 +6,7 @@ import { storeKeys } from './storeKeys';
 /**
  * The records a Since Last Run position delivered that its look-back will
  * read again (lookBackFilter.ts), kept in n8n's processed-data store: one
- * entry per record (its key and date), from `keptFrom` on. Entries are
+ * entry per record (its key and date), from the next look-back's start on. Entries are
  * written only after the run saved its position, so an entry always names
  * a delivered record: a run that dies before leaves none, and its records
  * go out again, never missing. What the store loses (its row is bounded)
@@ -20,12 +20,10 @@ const ROW_CAP = MAX_KEPT_PER_RUN + 5_000;
 /** The node's other entries written in the run before this one's (position, lease, journal of its jobs): never dropped. */
 const RESERVE = 5_000;
 
-/** What a run leaves the store: entries to write, entries to forget, and from when the store then knows every delivery. */
+/** What a run leaves the store: entries to write and entries to forget. */
 export interface KeepPlan {
 	keep: string[];
 	forget: string[];
-	/** The first second (epoch) whose delivered records all have an entry. */
-	keptFrom: number;
 	/** Records dated from the cutoff on that are not kept (past MAX_KEPT_PER_RUN): a later run may output them again. */
 	notKept: number;
 }
@@ -86,10 +84,7 @@ export class DeliveredRecords {
 		const forget = entries.filter((one) => one.known && one.seconds < cutoff).map((one) => one.entry);
 		const candidates = entries.filter((one) => !one.known && one.seconds >= cutoff).sort((a, b) => b.seconds - a.seconds);
 		const kept = candidates.slice(0, MAX_KEPT_PER_RUN);
-		const notKept = candidates.length - kept.length;
-		// Past the cap, the store knows every delivery only after the oldest second it kept whole.
-		const keptFrom = notKept > 0 ? kept[kept.length - 1].seconds + 1 : cutoff;
-		return { keep: [...new Set(kept.map((one) => one.entry))], forget, keptFrom, notKept };
+		return { keep: [...new Set(kept.map((one) => one.entry))], forget, notKept: candidates.length - kept.length };
 	}
 
 	/** Writes the plan; a failure is logged, not thrown: its cost is records output again by a later run. */

@@ -27,7 +27,7 @@ const STATE_KEY = 'sinceLastRun';
 /** Where static data keeps a position's catch-up state (CatchUpState), beside the position. */
 const CATCH_UP_STATE_KEY = 'sinceLastRunCatchUp';
 /** The catch-up state's numbers (epoch seconds, or seconds), under these names in the store and static data. */
-const CATCH_UP_NUMBERS = ['splitUntil', 'splitSeconds', 'quotaResetAt', 'readAt', 'keptFrom'] as const;
+const CATCH_UP_NUMBERS = ['splitUntil', 'splitSeconds', 'quotaResetAt', 'readAt', 'keptMinutes'] as const;
 type CatchUpNumbers = Partial<Record<(typeof CATCH_UP_NUMBERS)[number], number>>;
 /** How far ahead a quota reset can lie: a day, and an hour for a change of daylight saving time. */
 const MAX_RESET_AHEAD_SECONDS = 25 * 3600;
@@ -42,18 +42,29 @@ export interface CatchUpState {
 	split?: WindowSplit;
 	/** The last run met Marketo's daily export quota; it resets then. */
 	quotaResetAt?: DateTime;
+	/** The look-back's state (LookBackState): what the last run that moved the position left the next. */
+	lookBack?: LookBackState;
+}
+
+/**
+ * What a run that moved the position leaves the look-back of the next. Only
+ * what changes rarely is kept, so a schedule's steady state writes neither.
+ */
+export interface LookBackState {
 	/**
-	 * The earliest moment the last run that moved the position read Marketo
-	 * (its jobs were created then or later): the look-back needs to reach
-	 * back only from there (lookBack.ts). Lost, it reaches further: quota.
+	 * The earliest moment the run read Marketo (its jobs were created then or
+	 * later), kept only where it lies more than a minute after the position
+	 * (a backlog drained): the look-back then reaches back from it, not from
+	 * the position (lookBack.ts). Lost, it reaches further: quota, no record.
 	 */
 	readAt?: DateTime;
 	/**
-	 * From this second (epoch) on, n8n's store keeps every record the
-	 * position delivered that the look-back reads again (deliveredRecords.ts).
-	 * Lost, those records are output again: a repeat, never a loss.
+	 * The Look Back with which the run kept in n8n's store what it delivered
+	 * (deliveredRecords.ts): the store holds the records dated from
+	 * lookBackStart(position, keptMinutes, readAt) on. None: it kept nothing,
+	 * and every record read again is output. Lost, records are output again.
 	 */
-	keptFrom?: number;
+	keptMinutes?: number;
 }
 
 /** How far a position may lie ahead of this process's clock: n8n's main and workers may disagree by minutes, not more. */
@@ -170,11 +181,12 @@ export class SinceLastRunPosition {
 			if (inSeconds > 0 && inSeconds <= MAX_RESET_AHEAD_SECONDS) state.quotaResetAt = resetAt;
 		}
 		// A read in the future would shorten the look-back: not believed. An earlier one only lengthens it.
-		const { readAt, keptFrom } = numbers;
+		const { readAt, keptMinutes } = numbers;
+		state.lookBack = {};
 		if (Number.isInteger(readAt) && DateTime.fromSeconds(readAt!, { zone: 'utc' }).diff(now).as('seconds') <= MAX_CLOCK_SKEW_SECONDS) {
-			state.readAt = DateTime.fromSeconds(readAt!, { zone: 'utc' });
+			state.lookBack.readAt = DateTime.fromSeconds(readAt!, { zone: 'utc' });
 		}
-		if (Number.isInteger(keptFrom)) state.keptFrom = keptFrom;
+		if (Number.isInteger(keptMinutes) && keptMinutes! > 0) state.lookBack.keptMinutes = keptMinutes;
 		return state;
 	}
 
@@ -216,21 +228,20 @@ export class SinceLastRunPosition {
 	 * Moves the position to `end`, the end of the last window delivered (none:
 	 * it stays), and keeps what the next run needs: the split it plans with (a
 	 * new one, or the one this run had while it still lies ahead), when the
-	 * quota this run met resets, and the look-back's state (kept unless given).
+	 * quota this run met resets, and the look-back's state (the last one's, unless given).
 	 */
 	async save(
 		end: DateTime | undefined,
-		next: { split?: WindowSplit; quotaResetAt?: DateTime; readAt?: DateTime; keptFrom?: number } = {},
+		next: { split?: WindowSplit; quotaResetAt?: DateTime; lookBack?: LookBackState } = {},
 	): Promise<void> {
 		const split = next.split ?? (this.catchUp.split && (!end || end < this.catchUp.split.until) ? this.catchUp.split : undefined);
-		const readAt = next.readAt ?? this.catchUp.readAt;
+		const lookBack = next.lookBack ?? this.catchUp.lookBack ?? {};
 		const numbers: CatchUpNumbers = {
 			splitUntil: split?.until.toSeconds(),
 			splitSeconds: split?.seconds,
 			quotaResetAt: next.quotaResetAt ? Math.trunc(next.quotaResetAt.toSeconds()) : undefined,
-			readAt: readAt ? Math.floor(readAt.toSeconds()) : undefined,
-			// A move without keeping what it delivered (files output, no look-back) leaves nothing kept to ask.
-			keptFrom: next.keptFrom ?? (end ? undefined : this.catchUp.keptFrom),
+			readAt: lookBack.readAt ? Math.floor(lookBack.readAt.toSeconds()) : undefined,
+			keptMinutes: lookBack.keptMinutes,
 		};
 		this.saveCatchUpInStaticData(numbers);
 		if (end) {
