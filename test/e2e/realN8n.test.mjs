@@ -82,7 +82,7 @@ for (const version of VERSIONS) describe(`the packed package in a real n8n ${ver
 		assert.ok(n8n.readBinary(file.binary.data).equals(job.file), 'the stored file is Marketo’s, byte for byte');
 	});
 
-	it('the scheduled example runs incrementally: the second run starts one second after the first ended', async () => {
+	it('the scheduled example runs incrementally: the second run goes on from where the first ended, reading its look-back again, and outputs nothing twice', async () => {
 		// From mid-October: a few hundred records. n8n 1.123's `execute` can exit before it has printed a
 		// run of several megabytes (seen once in CI: the JSON cut short), and this test reads that print.
 		const FIRST_RUN = '2026-10-15T00:00:00Z';
@@ -114,9 +114,12 @@ for (const version of VERSIONS) describe(`the packed package in a real n8n ${ver
 		assert.ok(first.leads.length > 0);
 		assert.ok(first.activities.length > 0);
 		const second = await windowsOf();
-		assert.equal(Date.parse(second.startAt) - Date.parse(first.endAt), 1000);
-		assert.equal(Date.parse(second.activityStartAt) - Date.parse(first.activityEndAt), 1000, 'activities keep their own position');
-		assert.equal(second.leads.length, 0, 'nothing was updated in between');
+		// Each kind reads again its default look-back (leads 30 minutes, activities 60) before its own position.
+		const leadsReadAgain = Date.parse(first.endAt) + 1000 - Date.parse(second.startAt);
+		assert.ok(leadsReadAgain > 0 && leadsReadAgain <= 30 * 60_000, `leads: on from the first run’s end, less the look-back (${leadsReadAgain} ms)`);
+		const activitiesReadAgain = Date.parse(first.activityEndAt) + 1000 - Date.parse(second.activityStartAt);
+		assert.ok(activitiesReadAgain > 30 * 60_000 && activitiesReadAgain <= 60 * 60_000, `activities keep their own position and look-back (${activitiesReadAgain} ms)`);
+		assert.equal(second.leads.length, 0, 'nothing was updated in between: what the look-back reads again was delivered');
 		assert.equal(second.activities.length, 0, 'no activity was created in between');
 	});
 
