@@ -51,6 +51,8 @@ export class JobStore {
 		this.transitions = [];
 		/** Jobs that will fail when they finish processing: exportId or '*next*' → errorMsg. */
 		this.failures = new Map();
+		/** Rules that fail the jobs they match as they start processing: { match(job), errorMsg, remaining }. */
+		this.failureRules = [];
 		/** While true, queued jobs are not started (a stuck queue). */
 		this.stuck = false;
 		/** Called after a job's file is built, e.g. to change leads between two windows. */
@@ -91,9 +93,25 @@ export class JobStore {
 				this.failures.set(job.exportId, this.failures.get('*next*'));
 				this.failures.delete('*next*');
 			}
+			const rule = this.failureRules.find((candidate) => candidate.remaining > 0 && candidate.match(job));
+			if (rule) {
+				rule.remaining--;
+				this.failures.set(job.exportId, rule.errorMsg);
+			}
 			job.ticksLeft = this.processingTicksFor(job);
 		}
 		this.maxProcessing = Math.max(this.maxProcessing, this.countIn('Processing'));
+	}
+
+	/**
+	 * Marketo failing jobs, not at the quota (its bulk extract page warned of
+	 * failures on large date ranges): the next `times` jobs that `match`
+	 * (default: any) end Failed with `errorMsg` when they finish processing.
+	 */
+	failJobs({ times = 1, errorMsg = 'Failed to process export job', match = () => true } = {}) {
+		const rule = { times, remaining: times, errorMsg, match };
+		this.failureRules.push(rule);
+		return rule;
 	}
 
 	processingTicksFor(job) {

@@ -38,6 +38,11 @@ function why(outcome: CatchUpOutcome, stop: CatchUpStop, noun: string): string {
 	switch (stop.limit) {
 		case 'exportQuota':
 			return `Marketo's daily export quota (500 MB unless Adobe raised it, shared with every integration) is spent, so ${at} was not exported.`;
+		case 'jobFailed': {
+			const spent = stop.bytes ? ` The quota Marketo counted for it (${stop.bytes} bytes) was spent without output.` : '';
+			const next = outcome.split ? ` The next run exports it in windows of ${duration(outcome.split.seconds)} (Marketo advises smaller ranges when jobs fail).` : '';
+			return `Marketo failed export job ${stop.exportId} of ${at}: "${stop.errorMsg ?? 'no reason given'}".${next}${spent}`;
+		}
 		case 'maxJobs':
 			return `one run exports at most ${stop.max} windows (${LIMIT_LABELS.maxJobs}); the range holds ${stop.jobs}.`;
 		case 'maxWait':

@@ -11,7 +11,7 @@ import { alphabetical, exportIdProperty, forOperations, outputOptions } from '..
 import { catchUpReport } from '../catchUpReport';
 import { inEditorWords } from '../engineErrors';
 import { itemOutputOptions, readItemOutput } from '../itemOutputOptions';
-import { readBinaryPropertyName, readChoice, readExportId, toBoolean, toNumber } from '../parameters';
+import { matchChoice, readBinaryPropertyName, readChoice, readExportId, toBoolean, toNumber } from '../parameters';
 import { firstRunStartAtProperty, resetSinceLastRunOption, withSinceLastRun } from '../sinceLastRun';
 import { lookBackHints, lookBackOption, openLookBack, readLookBackMinutes, whatToKeep } from '../lookBack';
 import { END_LAG_SECONDS } from '../../extract/model/lookBack';
@@ -118,6 +118,23 @@ export const description = (resource: ResourceDeclaration): INodeProperties[] =>
 						'Export jobs of this extract in Marketo’s queue at once (1 or 2). Marketo processes at most 2 per subscription, shared with every integration.',
 				},
 				lookBackOption(resource.kind),
+				{
+					displayName: 'On a Failed Job',
+					name: 'onFailedJob',
+					type: 'options',
+					default: 'split',
+					options: [
+						{
+							name: 'Split Its Window and Go On',
+							value: 'split',
+							description:
+								'Since Last Run: deliver the windows before it and end with a warning; the next runs export its window in halves, down to an hour, and fail only past that',
+						},
+						{ name: 'Fail', value: 'fail', description: 'Stop the run with Marketo’s error' },
+					],
+					description:
+						'What Since Last Run does when Marketo fails an export job (not at the daily quota): Marketo advises smaller ranges when jobs fail. Fixed Dates always fails, since the range asked for cannot be delivered whole.',
+				},
 				{
 					displayName: 'Max Jobs',
 					name: 'maxJobs',
@@ -229,11 +246,13 @@ async function extractSinceLastRun(
 ): Promise<INodeExecutionData[]> {
 	const positionName = `${kind.resource}.${dateFilter}`;
 	const minutes = readLookBackMinutes(ctx, itemIndex, kind);
+	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const failedJobs = matchChoice(ctx, itemIndex, 'On a Failed Job', options.onFailedJob ?? 'split', FAILED_JOB_CHOICES);
 	const rangeSettings = { ...settings, lagSeconds: END_LAG_SECONDS, lookBackMinutes: minutes };
 	return await withSinceLastRun(ctx, itemIndex, client, positionName, rangeSettings, async ({ position, start, end, newFrom, keepAlive }) => {
 		const definition: ExportDefinition = kind.readDefinition(ctx, itemIndex, { limitRangeToMarketoMaximum: false, range: { start, end } });
 		const lookBack = settings.output === 'binary' ? undefined : await openLookBack(ctx, positionName, position, { minutes, start, newFrom });
-		const catchUp = { split: position.catchUp.split, quotaSpent: position.catchUp.quotaResetAt !== undefined, lookBack: lookBack?.check };
+		const catchUp = { split: position.catchUp.split, quotaSpent: position.catchUp.quotaResetAt !== undefined, lookBack: lookBack?.check, failedJobs };
 		const result = await extract(ctx, itemIndex, client, { profile, definition }, { ...settings, keepAlive, catchUp });
 		const { catchUp: outcome } = result;
 		// The one-call probe creates the first window's job: a job left for it (its cancel failed) is adopted instead.
@@ -262,6 +281,7 @@ async function extractSinceLastRun(
 }
 
 const JOB_SOURCES = ['new', 'existing'] as const;
+const FAILED_JOB_CHOICES = ['split', 'fail'] as const;
 const RANGE_MODES = ['fixed', 'sinceLastRun'] as const;
 const OUTPUT_MODES = ['items', 'binary', 'both'] as const;
 

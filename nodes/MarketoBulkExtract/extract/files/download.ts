@@ -116,6 +116,10 @@ async function resumeOrFail(client: MarketoClient, file: ExportFileInfo, progres
 		);
 	}
 	progress.resumes++;
+	// Said in n8n's log with the export ID: a download repeated from its first byte is this, never a second delivery.
+	client.logger.warn(
+		`Marketo export ${file.exportId}: the download broke after ${progress.bytes} bytes (${client.redact(messagesOf(error)[0] ?? 'connection lost')}); it goes on from there`,
+	);
 	await client.wait(DOWNLOAD_TIMING.resumeDelayMs * progress.resumes);
 }
 

@@ -9,11 +9,13 @@ import { MIN_SPLIT_SECONDS, type WindowSplit } from '../model/windows';
 
 /**
  * Why a catch-up run ended before its range's end: one of the run's limits,
- * or Marketo's daily export quota. `alone`: the window's file alone passes
- * Max Items or Max Memory, so no run could output it whole.
+ * Marketo's daily export quota, or a job Marketo failed (not at the quota).
+ * `alone`: the window's file alone passes Max Items or Max Memory, so no run
+ * could output it whole.
  */
 export type CatchUpStop =
 	| { limit: 'exportQuota' }
+	| { limit: 'jobFailed'; exportId: string; errorMsg?: string; bytes?: number }
 	| (LimitReached & { alone?: boolean });
 
 /** What a catch-up run delivered and where the next goes on: for the operation to save and say. */
@@ -29,7 +31,7 @@ export interface CatchUpOutcome {
 	stop?: CatchUpStop;
 	/** The window it stopped at, for messages. */
 	stoppedAt?: string;
-	/** Shorter windows for the next runs, when a window alone was too large. */
+	/** Shorter windows for the next runs, when a window alone was too large or its job failed. */
 	split?: WindowSplit;
 	/** Bytes Marketo exported for a window this run could not output (the quota a split costs). */
 	bytesSpentOnSplit: number;
@@ -63,6 +65,9 @@ export class CatchUpGate implements SchedulerCatchUp {
 	/** A job whose file alone is too large: never adopted, and its quota was spent for nothing. */
 	tooLarge?: { task: ExtractTask; job: ExportJob };
 
+	/** A job Marketo failed: its window is exported in halves by the next run; the job is dead. */
+	failedJob?: { task: ExtractTask; job: ExportJob };
+
 	private readonly seen = new Map<number, ExportJob>();
 
 	private readonly accepted: Array<[ExtractTask, ExportJob]> = [];
@@ -76,6 +81,8 @@ export class CatchUpGate implements SchedulerCatchUp {
 		private readonly budget: ItemBudget | undefined,
 		/** The split the run was planned with: a new one keeps its reach. */
 		private readonly plannedSplit: WindowSplit | undefined,
+		/** Whether a failed job stops the run before its window (and splits it) rather than failing the run. */
+		private readonly splitsFailedJobs = true,
 	) {}
 
 	/** The run's other limit: at most `maxJobs` windows; the rest wait for the next run. */
@@ -108,6 +115,31 @@ export class CatchUpGate implements SchedulerCatchUp {
 		this.stopAt(task.index, { limit: 'exportQuota' });
 	}
 
+	/**
+	 * Marketo failed the window's job (not at the quota): Marketo's bulk
+	 * extract page advises smaller ranges, so the run stops before the
+	 * window, delivers those before it, and the next run exports it in
+	 * halves. False where that cannot help (the window is an hour, the
+	 * shortest split, or the user chose to fail): the run fails.
+	 */
+	failed(task: ExtractTask, job: ExportJob): { stops: true } | { stops: false; why?: string } {
+		if (!this.splitsFailedJobs || !task.window) return { stops: false };
+		if (this.stop && this.stop.index < task.index) return { stops: true };
+		const split = this.halved(task);
+		if (!split) {
+			return {
+				stops: false,
+				why: 'Since Last Run exports the window of a failed job in halves, down to an hour (Marketo advises smaller ranges when jobs fail), and this window is an hour or less. The position stays before it; the windows before it are exported again by the next run.',
+			};
+		}
+		this.stopAt(task.index, { limit: 'jobFailed', exportId: job.exportId, errorMsg: job.errorMsg, bytes: typeof job.fileSize === 'number' ? job.fileSize : undefined });
+		this.failedJob = { task, job };
+		this.split = split;
+		// A window found too large after this one is judged again by the run that gets to it.
+		if (this.tooLarge && this.tooLarge.task.index > task.index) this.tooLarge = undefined;
+		return { stops: true };
+	}
+
 	/** Max Wait: the run delivers what it has; the jobs it waited for are left for the next run. */
 	waitedLongEnough(reached: LimitReached): void {
 		this.stopAt(this.frontier, reached);
@@ -126,7 +158,7 @@ export class CatchUpGate implements SchedulerCatchUp {
 	/** A window of an hour whose file alone passes a limit, with nothing before it: no run could deliver it. */
 	get stuck(): LimitReached | undefined {
 		const reason = this.stop?.reason;
-		if (!reason || reason.limit === 'exportQuota' || !reason.alone || this.split || this.frontier > 0) return undefined;
+		if (!reason || reason.limit === 'exportQuota' || reason.limit === 'jobFailed' || !reason.alone || this.split || this.frontier > 0) return undefined;
 		return reason;
 	}
 
@@ -143,12 +175,20 @@ export class CatchUpGate implements SchedulerCatchUp {
 	private stopForSize(task: ExtractTask, job: ExportJob, reached: LimitReached): void {
 		const alone = this.budget?.exceededAlone(job) !== undefined;
 		this.stopAt(task.index, { ...reached, alone });
-		if (!alone || !task.window) return;
-		const seconds = Math.round(task.window.end.diff(task.window.start, 'seconds').seconds) + 1;
+		if (!alone) return;
 		// An hour is the shortest window: one still too large stays a limit the user must raise.
-		if (seconds <= MIN_SPLIT_SECONDS) return;
+		const split = this.halved(task);
+		if (!split) return;
 		this.tooLarge = { task, job };
+		this.split = split;
+	}
+
+	/** The split that exports the task's window in halves from here on; none for a window of an hour or less. */
+	private halved(task: ExtractTask): WindowSplit | undefined {
+		if (!task.window) return undefined;
+		const seconds = Math.round(task.window.end.diff(task.window.start, 'seconds').seconds) + 1;
+		if (seconds <= MIN_SPLIT_SECONDS) return undefined;
 		const until = this.plannedSplit && this.plannedSplit.until > task.window.end ? this.plannedSplit.until : task.window.end;
-		this.split = { until, seconds: Math.max(MIN_SPLIT_SECONDS, Math.ceil(seconds / 2)) };
+		return { until, seconds: Math.max(MIN_SPLIT_SECONDS, Math.ceil(seconds / 2)) };
 	}
 }

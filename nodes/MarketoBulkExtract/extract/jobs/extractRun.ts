@@ -50,8 +50,10 @@ export interface ExtractSettings extends FileOutput {
 	 * once, by creating its first job, before anything else. `lookBack`: the
 	 * range reaches back before the position (lookBack.ts); the records
 	 * earlier runs delivered are left out of the items (lookBackFilter.ts).
+	 * `failedJobs`: a job Marketo fails stops the run before its window, which
+	 * the next run exports in halves ('split', the default), or fails the run.
 	 */
-	catchUp?: { split?: WindowSplit; quotaSpent?: boolean; lookBack?: LookBackCheck };
+	catchUp?: { split?: WindowSplit; quotaSpent?: boolean; lookBack?: LookBackCheck; failedJobs?: 'split' | 'fail' };
 }
 
 export interface ExtractSource {
@@ -149,7 +151,8 @@ async function plan(host: ExtractHost, client: MarketoClient, source: ExtractSou
 	const { profile } = source;
 	const title = `Marketo Extract ${profile.noun.title}`;
 	const windowDays = Math.min(settings.windowDays ?? profile.maxWindowDays, profile.maxWindowDays);
-	const mode: RunMode = settings.catchUp ? new CatchUp(settings.catchUp.split, settings.catchUp.quotaSpent === true) : new FixedRange();
+	const { catchUp } = settings;
+	const mode: RunMode = catchUp ? new CatchUp(catchUp.split, catchUp.quotaSpent === true, catchUp.failedJobs !== 'fail') : new FixedRange();
 	const { split } = mode;
 	let tasks = source.adoptExportId
 		? [{ index: 0, label: `export ${source.adoptExportId}`, exportId: source.adoptExportId, adopted: true, enqueued: false }]

@@ -43,6 +43,8 @@ export interface SchedulerCatchUp {
 	completed(task: ExtractTask, job: ExportJob): void;
 	/** Marketo's daily export quota refused the task's create or enqueue, or failed its job: the run stops there. */
 	quotaSpent(task: ExtractTask): void;
+	/** Marketo failed the task's job (not at the quota): whether the run stops before its window; if not, why, for the error. */
+	failed(task: ExtractTask, job: ExportJob): { stops: true } | { stops: false; why?: string };
 }
 
 /**
@@ -197,9 +199,16 @@ export class JobScheduler {
 		if (job.status === 'Failed') {
 			// Marketo may fail a queued job when the quota runs out while it waits.
 			if (this.quotaStops(task, /quota/i.test(String(job.errorMsg ?? '')))) return;
+			const reason = job.errorMsg ?? 'Marketo gave no reason';
+			const caughtUp = this.options.catchUp?.failed(task, job);
+			if (caughtUp?.stops) {
+				this.log(`${task.label}: export ${job.exportId} failed (${reason}); the run stops before this window, and the next exports it in halves`);
+				this.inFlight.splice(this.inFlight.indexOf(task), 1);
+				return;
+			}
 			throw new EngineError(
-				`Marketo export job ${job.exportId} (${task.label}) failed: ${job.errorMsg ?? 'Marketo gave no reason'}`,
-				'Marketo could not build the file. Run the extract again; if it fails again, check the fields and filter.',
+				`Marketo export job ${job.exportId} (${task.label}) failed: ${reason}`,
+				(caughtUp?.why ? `${caughtUp.why} ` : '') + 'Marketo could not build the file. Run the extract again; if it fails again, check the fields and filter.',
 			);
 		}
 		if (job.status === 'Cancelled') {

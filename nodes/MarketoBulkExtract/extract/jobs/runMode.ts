@@ -90,6 +90,8 @@ export class CatchUp implements RunMode {
 		readonly split: WindowSplit | undefined,
 		/** The last run met the daily export quota, which has not reset since. */
 		readonly asksQuotaFirst: boolean,
+		/** Whether a job Marketo fails stops the run before its window (exported in halves next) instead of failing it. */
+		private readonly splitsFailedJobs = true,
 	) {}
 
 	get scheduler(): SchedulerCatchUp | undefined {
@@ -101,7 +103,7 @@ export class CatchUp implements RunMode {
 
 	begin(tasks: ExtractTask[], settings: { maxJobs: number; windowDays: number; budget?: ItemBudget; quotaStillSpent: boolean }): void {
 		// The output's one budget: what the gate admits, the delivery does not count again.
-		this.gate = new CatchUpGate(tasks, settings.budget, this.split);
+		this.gate = new CatchUpGate(tasks, settings.budget, this.split, this.splitsFailedJobs);
 		this.gate.limitJobs(settings.maxJobs, settings.windowDays);
 		if (settings.quotaStillSpent) this.gate.quotaSpent(tasks[0]);
 	}
@@ -122,8 +124,8 @@ export class CatchUp implements RunMode {
 	}
 
 	delivered(): { delivered: ExtractTask[]; notToAdopt: ExtractTask[] } {
-		const { delivered, tooLarge } = this.gate!;
-		return { delivered, notToAdopt: tooLarge ? [tooLarge.task] : [] };
+		const { delivered, tooLarge, failedJob } = this.gate!;
+		return { delivered, notToAdopt: [tooLarge?.task, failedJob?.task].filter((task): task is ExtractTask => task !== undefined) };
 	}
 
 	/** Where the run got to, and what it leaves: the windows after its stop, and their jobs in Marketo. */

@@ -1,0 +1,103 @@
+/**
+ * A schedule that outlives Marketo's changes: each event costs a warning and
+ * the schedule goes on (Since Last Run), or fails clearly (Fixed Dates, or
+ * when the user chose to fail). Here: a job Marketo fails (not at the quota).
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+
+import { JournalStore } from '../support/engine.mjs';
+import { sandboxFixture } from '../support/sandboxFixture.mjs';
+
+const DAY = 86_400_000;
+const FAST = { pollIntervalSeconds: 0.05, maxWaitMinutes: 2 };
+const iso = (ms) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+const hintsOf = (result) => result.run.data.resultData.runData.Marketo?.[0]?.hints ?? [];
+const NOW = Date.now();
+/** Three 31-day windows back from about now. */
+const START = Math.floor((NOW - 80 * DAY) / DAY) * DAY;
+const SECOND_WINDOW = iso(START + 31 * DAY);
+
+describe('a job Marketo fails', () => {
+	let fixture;
+	before(async () => {
+		fixture = await sandboxFixture({ speed: 1200, leadCount: 600, datasetStart: iso(START), datasetEnd: iso(NOW - 3600_000) });
+	});
+	after(() => fixture.stop());
+
+	const parameters = (options = {}) => ({
+		operation: 'extractLeads',
+		fields: ['id', 'email', 'createdAt'],
+		filterType: 'createdAt',
+		rangeMode: 'sinceLastRun',
+		firstRunStartAt: iso(START),
+		options: { ...FAST, ...options },
+	});
+
+	/** Runs as the schedule would until a run ends without the catch-up warning; every run must succeed. */
+	async function drain(options, maxRuns = 20) {
+		const journal = new JournalStore();
+		const staticData = {};
+		const runs = [];
+		for (let i = 0; i < maxRuns; i++) {
+			const result = await fixture.run(parameters(options), { mode: 'trigger', staticData, journal });
+			assert.equal(result.error(), undefined, `run ${i + 1}: ${result.error()?.message} ${result.error()?.description ?? ''}`);
+			const warning = hintsOf(result).find((hint) => hint.type === 'warning')?.message;
+			runs.push({ items: result.items(), warning });
+			if (!warning) return runs;
+		}
+		assert.fail(`not caught up in ${maxRuns} runs`);
+	}
+
+	it('Since Last Run delivers the windows before it, and the next runs export its window in halves until Marketo builds them; nothing lost, nothing twice', async () => {
+		const { sandbox } = fixture;
+		const jobsBefore = sandbox.jobs.jobs.size;
+		// The second window fails whole, then its first half: twice, as on an instance whose large ranges fail.
+		const rule = sandbox.jobs.failJobs({ times: 2, errorMsg: 'Failed to process export job', match: (job) => job.spec.filter.createdAt?.startAt === SECOND_WINDOW });
+		const runs = await drain({});
+		assert.equal(rule.remaining, 0, 'both failures happened');
+		assert.match(runs[0].warning, /Since Last Run has not caught up yet: Marketo failed export job [0-9a-f-]{36} of window 2\/3 \(.*\): "Failed to process export job"\. The next run exports it in windows of 15\.5 days \(Marketo advises smaller ranges when jobs fail\)\. It delivered 1 window, up to /);
+		assert.match(runs[1].warning, /Marketo failed export job .*: "Failed to process export job"\. The next run exports it in windows of 7\.8 days/);
+		const delivered = runs.flatMap((run) => run.items.map((item) => item.json.id));
+		assert.equal(new Set(delivered).size, delivered.length, 'no lead twice');
+		assert.deepEqual(delivered.sort((a, b) => a - b), sandbox.leads.filter((lead) => lead.createdAt >= START).map((lead) => lead.id).sort((a, b) => a - b), 'every lead of the range');
+		const failed = [...sandbox.jobs.jobs.values()].slice(jobsBefore).filter((job) => job.status === 'Failed');
+		assert.equal(failed.length, 2);
+		for (const job of failed) assert.equal(sandbox.apiCalls(`${job.exportId}/file`).length, 0, 'a failed job’s file is never asked for');
+	});
+
+	it('a window of an hour that still fails stops the run with an error naming the window and Marketo’s reason', async () => {
+		const { sandbox } = fixture;
+		const rule = sandbox.jobs.failJobs({ times: 1000, errorMsg: 'Internal error while exporting', match: (job) => Date.parse(job.spec.filter.createdAt?.startAt ?? 0) >= START + 31 * DAY });
+		try {
+			const journal = new JournalStore();
+			const staticData = {};
+			let error;
+			for (let i = 0; i < 20 && !error; i++) error = (await fixture.run(parameters(), { mode: 'trigger', staticData, journal })).error();
+			assert.match(error?.message ?? '', /Marketo export job [0-9a-f-]{36} \(window \d+\/\d+ \(.* – .*\)\) failed: Internal error while exporting/);
+			assert.match(error.description, /exports the window of a failed job in halves, down to an hour .* and this window is an hour or less/);
+		} finally {
+			rule.remaining = 0;
+		}
+	});
+
+	it('On a Failed Job: Fail, and Fixed Dates, fail the run with Marketo’s reason', async () => {
+		const { sandbox } = fixture;
+		sandbox.jobs.failJobs({ times: 1, errorMsg: 'Failed to process export job', match: (job) => job.spec.filter.createdAt?.startAt === SECOND_WINDOW });
+		const chosen = await fixture.run(parameters({ onFailedJob: 'fail' }), { mode: 'trigger', staticData: {}, journal: new JournalStore() });
+		assert.match(chosen.error()?.message ?? '', /failed: Failed to process export job/);
+		assert.doesNotMatch(chosen.error().description, /in halves/);
+
+		sandbox.jobs.failJobs({ times: 1, errorMsg: 'Failed to process export job', match: (job) => job.spec.filter.createdAt?.startAt === SECOND_WINDOW });
+		const fixed = await fixture.run({ ...parameters(), rangeMode: 'fixed', startAt: iso(START), endAt: iso(NOW - 7200_000) }, { mode: 'trigger', staticData: {}, journal: new JournalStore() });
+		assert.match(fixed.error()?.message ?? '', /failed: Failed to process export job/);
+	});
+
+	it('On a Failed Job takes only its two values, before any call', async () => {
+		const { sandbox } = fixture;
+		const callsBefore = sandbox.log.length;
+		const result = await fixture.run(parameters({ onFailedJob: 'retry' }), { mode: 'trigger', staticData: {}, journal: new JournalStore() });
+		assert.match(result.error()?.message ?? '', /On a Failed Job/);
+		assert.equal(sandbox.log.length, callsBefore);
+	});
+});
