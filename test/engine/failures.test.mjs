@@ -149,12 +149,22 @@ describe('Marketo failures, seen through n8n’s engine', () => {
 		}
 	});
 
-	it('1035 (filter not enabled) explains what to do', async () => {
+	it('1035 (filter not enabled) explains what to do; a Since Last Run schedule meeting it stops at its first create, having spent no quota', async () => {
 		fixture.sandbox.settings.updatedAtUnsupported = true;
 		try {
 			const { error } = await fixture.run({ operation: 'createJob', fields: ['id'], filterType: 'updatedAt', startAt: '2026-03-01T00:00:00Z', endAt: '2026-03-10T00:00:00Z' });
 			assert.match(error().message, /Marketo error 1035/);
-			assert.match(error().description, /not enabled on your subscription/);
+			assert.match(error().description, /not enabled on your subscription: a limit of the Marketo subscription/);
+			const jobsBefore = fixture.sandbox.jobs.jobs.size;
+			const creates = fixture.sandbox.apiCalls('/create.json').length;
+			const scheduled = await fixture.run(
+				{ operation: 'extractLeads', fields: ['id'], filterType: 'updatedAt', rangeMode: 'sinceLastRun', firstRunStartAt: '2026-01-01T00:00:00Z', options: { pollIntervalSeconds: 0.05 } },
+				{ mode: 'trigger', staticData: {} },
+			);
+			assert.match(scheduled.error()?.message ?? '', /Marketo error 1035/);
+			assert.match(scheduled.error().description, /No job was created, so no export quota was spent\. Alternatives: Created At, with a periodic reconcile .*; a static list .*; or ask Marketo Support/);
+			assert.equal(fixture.sandbox.jobs.jobs.size, jobsBefore, 'no job');
+			assert.equal(fixture.sandbox.apiCalls('/create.json').length - creates, 1, 'one create, refused: the run stopped there');
 		} finally {
 			fixture.sandbox.settings.updatedAtUnsupported = false;
 		}

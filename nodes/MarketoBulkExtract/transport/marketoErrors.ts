@@ -70,7 +70,7 @@ const ADVICE: Record<string, string> = {
 	'1003':
 		'Marketo rejected the request data: check the field names (use the picker), the filter and the export ID.',
 	'1035':
-		'This filter type (updatedAt, smart list) is not enabled on your subscription. Use createdAt or a static list, or ask Marketo Support to enable it.',
+		'This filter type (Updated At, smart list) is not enabled on your subscription: a limit of the Marketo subscription, not of this node. No job was created, so no export quota was spent. Alternatives: Created At, with a periodic reconcile of the table for records that change after they are created (README, "Bringing a mirror back to exact"); a static list of the records to export; or ask Marketo Support to enable the filter.',
 };
 
 export interface MarketoErrorDetails {
