@@ -127,7 +127,8 @@ describe('Custom Object Export in n8n’s engine', () => {
 
 	it('an unknown custom object is Marketo’s 1003, named', async () => {
 		const { error } = await fixture.run(extract({ customObjectName: 'boat_c' }));
-		assert.match(error().message, /Marketo error 1003 while trying to create the export job: Invalid custom object name: boat_c/);
+		// Its describe, which checks the fields before any job, is the first to answer.
+		assert.match(error().message, /Marketo error 1003 while trying to describe the custom object boat_c: Invalid custom object name: boat_c/);
 	});
 
 	it('the pickers list the objects and the chosen object’s fields', async () => {

@@ -1,7 +1,8 @@
 /**
  * A schedule that outlives Marketo's changes: each event costs a warning and
  * the schedule goes on (Since Last Run), or fails clearly (Fixed Dates, or
- * when the user chose to fail). Here: a job Marketo fails (not at the quota).
+ * when the user chose to fail). Here: a job Marketo fails (not at the quota),
+ * and a field Marketo no longer has.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -99,5 +100,63 @@ describe('a job Marketo fails', () => {
 		const result = await fixture.run(parameters({ onFailedJob: 'retry' }), { mode: 'trigger', staticData: {}, journal: new JournalStore() });
 		assert.match(result.error()?.message ?? '', /On a Failed Job/);
 		assert.equal(sandbox.log.length, callsBefore);
+	});
+});
+
+describe('a field Marketo no longer has', () => {
+	let fixture;
+	before(async () => {
+		fixture = await sandboxFixture({ speed: 1200, leadCount: 200, datasetStart: iso(START), datasetEnd: iso(NOW - 3600_000) });
+	});
+	after(() => fixture.stop());
+
+	const parameters = (options = {}, extra = {}) => ({
+		operation: 'extractLeads',
+		fields: ['id', 'email', 'title', 'company'],
+		columnHeaderNames: { header: [{ field: 'title', header: 'Job Title' }] },
+		filterType: 'createdAt',
+		rangeMode: 'sinceLastRun',
+		firstRunStartAt: iso(START),
+		...extra,
+		options: { ...FAST, ...options },
+	});
+
+	it('Since Last Run goes on without it, before any job, with a warning naming it; the run after it is restored has it again', async () => {
+		const { sandbox } = fixture;
+		const removed = sandbox.removeLeadField('title');
+		try {
+			const jobsBefore = sandbox.jobs.jobs.size;
+			const result = await fixture.run(parameters(), { mode: 'trigger', staticData: {}, journal: new JournalStore() });
+			assert.equal(result.error(), undefined, result.error()?.message);
+			const created = [...sandbox.jobs.jobs.values()].slice(jobsBefore);
+			assert.ok(created.length > 0 && created.every((job) => !job.spec.fields.includes('title')), 'no job names it: no create answered 1003');
+			assert.equal(sandbox.apiCalls('/create.json').filter((call) => call.status !== 200).length, 0);
+			const items = result.items();
+			assert.ok(items.length > 0 && items.every((item) => !('Job Title' in item.json) && 'company' in item.json), 'the other fields, without it');
+			const warning = hintsOf(result).find((hint) => hint.type === 'warning')?.message ?? '';
+			assert.match(warning, /Marketo no longer has the field title \(its describe does not list it\): the run went on without it, and the leads lack that column\. Remove it from Fields, or set On a Missing Field to Fail\./);
+		} finally {
+			sandbox.addLeadField(removed);
+		}
+		const restored = await fixture.run(parameters(), { mode: 'trigger', staticData: {}, journal: new JournalStore() });
+		assert.ok(restored.items().every((item) => 'Job Title' in item.json));
+	});
+
+	it('Fixed Dates, and On a Missing Field: Fail, stop before any job, naming it; a definition with no field left always stops', async () => {
+		const { sandbox } = fixture;
+		const removed = sandbox.removeLeadField('title');
+		try {
+			const jobsBefore = sandbox.jobs.jobs.size;
+			const fixed = await fixture.run(parameters({}, { rangeMode: 'fixed', startAt: iso(START), endAt: iso(NOW - 7200_000) }));
+			assert.match(fixed.error()?.message ?? '', /Marketo no longer has the field title of this lead export/);
+			assert.match(fixed.error().description, /No job was created, so no export quota was spent/);
+			const chosen = await fixture.run(parameters({ onMissingField: 'fail' }), { mode: 'trigger', staticData: {}, journal: new JournalStore() });
+			assert.match(chosen.error()?.message ?? '', /Marketo no longer has the field title/);
+			const nothingLeft = await fixture.run({ ...parameters(), fields: ['title'], columnHeaderNames: undefined }, { mode: 'trigger', staticData: {}, journal: new JournalStore() });
+			assert.match(nothingLeft.error()?.message ?? '', /Marketo no longer has the field title/);
+			assert.equal(sandbox.jobs.jobs.size, jobsBefore, 'no job was created');
+		} finally {
+			sandbox.addLeadField(removed);
+		}
 	});
 });

@@ -424,6 +424,18 @@ export async function startSandbox(options = {}) {
 		writeRecords: (kind, options) => writeRecords(sandbox, kind, options),
 		/** One Send Email activity per lead, dated at the send's start, committed over `commitOverMs`. */
 		sendEmailBatch: (options) => sendEmailBatch(sandbox, options),
+		/** An admin deletes a lead field in Marketo: gone from describe, and a create naming it answers 1003. */
+		removeLeadField(name) {
+			const index = leadFields.findIndex((field) => field.rest.name === name);
+			if (index === -1) throw new Error(`no lead field ${name}`);
+			settings.fieldNames.delete(name);
+			return leadFields.splice(index, 1)[0];
+		},
+		/** An admin adds (or restores) a lead field: in describe, and exportable (its values null unless the leads have some). */
+		addLeadField(field) {
+			leadFields.push(field);
+			settings.fieldNames.add(field.rest.name);
+		},
 	};
 	return sandbox;
 }

@@ -78,6 +78,7 @@ export const customObjectExportKind: ExportKind = {
 			exportPath: this.readExportPath(ctx, itemIndex),
 			maxWindowDays: MAX_WINDOW_DAYS,
 			fieldTypes: async (client, convertValues) => (convertValues ? (await describe(client)).fields : []),
+			currentFields: async (client) => (await describe(client)).fields.map((field) => field.name),
 			async keyFields(client) {
 				// The whole business key (e.g. accountNumber + productCode); the idField only where the object has none.
 				const { fields, dedupeFields, idField } = await describe(client);

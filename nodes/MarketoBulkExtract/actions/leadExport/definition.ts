@@ -2,6 +2,7 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 
 import type { ExportDefinition } from '../../extract/model/exportDefinition';
 import { MAX_WINDOW_DAYS } from '../../extract/model/windows';
+import type { MarketoClient } from '../../transport';
 import { describeLeadFields } from '../../transport/leadDatabaseApi';
 import { readCommonDefinition, readListFilter, readRange } from '../definition';
 import { readChoice } from '../parameters';
@@ -57,12 +58,16 @@ export const leadExportKind: ExportKind = {
 	},
 
 	profile(ctx, itemIndex) {
+		// One describe serves the field check and the field types.
+		let described: ReturnType<typeof describeLeadFields> | undefined;
+		const describe = async (client: MarketoClient) => await (described ??= describeLeadFields(client));
 		return {
 			noun: this.noun,
 			exportPath: this.readExportPath(ctx, itemIndex),
 			maxWindowDays: MAX_WINDOW_DAYS,
-			fieldTypes: async (client, convertValues) => (convertValues ? await describeLeadFields(client) : []),
+			fieldTypes: async (client, convertValues) => (convertValues ? await describe(client) : []),
 			keyFields: async () => ['id'],
+			currentFields: async (client) => (await describe(client)).map((field) => field.name),
 		};
 	},
 };

@@ -136,6 +136,22 @@ export const description = (resource: ResourceDeclaration): INodeProperties[] =>
 						'What Since Last Run does when Marketo fails an export job (not at the daily quota): Marketo advises smaller ranges when jobs fail. Fixed Dates always fails, since the range asked for cannot be delivered whole.',
 				},
 				{
+					displayName: 'On a Missing Field',
+					name: 'onMissingField',
+					type: 'options',
+					default: 'leaveOut',
+					options: [
+						{
+							name: 'Leave It Out and Go On',
+							value: 'leaveOut',
+							description: 'Since Last Run: export the other fields and end with a warning naming it',
+						},
+						{ name: 'Fail', value: 'fail', description: 'Stop the run before any job, naming it' },
+					],
+					description:
+						'What Since Last Run does with a field of Fields that Marketo no longer has (removed or renamed since the workflow was built), checked against Marketo’s describe before any job is created. Fixed Dates always fails before any job.',
+				},
+				{
 					displayName: 'Max Jobs',
 					name: 'maxJobs',
 					type: 'number',
@@ -248,11 +264,12 @@ async function extractSinceLastRun(
 	const minutes = readLookBackMinutes(ctx, itemIndex, kind);
 	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const failedJobs = matchChoice(ctx, itemIndex, 'On a Failed Job', options.onFailedJob ?? 'split', FAILED_JOB_CHOICES);
+	const missingFields = matchChoice(ctx, itemIndex, 'On a Missing Field', options.onMissingField ?? 'leaveOut', MISSING_FIELD_CHOICES);
 	const rangeSettings = { ...settings, lagSeconds: END_LAG_SECONDS, lookBackMinutes: minutes };
 	return await withSinceLastRun(ctx, itemIndex, client, positionName, rangeSettings, async ({ position, start, end, newFrom, keepAlive }) => {
 		const definition: ExportDefinition = kind.readDefinition(ctx, itemIndex, { limitRangeToMarketoMaximum: false, range: { start, end } });
 		const lookBack = settings.output === 'binary' ? undefined : await openLookBack(ctx, positionName, position, { minutes, start, newFrom });
-		const catchUp = { split: position.catchUp.split, quotaSpent: position.catchUp.quotaResetAt !== undefined, lookBack: lookBack?.check, failedJobs };
+		const catchUp = { split: position.catchUp.split, quotaSpent: position.catchUp.quotaResetAt !== undefined, lookBack: lookBack?.check, failedJobs, missingFields };
 		const result = await extract(ctx, itemIndex, client, { profile, definition }, { ...settings, keepAlive, catchUp });
 		const { catchUp: outcome } = result;
 		// The one-call probe creates the first window's job: a job left for it (its cancel failed) is adopted instead.
@@ -282,6 +299,7 @@ async function extractSinceLastRun(
 
 const JOB_SOURCES = ['new', 'existing'] as const;
 const FAILED_JOB_CHOICES = ['split', 'fail'] as const;
+const MISSING_FIELD_CHOICES = ['leaveOut', 'fail'] as const;
 const RANGE_MODES = ['fixed', 'sinceLastRun'] as const;
 const OUTPUT_MODES = ['items', 'binary', 'both'] as const;
 

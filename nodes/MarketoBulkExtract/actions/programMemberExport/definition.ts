@@ -1,7 +1,8 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { MAX_WINDOW_DAYS } from '../../extract/model/windows';
-import { describeLeadFields, describeProgramMembers } from '../../transport/leadDatabaseApi';
+import type { MarketoClient } from '../../transport';
+import { describeLeadFields, describeProgramMembers, type FieldType } from '../../transport/leadDatabaseApi';
 import { readCommonDefinition, readRange } from '../definition';
 import { describeValue, invalidParameter, listEntries, readChoice, readIds } from '../parameters';
 import type { ExportKind } from '../resource';
@@ -99,17 +100,20 @@ export const programMemberExportKind: ExportKind = {
 	},
 
 	profile(ctx, itemIndex) {
+		// The member fields, then the lead fields a member export also takes: one describe of each per run.
+		let described: Promise<FieldType[]> | undefined;
+		const describe = async (client: MarketoClient) =>
+			await (described ??= Promise.all([describeProgramMembers(client), describeLeadFields(client)]).then(([members, leads]) => {
+				// A member field wins over a lead field of the same name (createdAt, updatedAt).
+				const memberNames = new Set(members.fields.map((field) => field.name));
+				return [...members.fields, ...leads.filter((field) => !memberNames.has(field.name))];
+			}));
 		return {
 			noun: this.noun,
 			exportPath: this.readExportPath(ctx, itemIndex),
 			maxWindowDays: MAX_WINDOW_DAYS,
-			async fieldTypes(client, convertValues) {
-				if (!convertValues) return [];
-				const [members, leads] = await Promise.all([describeProgramMembers(client), describeLeadFields(client)]);
-				// A member field wins over a lead field of the same name (createdAt, updatedAt).
-				const memberNames = new Set(members.fields.map((field) => field.name));
-				return [...members.fields, ...leads.filter((field) => !memberNames.has(field.name))];
-			},
+			fieldTypes: async (client, convertValues) => (convertValues ? await describe(client) : []),
+			currentFields: async (client) => (await describe(client)).map((field) => field.name),
 			// One program's members are told apart by their lead; several programs' by lead and program.
 			keyFields: async (_client, definition) => (definition.filters.programIds ? ['programId', 'leadId'] : ['leadId']),
 		};

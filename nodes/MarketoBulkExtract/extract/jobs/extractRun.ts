@@ -15,6 +15,7 @@ import { FileDelivery, type FileOutput, type OutputMode } from '../files/fileDel
 import { expectedColumns } from '../files/fileHeader';
 import { JobJournal } from '../state/jobJournal';
 import type { ExtractTask } from '../model/extractTask';
+import { checkFields } from './fieldCheck';
 import { JobScheduler } from './jobScheduler';
 import { plannedTasks } from './jobPlan';
 import { planWithLeftOvers } from './leftOverJobs';
@@ -52,8 +53,11 @@ export interface ExtractSettings extends FileOutput {
 	 * earlier runs delivered are left out of the items (lookBackFilter.ts).
 	 * `failedJobs`: a job Marketo fails stops the run before its window, which
 	 * the next run exports in halves ('split', the default), or fails the run.
+	 * `missingFields`: a field Marketo's describe no longer lists is left out
+	 * with a warning ('leaveOut', the default), or fails the run before any
+	 * job, as it always does for a fixed range (fieldCheck.ts).
 	 */
-	catchUp?: { split?: WindowSplit; quotaSpent?: boolean; lookBack?: LookBackCheck; failedJobs?: 'split' | 'fail' };
+	catchUp?: { split?: WindowSplit; quotaSpent?: boolean; lookBack?: LookBackCheck; failedJobs?: 'split' | 'fail'; missingFields?: 'leaveOut' | 'fail' };
 }
 
 export interface ExtractSource {
@@ -167,6 +171,16 @@ async function plan(host: ExtractHost, client: MarketoClient, source: ExtractSou
 		({ definition, key } = await recordKeyFor(client, profile, definition, { withDate: settings.catchUp?.lookBack !== undefined }));
 		tasks = plannedTasks(definition, windowDays, split);
 	}
+	// Before any job: a field Marketo no longer has would make every create answer 1003.
+	let fieldWarning: string | undefined;
+	if (definition) {
+		const checked = await checkFields(client, profile, definition, catchUp ? (catchUp.missingFields ?? 'leaveOut') : 'fail', key?.addedColumns);
+		if (checked.definition !== definition) {
+			definition = checked.definition;
+			tasks = plannedTasks(definition, windowDays, split);
+		}
+		fieldWarning = checked.warning;
+	}
 	const delivery = new FileDelivery(
 		host,
 		client,
@@ -177,6 +191,10 @@ async function plan(host: ExtractHost, client: MarketoClient, source: ExtractSou
 	);
 	const stats = { jobs: 0, records: 0, bytes: 0, duplicatesRemoved: 0, resumes: 0, refetches: 0 };
 	const run: ExtractRun = { host, client, profile, settings, startedAt: Date.now(), title, windowDays, definition, key, tasks, mode, delivery, results: new Map(), stats, notes: [], warnings: [] };
+	if (fieldWarning) {
+		host.logger.warn(`${title}: ${fieldWarning}`);
+		run.warnings.push(fieldWarning);
+	}
 	if (definition) run.journal = await openJournal(run, definition);
 	const quotaStillSpent = mode.asksQuotaFirst && (await quotaStillSpentFor(run));
 	if (definition && run.journal && !quotaStillSpent) await adoptLeftOvers(run, run.journal, definition);

@@ -34,6 +34,13 @@ export interface ExportProfile {
 	 */
 	keyFields(client: MarketoClient, definition: ExportDefinition): Promise<readonly string[]>;
 	/**
+	 * The REST names of the fields Marketo's describe lists now, so that a
+	 * field removed or renamed in Marketo since the workflow was built is
+	 * found before any job is created (fieldCheck.ts). Absent where the
+	 * columns are fixed (activities).
+	 */
+	currentFields?(client: MarketoClient): Promise<readonly string[]>;
+	/**
 	 * What the kind adds to its items once every file is read and
 	 * de-duplicated (an activity's merged lead IDs); returns warnings to
 	 * show. `columnOf`: a field's column in the items (Column Header Names).
