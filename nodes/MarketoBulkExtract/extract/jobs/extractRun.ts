@@ -283,7 +283,7 @@ async function downloadWindow(run: ExtractRun, task: ExtractTask, job: ExportJob
 	const { stats, host, title } = run;
 	await run.settings.keepAlive?.();
 	stats.jobs++;
-	host.logger.info(`${title}: ${task.label}: downloading ${job.fileSize ?? '?'} bytes, ${job.numberOfRecords ?? '?'} records`);
+	host.logger.info(`${title}: ${task.label}: downloading export ${job.exportId}, ${job.fileSize ?? '?'} bytes, ${job.numberOfRecords ?? '?'} records${task.adopted ? ' (adopted)' : ''}`);
 	const expected = task.adopted && run.definition ? expectedColumns(run.definition) : undefined;
 	const { records, binary, ...transfer } = await run.delivery.deliver(job, expected);
 	stats.bytes += transfer.bytes;
