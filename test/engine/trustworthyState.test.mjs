@@ -227,6 +227,56 @@ describe('a processed-data store that cannot be trusted', () => {
 		}
 	});
 
+	it('a position another execution’s call takes away as it is saved (the row written back as that call read it) is written again', async () => {
+		const now = Date.now();
+		const own = await sandboxFixture({ speed: 1200, leadCount: 200, datasetStart: '2026-10-01T00:00:00Z', datasetEnd: new Date(now - 3600_000).toISOString() });
+		// The moment the position is first written, another execution's call that read the row just before writes it back: the write is lost.
+		class OneLostWrite extends JournalStore {
+			lost = false;
+			async checkProcessedAndRecord(items, scope, contextData, options) {
+				const key = this.key(scope, contextData);
+				const before = [...(this.rows.get(key) ?? [])];
+				const answer = await super.checkProcessedAndRecord(items, scope, contextData, options);
+				if (!this.lost && answer.new.some((entry) => entry.startsWith('position|')) && answer.new.length === items.length && items.length < 10) {
+					this.lost = true;
+					setTimeout(() => this.rows.set(key, before), 20);
+				}
+				return answer;
+			}
+		}
+		try {
+			const jobs = own.sandbox.jobs;
+			const journal = new OneLostWrite();
+			const parameters = { operation: 'extractLeads', fields: ['id', 'email'], filterType: 'createdAt', rangeMode: 'sinceLastRun', firstRunStartAt: '2026-10-15T00:00:00Z', options: { ...FAST, ...NO_LOOK_BACK } };
+			// Static data as a queue-mode worker has it: empty, so the store alone holds the position.
+			const first = await own.run(parameters, { mode: 'trigger', journal, staticData: {} });
+			assert.equal(first.error(), undefined, first.error()?.message);
+			assert.ok(journal.lost, 'the store lost the position’s write once');
+			const firstEnd = [...jobs.jobs.values()].at(-1).spec.filter.createdAt.endAt;
+			await new Promise((resolve) => setTimeout(resolve, 1100));
+			const second = await own.run(parameters, { mode: 'trigger', journal, staticData: {} });
+			assert.equal(second.error(), undefined, second.error()?.message);
+			const secondStart = [...jobs.jobs.values()].at(-1).spec.filter.createdAt.startAt;
+			assert.equal(Date.parse(secondStart) - Date.parse(firstEnd), 1000, 'the next run starts where the first ended, not at First Run Starts At');
+			assert.equal(second.items().length, 0, 'nothing delivered twice');
+		} finally {
+			await own.stop();
+		}
+	});
+
+	it('bits of a mark nobody holds (brought back by another execution’s write) keep a run waiting one look, not until they lapse', async () => {
+		const journal = new JournalStore();
+		const parameters = { operation: 'extractLeads', fields: ['id', 'email'], filterType: 'createdAt', rangeMode: 'sinceLastRun', firstRunStartAt: '2026-11-01T00:00:00Z', options: { ...FAST, ...NO_LOOK_BACK, maxWaitMinutes: 0.5 } };
+		// Both values of every bit, this minute and the next two, without the minute's own entry: no run holds them.
+		const minute = Math.floor(Date.now() / 60_000);
+		const leftovers = [minute - 1, minute, minute + 1, minute + 2].flatMap((m) => Array.from({ length: 16 }, (_, bit) => [0, 1].map((value) => `lease|leadExport.createdAt|${m}|${bit}=${value}`)).flat());
+		journal.rows.set(ROW, leftovers.map(JournalStore.hash));
+		const started = Date.now();
+		const { error } = await fixture.run(parameters, { mode: 'trigger', journal, staticData: {} });
+		assert.equal(error(), undefined, error()?.message);
+		assert.ok(Date.now() - started < 20_000, `the run went on after ${Date.now() - started} ms`);
+	});
+
 	it('two Since Last Run executions of one node at once, on a store that interleaves: the second waits and goes on where the first ended', async () => {
 		const now = Date.now();
 		const own = await sandboxFixture({

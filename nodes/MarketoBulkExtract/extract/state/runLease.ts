@@ -20,6 +20,14 @@ import { storeKeys } from './storeKeys';
  * runs of the same identity (one chance in 65,536) would both go on, and then
  * export the same range twice, which costs quota and repeats records, and
  * loses none.
+ *
+ * Every call writes the node's whole row back, so a call of another
+ * execution at the same moment can bring back entries already taken away: a
+ * run may find bits of a mark no one holds (leftovers, lapsing with their
+ * minute). A run that backed off and then finds exactly the same bits again,
+ * with no mark of a live run in between, takes them for leftovers and goes
+ * on, rather than wait minutes for them to lapse. Its own mark, lost to such
+ * a write, is written again before it looks for others.
  */
 
 /**
@@ -47,6 +55,9 @@ export class RunLease {
 
 	/** This run's identity, as the bits its marks carry. */
 	private readonly identity = Array.from({ length: IDENTITY_BITS }, () => (Math.random() < 0.5 ? 0 : 1));
+
+	/** Other bits found when this run last backed off: found again, alone, they are leftovers. */
+	private foundAtBackOff = '';
 
 	private constructor(
 		private readonly facts: NodeFacts,
@@ -77,6 +88,8 @@ export class RunLease {
 				// Another run marked in the same instant: both back off, and the first to look again goes on.
 				await lease.release();
 			}
+			// A live run's mark in between: what the next back-off finds is new again.
+			if (seen !== undefined) lease.foundAtBackOff = '';
 			const lastSeen = seen ?? new Date();
 			if (Date.now() >= wait.deadline) throw new LeaseHeldError(lastSeen);
 			// Looking is writing in this store: not more than once a second, however fast the run polls Marketo.
@@ -91,12 +104,23 @@ export class RunLease {
 	 * of the identity.
 	 */
 	private async markedAlone(): Promise<boolean> {
-		await this.sleep(confirmPauseMs());
-		// This minute's and the one before: the minute may have turned since the run marked.
-		const minutes = [currentMinute(), currentMinute() - 1];
-		const others = minutes.flatMap((minute) => this.identity.map((value, bit) => this.bitEntry(minute, bit, 1 - value)));
-		const found = await this.facts.ask(others);
-		return found.size === 0;
+		for (let attempt = 0; ; attempt++) {
+			await this.sleep(confirmPauseMs());
+			// This minute's and the one before: the minute may have turned since the run marked.
+			const minutes = [currentMinute(), currentMinute() - 1];
+			const others = minutes.flatMap((minute) => this.identity.map((value, bit) => this.bitEntry(minute, bit, 1 - value)));
+			const own = [...this.marked];
+			const found = await this.facts.ask([...others, ...own]);
+			// Another execution's write at the moment this run marked took the mark away: written again, looked at again.
+			if (own.some((entry) => !found.has(entry)) && attempt < RELEASE_ATTEMPTS) {
+				await this.facts.record(own);
+				continue;
+			}
+			const foundOthers = others.filter((entry) => found.has(entry)).join(',');
+			if (foundOthers === '' || foundOthers === this.foundAtBackOff) return true;
+			this.foundAtBackOff = foundOthers;
+			return false;
+		}
 	}
 
 	/** Marks the current minute, once a minute: the run is alive. */

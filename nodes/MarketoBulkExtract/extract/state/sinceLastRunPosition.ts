@@ -1,10 +1,10 @@
 import { DateTime } from 'luxon';
-import type { IDataObject } from 'n8n-workflow';
+import { sleep, type IDataObject } from 'n8n-workflow';
 
 import { toMarketoDateTime } from '../../helpers/marketoValues';
 import type { PositionHost } from '../model/engineHost';
 
-import { NodeFacts, UnreadableStoreError, untrusted } from './nodeFacts';
+import { confirmPauseMs, NodeFacts, UnreadableStoreError, untrusted } from './nodeFacts';
 import { storeKeys } from './storeKeys';
 import { MAX_WINDOW_DAYS, MIN_SPLIT_SECONDS, type WindowSplit } from '../model/windows';
 
@@ -29,6 +29,13 @@ const CATCH_UP_STATE_KEY = 'sinceLastRunCatchUp';
 /** The catch-up state's numbers (epoch seconds, or seconds), under these names in the store and static data. */
 const CATCH_UP_NUMBERS = ['splitUntil', 'splitSeconds', 'quotaResetAt', 'readAt', 'keptMinutes'] as const;
 type CatchUpNumbers = Partial<Record<(typeof CATCH_UP_NUMBERS)[number], number>>;
+/** How often a save looks whether another execution's write took it away, and a read looks again at a number caught mid-write. */
+const CONFIRM_ATTEMPTS = 3;
+/** What a save wrote: entries that must be in the store, and those of the numbers it replaced, that must not. */
+interface StoredChange {
+	present: string[];
+	absent: string[];
+}
 /** How far ahead a quota reset can lie: a day, and an hour for a change of daylight saving time. */
 const MAX_RESET_AHEAD_SECONDS = 25 * 3600;
 
@@ -203,7 +210,12 @@ export class SinceLastRunPosition {
 	private async fromStore(): Promise<DateTime | undefined> {
 		if (!this.facts) return undefined;
 		// Two values under one key (two runs raced): the lower, so no second is skipped and no window is longer.
-		const stored = await untrusted(this.facts.readNumbers(this.storeKeys, 'lower'));
+		let stored = await untrusted(this.facts.readNumbers(this.storeKeys, 'lower'));
+		// Digits that stop part-way: read while another execution replaced them (a save at that moment), or lost.
+		for (let attempt = 1; attempt < CONFIRM_ATTEMPTS && !(stored instanceof UnreadableStoreError) && stored.get(this.key) === 'partial'; attempt++) {
+			await sleep(confirmPauseMs());
+			stored = await untrusted(this.facts.readNumbers(this.storeKeys, 'lower'));
+		}
 		if (stored instanceof UnreadableStoreError) {
 			// Static data still knows where the last run ended (regular mode); without it the node cannot know.
 			if (!Object.hasOwn(this.state(), this.position)) throw new PositionError('unreadable', stored.message);
@@ -252,15 +264,17 @@ export class SinceLastRunPosition {
 		}
 		if (!this.facts) return;
 		try {
+			const written: StoredChange = { present: [], absent: [] };
 			if (end) {
-				await this.storeNumber(this.key, this.stored, end.toSeconds());
+				await this.storeNumber(this.key, this.stored, end.toSeconds(), written);
 				this.stored = end.toSeconds();
 			}
 			for (const name of CATCH_UP_NUMBERS) {
 				if (this.storedCatchUp[name] === numbers[name]) continue;
-				await this.storeNumber(this.catchUpKey(name), this.storedCatchUp[name], numbers[name]);
+				await this.storeNumber(this.catchUpKey(name), this.storedCatchUp[name], numbers[name], written);
 				this.storedCatchUp[name] = numbers[name];
 			}
+			await this.confirmStored(written);
 		} catch (error) {
 			this.ctx.logger.warn(`Marketo Bulk Extract: the position ${this.position} could not be stored (${(error as Error).message}); static data keeps it.`);
 		}
@@ -272,13 +286,38 @@ export class SinceLastRunPosition {
 	 * values share are written again, so the number is always among the
 	 * newest entries, never the first dropped.
 	 */
-	private async storeNumber(key: string, old: number | undefined, value: number | undefined): Promise<void> {
+	private async storeNumber(key: string, old: number | undefined, value: number | undefined, change: StoredChange): Promise<void> {
 		const facts = this.facts!;
 		const entries = value === undefined ? [] : NodeFacts.numberEntries(key, value);
 		const oldEntries = old === undefined ? [] : NodeFacts.numberEntries(key, old);
+		const oldOnly = oldEntries.filter((entry) => !entries.includes(entry));
 		await facts.forget(oldEntries.filter((entry) => entries.includes(entry)));
 		await facts.record(entries);
-		await facts.forget(oldEntries.filter((entry) => !entries.includes(entry)));
+		await facts.forget(oldOnly);
+		change.present.push(...entries);
+		change.absent.push(...oldOnly);
+	}
+
+	/**
+	 * Looks, after a pause, whether what `save` wrote is still there, and
+	 * writes it again where not. The store has no lock: a call of another
+	 * execution at the same moment (a run waiting for the lease looks every
+	 * second) writes the row back as it read it, without this write. Lost,
+	 * the position would start the next run from First Run Starts At again.
+	 * Such a call lasts a round trip, far shorter than the pause.
+	 */
+	private async confirmStored(change: StoredChange): Promise<void> {
+		const facts = this.facts!;
+		for (let attempt = 0; attempt < CONFIRM_ATTEMPTS && change.present.length + change.absent.length > 0; attempt++) {
+			await sleep(confirmPauseMs());
+			const found = await facts.ask([...change.present, ...change.absent]);
+			const missing = change.present.filter((entry) => !found.has(entry));
+			const back = change.absent.filter((entry) => found.has(entry));
+			if (missing.length === 0 && back.length === 0) return;
+			this.ctx.logger.warn(`Marketo Bulk Extract: another execution's write took part of the position ${this.position} away; it is written again.`);
+			await facts.record(missing);
+			await facts.forget(back);
+		}
 	}
 
 	private saveCatchUpInStaticData(numbers: CatchUpNumbers): void {
