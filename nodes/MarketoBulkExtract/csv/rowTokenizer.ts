@@ -101,6 +101,16 @@ export class RowTokenizer {
 	/** Rows completed so far, counting the header as row 1; used in error messages. */
 	rowNumber = 0;
 
+	/**
+	 * Where a lenient read kept a stray quote as data (a quote inside a quoted
+	 * value that Marketo did not double, e.g. `"first"Name1"`): the row (the
+	 * header is row 1) and the column's number, never the value.
+	 */
+	readonly repairs: Array<{ row: number; column: number }> = [];
+
+	/** The repairs of the row the state machine is in, kept once the row is complete. */
+	private rowRepairs: number[] = [];
+
 	/** Where completed records go: the array passed to the current push or end. */
 	private out: ExportRecord[] = [];
 
@@ -128,6 +138,8 @@ export class RowTokenizer {
 		delimiter: DelimiterSpec,
 		private readonly acceptHeader: (cells: Cell[]) => string[],
 		private readonly convertersFor?: (columns: readonly string[]) => Array<ValueConverter | undefined>,
+		/** Keep a quote that does not close its value as data (a lenient read), instead of refusing the file. */
+		private readonly lenient = false,
 	) {
 		this.delimiter = delimiter === 'ssv' ? -1 : delimiter.charCodeAt(0);
 		if (delimiter !== 'ssv') this.delimiterText = delimiter;
@@ -282,6 +294,8 @@ export class RowTokenizer {
 		let count = 0;
 		let i = start;
 		let lf = firstLf;
+		/** Columns (from 1) where a lenient read kept a stray quote; committed only when the row is emitted. */
+		let fixes: number[] | undefined;
 		for (;;) {
 			let value: Cell;
 			if (i < n && text.charCodeAt(i) === QUOTE) {
@@ -291,9 +305,17 @@ export class RowTokenizer {
 				for (;;) {
 					close = text.indexOf('"', from);
 					if (close === -1 || close + 1 === n) return -1;
-					if (text.charCodeAt(close + 1) !== QUOTE) break;
+					const after = text.charCodeAt(close + 1);
+					if (after === QUOTE) {
+						quoted += text.slice(from, close + 1);
+						from = close + 2;
+						continue;
+					}
+					if (!this.lenient || this.closesValue(text, close + 1)) break;
+					// A quote Marketo did not double: data, and the value goes on.
+					(fixes ??= []).push(count + 1);
 					quoted += text.slice(from, close + 1);
-					from = close + 2;
+					from = close + 1;
 				}
 				value = quoted === '' ? text.slice(from, close) : quoted + text.slice(from, close);
 				i = close + 1;
@@ -304,10 +326,10 @@ export class RowTokenizer {
 					i++;
 					continue;
 				}
-				if (next === LF) return this.emitRecord(record, count, i + 1);
+				if (next === LF) return this.emitRecord(record, count, i + 1, fixes);
 				if (next === CR) {
 					if (i + 1 === n) return -1;
-					if (text.charCodeAt(i + 1) === LF) return this.emitRecord(record, count, i + 2);
+					if (text.charCodeAt(i + 1) === LF) return this.emitRecord(record, count, i + 2, fixes);
 				}
 				this.unexpectedAfterQuote(count);
 			}
@@ -329,14 +351,28 @@ export class RowTokenizer {
 				value = text.slice(i, end);
 				record[columns[count]] = converters === undefined ? value : typed(converters[count], value);
 			}
-			return this.emitRecord(record, count + 1, lf + 1);
+			return this.emitRecord(record, count + 1, lf + 1, fixes);
 		}
 	}
 
+	/**
+	 * Whether the character at `at`, after a quote, ends the value: the
+	 * delimiter, a line feed, or a CR before one. Anything else means the
+	 * quote did not close the value. At the text's end it cannot tell: true,
+	 * and the caller waits for more text.
+	 */
+	private closesValue(text: string, at: number): boolean {
+		if (at >= text.length) return true;
+		const c = text.charCodeAt(at);
+		if (c === this.delimiter || c === LF) return true;
+		return c === CR && (at + 1 >= text.length || text.charCodeAt(at + 1) === LF);
+	}
+
 	/** Emits a record that `count` values filled; returns `next`, the index past its line break. */
-	private emitRecord(record: ExportRecord, count: number, next: number): number {
+	private emitRecord(record: ExportRecord, count: number, next: number, fixes?: number[]): number {
 		if (count !== this.columns!.length) this.wrongWidth(count);
 		this.rowNumber++;
+		for (const column of fixes ?? []) this.repairs.push({ row: this.rowNumber, column });
 		this.out.push(record);
 		return next;
 	}
@@ -436,7 +472,7 @@ export class RowTokenizer {
 				this.endRow();
 				return 1;
 			}
-			if (this.closedQuote) this.unexpectedAfterQuote(this.row.length + 1);
+			if (this.closedQuote) this.strayQuote();
 			this.field += '\r';
 			this.fieldStart = false;
 		}
@@ -478,12 +514,15 @@ export class RowTokenizer {
 						this.pendingCR = true;
 						return -1;
 					}
-					if (chunk.charCodeAt(i + 1) !== LF) this.unexpectedAfterQuote(this.row.length + 1);
+					if (chunk.charCodeAt(i + 1) !== LF) {
+						this.strayQuote();
+						continue;
+					}
 					this.endField();
 					this.endRow();
 					return i + 2;
 				} else {
-					this.unexpectedAfterQuote(this.row.length + 1);
+					this.strayQuote();
 				}
 				continue;
 			}
@@ -564,10 +603,26 @@ export class RowTokenizer {
 
 	private endRow(): void {
 		const row = this.row;
+		const fixes = this.rowRepairs;
 		this.row = [];
+		this.rowRepairs = [];
 		// A blank line (one empty unquoted cell) carries no record: Marketo writes empty values as null.
 		if (row.length === 1 && row[0] === '') return;
 		this.emitRow(row);
+		for (const column of fixes) this.repairs.push({ row: this.rowNumber, column });
+	}
+
+	/**
+	 * The state machine met text after a quote that should have closed the
+	 * value: a lenient read keeps the quote as data and reads on inside the
+	 * value (Marketo wrote a quote it did not double); a strict one refuses.
+	 */
+	private strayQuote(): void {
+		if (!this.lenient) this.unexpectedAfterQuote(this.row.length + 1);
+		this.rowRepairs.push(this.row.length + 1);
+		this.field += '"';
+		this.closedQuote = false;
+		this.inQuotes = true;
 	}
 
 	private unexpectedAfterQuote(column: number): never {
