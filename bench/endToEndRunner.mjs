@@ -94,7 +94,7 @@ async function floor() {
 	const { records, bytes } = await new Promise((resolve, reject) => {
 		request(`${sandbox.url}${EXPORT_PATH}/${exportId}/file.json`, { headers: { Authorization: `Bearer ${token}` } }, (response) => {
 			// The records are kept, as any caller of a parser keeps them.
-			const reader = new ExportFileReader('CSV');
+			const reader = new ExportFileReader('CSV', undefined, true);
 			const records = [];
 			let size = 0;
 			response.on('data', (chunk) => {

@@ -30,7 +30,7 @@ function* chunksOf(bytes) {
 
 export const PARSERS = {
 	[OURS]: (bytes) => {
-		const reader = new ExportFileReader('CSV');
+		const reader = new ExportFileReader('CSV', undefined, true);
 		const records = [];
 		for (const chunk of chunksOf(bytes)) reader.push(chunk, records);
 		return reader.end(records);

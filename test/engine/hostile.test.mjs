@@ -241,34 +241,85 @@ const CASES = [
 		calls: 'none',
 	},
 	{
-		name: 'a ragged row names the row and the column count, never a value, and says to report it',
+		name: 'Malformed Rows: Fail: a ragged row names the row and the column count, never a value, and says to report it',
 		setup: (sandbox) => {
 			const job = sandbox.completedJob(LIST_JOB);
 			setFile(job, 'id,email\n1,ada.lovelace@example.com\n2,grace.hopper@example.com,extra\n');
 			return { exportId: job.exportId };
 		},
-		parameters: { operation: 'getJobFile' },
+		parameters: { operation: 'getJobFile', options: { malformedRows: 'fail' } },
 		error: [/is malformed: Row 3 has 3 values but the header has 2 columns/, /exactly as Marketo built it .*Report it to Marketo Support quoting export ID/],
 	},
 	{
-		name: 'an unterminated quote names the row and column, never a value',
+		name: 'Malformed Rows: Fail: an unterminated quote names the row and column, never a value',
 		setup: (sandbox) => {
 			const job = sandbox.completedJob(LIST_JOB);
 			setFile(job, 'id,email\n1,"ada.lovelace@example.com\n');
 			return { exportId: job.exportId };
 		},
-		parameters: { operation: 'getJobFile' },
+		parameters: { operation: 'getJobFile', options: { malformedRows: 'fail' } },
 		error: [/Row 2, column 2 \(email\): a quoted value is never closed/, /export ID/],
 	},
 	{
-		name: 'text after a closing quote names the row and column, never a value',
+		name: 'Malformed Rows: Fail: text after a closing quote names the row and column, never a value',
 		setup: (sandbox) => {
 			const job = sandbox.completedJob(LIST_JOB);
 			setFile(job, 'id,email\n1,"ada.lovelace@example.com"x\n');
 			return { exportId: job.exportId };
 		},
-		parameters: { operation: 'getJobFile' },
+		parameters: { operation: 'getJobFile', options: { malformedRows: 'fail' } },
 		error: [/Row 2, column 2 \(email\): text follows a closing quote/],
+	},
+	{
+		name: 'Malformed Rows: Read Leniently (the default): a ragged row goes out as an item marked unreadableRow, with its text and the reason; the warning names the row, never a value',
+		setup: (sandbox) => {
+			const job = sandbox.completedJob(LIST_JOB);
+			setFile(job, 'id,email\n1,ada.lovelace@example.com\n2,grace.hopper@example.com,extra\n3,\n');
+			return { exportId: job.exportId };
+		},
+		parameters: { operation: 'getJobFile' },
+		ok: (items, result) => {
+			assert.deepEqual(items.map((item) => item.json.id ?? null), [1, 3, null]);
+			const unreadable = items.at(-1).json;
+			assert.deepEqual(
+				{ ...unreadable, exportId: undefined },
+				{ unreadableRow: true, exportId: undefined, rowNumber: 3, reason: '3 values where the header has 2 columns', rawText: '2,grace.hopper@example.com,extra' },
+			);
+			assert.match(unreadable.exportId, /^[0-9a-f-]{36}$/);
+			assert.match(warningsOf(result), /1 row could not be read \(row 3: 3 values where the header has 2 columns\)\. Each is output as an item with unreadableRow: true/);
+			assert.doesNotMatch(hintsOf(result), /grace|hopper|extra/);
+		},
+	},
+	{
+		name: 'Malformed Rows: Read Leniently: a quote Marketo did not escape, inside a quoted or an unquoted value, is read as data and counted by row and column',
+		setup: (sandbox) => {
+			const job = sandbox.completedJob(LIST_JOB);
+			setFile(job, 'id,email\n1,"ada"lovelace@example.com"\n2,grace"hopper@example.com\n3,"ok@example.com"\n');
+			return { exportId: job.exportId };
+		},
+		parameters: { operation: 'getJobFile' },
+		ok: (items, result) => {
+			assert.deepEqual(items.map((item) => item.json.email), ['ada"lovelace@example.com', 'grace"hopper@example.com', 'ok@example.com']);
+			assert.match(warningsOf(result), /2 quotes Marketo did not escape read as part of the value \(row 2 column 2 \(email\), row 3 column 2 \(email\)\)/);
+			assert.doesNotMatch(hintsOf(result), /lovelace|hopper/);
+		},
+	},
+	{
+		name: 'Malformed Rows: Read Leniently: a quote that never closes keeps the rest of the file as one unreadable item, never dropped',
+		setup: (sandbox) => {
+			const job = sandbox.completedJob(LIST_JOB);
+			setFile(job, 'id,email\n1,ok@example.com\n2,"ada.lovelace@example.com\n3,grace.hopper@example.com\n');
+			return { exportId: job.exportId };
+		},
+		parameters: { operation: 'getJobFile' },
+		ok: (items, result) => {
+			assert.equal(items.length, 2);
+			assert.equal(items[0].json.email, 'ok@example.com');
+			assert.equal(items[1].json.unreadableRow, true);
+			assert.equal(items[1].json.rawText, '2,"ada.lovelace@example.com\n3,grace.hopper@example.com\n');
+			assert.match(items[1].json.reason, /column 2 \(email\): a quoted value is never closed/);
+			assert.doesNotMatch(hintsOf(result), /lovelace|hopper/);
+		},
 	},
 	{
 		name: 'a header naming a column twice is refused with what to do',

@@ -2,7 +2,7 @@
  * A schedule that outlives Marketo's changes: each event costs a warning and
  * the schedule goes on (Since Last Run), or fails clearly (Fixed Dates, or
  * when the user chose to fail). Here: a job Marketo fails (not at the quota),
- * and a field Marketo no longer has.
+ * a field Marketo no longer has, and rows Marketo wrote wrongly.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -158,5 +158,78 @@ describe('a field Marketo no longer has', () => {
 		} finally {
 			sandbox.addLeadField(removed);
 		}
+	});
+});
+
+/** A file's text with data row `row` (1 = the first after the header) changed by `change(cells, columns)` → the row's new text. */
+function changeRow(text, row, change) {
+	const lines = text.split('\n');
+	const columns = lines[0].split(',');
+	lines[row] = change(lines[row].split(','), columns);
+	return lines.join('\n');
+}
+
+describe('rows Marketo wrote wrongly', () => {
+	let fixture;
+	before(async () => {
+		fixture = await sandboxFixture({ speed: 1200, leadCount: 200, datasetStart: iso(START), datasetEnd: iso(NOW - 3600_000) });
+	});
+	after(() => fixture.stop());
+
+	const parameters = (options = {}) => ({
+		operation: 'extractLeads',
+		fields: ['id', 'email', 'firstName'],
+		filterType: 'createdAt',
+		rangeMode: 'sinceLastRun',
+		firstRunStartAt: iso(START),
+		options: { ...FAST, lookBackMinutes: 0, ...options },
+	});
+
+	/** The first window's file: a quote Marketo did not escape in row 2's first name, and a value too many in row 3. */
+	function malformFirstFile(sandbox) {
+		return sandbox.jobs.rewriteFiles({
+			rewrite: (text) => {
+				const stray = changeRow(text, 2, (cells, columns) => cells.map((cell, c) => (columns[c] === 'firstName' ? `"Jo"hn${cell}"` : cell)).join(','));
+				return changeRow(stray, 3, (cells) => [...cells, 'extra'].join(','));
+			},
+		});
+	}
+
+	it('Since Last Run reads a stray quote as data and outputs a ragged row as an item marked unreadableRow; the position moves on and nothing is lost', async () => {
+		const { sandbox } = fixture;
+		const rule = malformFirstFile(sandbox);
+		const journal = new JournalStore();
+		const staticData = {};
+		const jobsBefore = sandbox.jobs.jobs.size;
+		const first = await fixture.run(parameters(), { mode: 'trigger', staticData, journal });
+		assert.equal(first.error(), undefined, first.error()?.message);
+		assert.equal(rule.remaining, 0);
+		const job = [...sandbox.jobs.jobs.values()][jobsBefore];
+		const lines = job.file.toString('utf8').trimEnd().split('\n');
+		const items = first.items();
+		const unreadable = items.filter((item) => item.json.unreadableRow === true);
+		assert.equal(unreadable.length, 1);
+		assert.deepEqual({ ...unreadable[0].json }, { unreadableRow: true, exportId: job.exportId, rowNumber: 4, reason: '4 values where the header has 3 columns', rawText: lines[3] });
+		const records = items.filter((item) => item.json.unreadableRow === undefined);
+		const inRange = sandbox.leads.filter((lead) => lead.createdAt >= START && lead.createdAt <= NOW - 3600_000);
+		assert.equal(records.length + unreadable.length, inRange.length, 'every lead is an item: a record or the unreadable row');
+		assert.ok(records.some((item) => /^Jo"hn/.test(item.json.firstName)), 'the stray quote is read as part of the value');
+		const warnings = hintsOf(first).filter((hint) => hint.type === 'warning').map((hint) => hint.message).join('\n');
+		assert.match(warnings, /1 quote Marketo did not escape read as part of the value \(row 3 column 3 \(firstName\)\)/);
+		assert.match(warnings, /1 row could not be read \(row 4: 4 values where the header has 3 columns\)/);
+		assert.doesNotMatch(warnings, /Jo"hn|extra/);
+		// The schedule goes on: the next run starts after the first's end, with nothing again.
+		await new Promise((resolve) => setTimeout(resolve, 1100));
+		const second = await fixture.run(parameters(), { mode: 'trigger', staticData, journal });
+		assert.equal(second.error(), undefined, second.error()?.message);
+		assert.equal(second.items().length, 0);
+	});
+
+	it('Malformed Rows: Fail refuses the file, naming the row and column, never a value', async () => {
+		const { sandbox } = fixture;
+		malformFirstFile(sandbox);
+		const result = await fixture.run(parameters({ malformedRows: 'fail' }), { mode: 'trigger', staticData: {}, journal: new JournalStore() });
+		assert.match(result.error()?.message ?? '', /Row 3, column 3 \(firstName\): text follows a closing quote/);
+		assert.doesNotMatch(`${result.error().message} ${result.error().description}`, /Jo"hn|extra/);
 	});
 });

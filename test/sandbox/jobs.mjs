@@ -58,6 +58,8 @@ export class JobStore {
 		/** Called after a job's file is built, e.g. to change leads between two windows. */
 		this.onComplete = undefined;
 		this.fileCache = new Map();
+		/** Rules that rewrite the files of the jobs they match (rewriteFiles). */
+		this.fileRewrites = [];
 	}
 
 	/** Applies every tick that has passed on the virtual clock. */
@@ -114,6 +116,17 @@ export class JobStore {
 		return rule;
 	}
 
+	/**
+	 * Rewrites the files of the next `times` jobs that `match` as they complete
+	 * (`rewrite(text, job)` → the file's new text), with size and checksum of
+	 * the new bytes, as Marketo would serve a file it built wrongly.
+	 */
+	rewriteFiles({ times = 1, match = () => true, rewrite }) {
+		const rule = { times, remaining: times, match, rewrite };
+		this.fileRewrites.push(rule);
+		return rule;
+	}
+
 	processingTicksFor(job) {
 		const ticks = this.options.processingTicks;
 		return Math.max(1, typeof ticks === 'function' ? ticks(job) : (ticks ?? 1));
@@ -157,6 +170,11 @@ export class JobStore {
 		// Marketo files of zero records are at most a header; 'missing' plays one with no file at all.
 		job.file = leads.length === 0 && this.options.emptyExport === 'missing' ? Buffer.alloc(0) : repeatRows(file, this.options.fileRepeat);
 		job.numberOfRecords = leads.length * (this.options.fileRepeat ?? 1);
+		const rewrite = this.fileRewrites.find((rule) => rule.remaining > 0 && rule.match(job));
+		if (rewrite) {
+			rewrite.remaining--;
+			job.file = Buffer.from(rewrite.rewrite(job.file.toString('utf8'), job), 'utf8');
+		}
 		job.fileSize = job.file.length;
 		job.fileChecksum = `sha256:${createHash('sha256').update(job.file).digest('hex')}`;
 		job.finishedAt = at;

@@ -25,7 +25,7 @@ function parse(text, sizes, lenient = true) {
 		at += size;
 	}
 	tokenizer.end(records);
-	return { records, repairs: tokenizer.repairs };
+	return { records, repairs: tokenizer.repairs, unreadable: tokenizer.unreadable };
 }
 
 const CHUNKINGS = [[1_000_000], [1], [2, 3, 5], [7], [4, 1]];
@@ -79,6 +79,45 @@ describe('a lenient read of stray quotes', () => {
 			const lenient = parse(text, sizes);
 			assert.deepEqual(lenient.records, parse(text, sizes, false).records);
 			assert.deepEqual(lenient.repairs, []);
+		}
+	});
+
+	it('a row of the wrong width, with or without quotes, is kept whole as unreadable, and the rows after it are read, whatever the chunking', () => {
+		const text = ['id,a,b', '1,x,y', '2,too,many,values', '3,"q,uoted",y,extra', '4,few', '5,"multi', 'line",z', '6,"only one"', '7,x,"y"', ''].join('\n');
+		for (const sizes of CHUNKINGS) {
+			const { records, unreadable } = parse(text, sizes);
+			assert.deepEqual(records.map((record) => record.id), ['1', '5', '7'], `chunks ${sizes}`);
+			assert.deepEqual(records[1].a, 'multi\nline');
+			// The text as the file holds it; a row the reader took across chunks is written again, quoted only where a value needs it.
+			const asWritten = (raw) => (raw === '6,only one' ? '6,"only one"' : raw);
+			assert.deepEqual(
+				unreadable.map(({ row, reason, text: raw }) => [row, reason, asWritten(raw)]),
+				[
+					[3, '4 values where the header has 3 columns', '2,too,many,values'],
+					[4, '4 values where the header has 3 columns', '3,"q,uoted",y,extra'],
+					[5, '2 values where the header has 3 columns', '4,few'],
+					[7, '2 values where the header has 3 columns', '6,"only one"'],
+				],
+				`chunks ${sizes}`,
+			);
+		}
+	});
+
+	it('a quote inside an unquoted value is data, counted where read leniently and read as before where strict', () => {
+		for (const sizes of CHUNKINGS) {
+			const lenient = parse('id,a\n1,ab"c\n2,x"y"z\n', sizes);
+			assert.deepEqual(lenient.records.map((record) => record.a), ['ab"c', 'x"y"z'], `chunks ${sizes}`);
+			assert.deepEqual(lenient.repairs.map(({ row, column }) => `${row}:${column}`), ['2:2', '3:2', '3:2'], `chunks ${sizes}`);
+			assert.deepEqual(parse('id,a\n1,ab"c\n', sizes, false).records.map((record) => record.a), ['ab"c']);
+		}
+	});
+
+	it('a quote that never closes keeps the rest of the text as one unreadable row, after the rows before it', () => {
+		for (const sizes of CHUNKINGS) {
+			const { records, unreadable } = parse('id,a\n1,x\n2,"open\n3,y\n', sizes);
+			assert.deepEqual(records.map((record) => record.id), ['1'], `chunks ${sizes}`);
+			assert.deepEqual(unreadable, [{ row: 3, reason: 'column 2 (a): a quoted value is never closed (the rest of the file is inside it)', text: '2,"open\n3,y\n' }]);
+			assert.throws(() => parse('id,a\n1,x\n2,"open\n3,y\n', sizes, false), /Row 3, column 2 \(a\): a quoted value is never closed/);
 		}
 	});
 });

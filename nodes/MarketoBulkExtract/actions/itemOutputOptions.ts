@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { toBoolean, toNumber } from './parameters';
+import { matchChoice, toBoolean, toNumber } from './parameters';
 import type { ResourceDeclaration } from './resource';
 
 /**
@@ -10,6 +10,8 @@ import type { ResourceDeclaration } from './resource';
  */
 
 export const ITEM_OUTPUT_DEFAULTS = { maxItems: 500_000, maxMemoryMb: 512 } as const;
+
+const MALFORMED_ROW_CHOICES = ['readLeniently', 'fail'] as const;
 
 const LIMITS = {
 	maxItems: { label: 'Max Items', min: 1, max: 100_000_000, integer: true, fallback: ITEM_OUTPUT_DEFAULTS.maxItems },
@@ -27,6 +29,23 @@ export function itemOutputOptions(resource: ResourceDeclaration): INodePropertie
 			default: true,
 			description:
 				'Whether to turn integer, decimal, currency, percent and boolean fields into JSON numbers and booleans (by the instance’s field types). Off keeps the text Marketo wrote.',
+		},
+		{
+			displayName: 'Malformed Rows',
+			name: 'malformedRows',
+			type: 'options',
+			default: 'readLeniently',
+			options: [
+				{
+					name: 'Read Leniently',
+					value: 'readLeniently',
+					description:
+						'Read a quote Marketo did not escape as part of its value; output a row that still cannot be read as an item with unreadableRow: true, its text and the reason. Each counted in a warning by row and column.',
+				},
+				{ name: 'Fail', value: 'fail', description: 'Refuse the file, naming the row and column' },
+			],
+			description:
+				'What to do with rows Marketo wrote wrongly (a stray quote inside a value, a row with more or fewer values than columns). The same file comes back on every try, so failing stops a schedule until a person acts.',
 		},
 		{
 			displayName: 'Max Items',
@@ -50,6 +69,8 @@ export function itemOutputOptions(resource: ResourceDeclaration): INodePropertie
 
 export interface ItemOutputSettings {
 	typedValues: boolean;
+	/** Malformed Rows: Read Leniently. */
+	lenientRows: boolean;
 	maxItems: number;
 	maxMemoryMb: number;
 }
@@ -58,6 +79,7 @@ export interface ItemOutputSettings {
 export function readItemOutput(ctx: IExecuteFunctions, itemIndex: number, options: IDataObject): ItemOutputSettings {
 	return {
 		typedValues: toBoolean(ctx, itemIndex, options.typedValues, 'Convert Values', true),
+		lenientRows: matchChoice(ctx, itemIndex, 'Malformed Rows', options.malformedRows ?? 'readLeniently', MALFORMED_ROW_CHOICES) === 'readLeniently',
 		maxItems: toNumber(ctx, itemIndex, options.maxItems, LIMITS.maxItems),
 		maxMemoryMb: toNumber(ctx, itemIndex, options.maxMemoryMb, LIMITS.maxMemoryMb),
 	};

@@ -5,10 +5,11 @@ import {
 	type Cell,
 	type DelimiterSpec,
 	type ExportRecord,
+	type UnreadableRow,
 	type ValueConverter,
 } from './rowTokenizer';
 
-export type { ExportRecord, ValueConverter };
+export type { ExportRecord, UnreadableRow, ValueConverter };
 
 const DELIMITERS: Record<ExportFormat, DelimiterSpec> = { CSV: ',', TSV: '\t', SSV: 'ssv' };
 
@@ -17,7 +18,9 @@ const DELIMITERS: Record<ExportFormat, DelimiterSpec> = { CSV: ',', TSV: '\t', S
  * keyed by the header row. UTF-8 is decoded with a streaming decoder, so a
  * character split between two chunks is joined, never mangled; the BOM, if
  * any, is dropped, and so are NUL bytes. A row whose width differs from the header's is an error
- * naming the row: a silently shifted column would corrupt every value after it.
+ * naming the row: a silently shifted column would corrupt every value after it;
+ * a lenient read keeps such a row aside instead (`unreadable`), and reads a
+ * quote Marketo did not escape as data (`repairs`).
  */
 export class ExportFileReader {
 	private readonly decoder = new TextDecoder('utf-8');
@@ -25,8 +28,22 @@ export class ExportFileReader {
 	private readonly tokenizer: RowTokenizer;
 
 	/** `convertersFor`: per column, how its values are typed (see typedValues.ts); omitted, every value stays text. */
-	constructor(format: ExportFormat, convertersFor?: (columns: readonly string[]) => Array<ValueConverter | undefined>) {
-		this.tokenizer = new RowTokenizer(DELIMITERS[format], validateHeader, convertersFor);
+	constructor(
+		format: ExportFormat,
+		convertersFor?: (columns: readonly string[]) => Array<ValueConverter | undefined>,
+		lenient = false,
+	) {
+		this.tokenizer = new RowTokenizer(DELIMITERS[format], validateHeader, convertersFor, lenient);
+	}
+
+	/** Where a lenient read took a quote as data: row and column, never the value. */
+	get repairs(): ReadonlyArray<{ row: number; column: number }> {
+		return this.tokenizer.repairs;
+	}
+
+	/** The rows a lenient read could not make records of, whole. */
+	get unreadable(): readonly UnreadableRow[] {
+		return this.tokenizer.unreadable;
 	}
 
 	/** The column names, once the header row has been read. */

@@ -31,6 +31,20 @@ export type ExportRecord = Record<string, Cell | TypedValue | number[]>;
 
 export class MalformedFileError extends Error {}
 
+/**
+ * A row a lenient read could not make a record of (its values do not match
+ * the header's columns, or a quoted value never closes): kept whole, never
+ * dropped, for the caller to output as it is.
+ */
+export interface UnreadableRow {
+	/** The row's number in the file, the header being row 1. */
+	row: number;
+	/** Why it could not be read, without its values. */
+	reason: string;
+	/** The row's text as the file holds it (re-quoted where it crossed chunks). */
+	text: string;
+}
+
 const QUOTE = 0x22;
 const LF = 0x0a;
 const CR = 0x0d;
@@ -110,6 +124,9 @@ export class RowTokenizer {
 
 	/** The repairs of the row the state machine is in, kept once the row is complete. */
 	private rowRepairs: number[] = [];
+
+	/** Rows a lenient read could not make records of, in file order (a strict read refuses the file instead). */
+	readonly unreadable: UnreadableRow[] = [];
 
 	/** Where completed records go: the array passed to the current push or end. */
 	private out: ExportRecord[] = [];
@@ -296,6 +313,8 @@ export class RowTokenizer {
 		let lf = firstLf;
 		/** Columns (from 1) where a lenient read kept a stray quote; committed only when the row is emitted. */
 		let fixes: number[] | undefined;
+		// Before the first look: -2 (no quote left: -1).
+		let quoteAt = -2;
 		for (;;) {
 			let value: Cell;
 			if (i < n && text.charCodeAt(i) === QUOTE) {
@@ -326,10 +345,10 @@ export class RowTokenizer {
 					i++;
 					continue;
 				}
-				if (next === LF) return this.emitRecord(record, count, i + 1, fixes);
+				if (next === LF) return this.emitRecord(record, count, i + 1, fixes, text, start);
 				if (next === CR) {
 					if (i + 1 === n) return -1;
-					if (text.charCodeAt(i + 1) === LF) return this.emitRecord(record, count, i + 2, fixes);
+					if (text.charCodeAt(i + 1) === LF) return this.emitRecord(record, count, i + 2, fixes, text, start);
 				}
 				this.unexpectedAfterQuote(count);
 			}
@@ -337,6 +356,12 @@ export class RowTokenizer {
 			if (lf !== -1 && lf < i) lf = text.indexOf('\n', i);
 			if (lf === -1) return -1;
 			const delimiterAt = text.indexOf(d, i);
+			if (this.lenient) {
+				// The next quote, looked for once for all the unquoted values before it.
+				if (quoteAt !== -1 && quoteAt < i) quoteAt = text.indexOf('"', i);
+				const end = delimiterAt !== -1 && delimiterAt < lf ? delimiterAt : lf;
+				if (quoteAt !== -1 && quoteAt < end) for (let q = quotesIn(text, i, end); q > 0; q--) (fixes ??= []).push(count + 1);
+			}
 			if (delimiterAt !== -1 && delimiterAt < lf) {
 				if (count < width && !isNullAt(text, i, delimiterAt)) {
 					value = text.slice(i, delimiterAt);
@@ -351,7 +376,7 @@ export class RowTokenizer {
 				value = text.slice(i, end);
 				record[columns[count]] = converters === undefined ? value : typed(converters[count], value);
 			}
-			return this.emitRecord(record, count + 1, lf + 1, fixes);
+			return this.emitRecord(record, count + 1, lf + 1, fixes, text, start);
 		}
 	}
 
@@ -369,8 +394,12 @@ export class RowTokenizer {
 	}
 
 	/** Emits a record that `count` values filled; returns `next`, the index past its line break. */
-	private emitRecord(record: ExportRecord, count: number, next: number, fixes?: number[]): number {
-		if (count !== this.columns!.length) this.wrongWidth(count);
+	private emitRecord(record: ExportRecord, count: number, next: number, fixes: number[] | undefined, text: string, start: number): number {
+		if (count !== this.columns!.length) {
+			const end = next - 1 > start && text.charCodeAt(next - 2) === CR ? next - 2 : next - 1;
+			this.unreadableRow(count, text.slice(start, end));
+			return next;
+		}
 		this.rowNumber++;
 		for (const column of fixes ?? []) this.repairs.push({ row: this.rowNumber, column });
 		this.out.push(record);
@@ -397,7 +426,7 @@ export class RowTokenizer {
 		for (let c = 0; c < last; c++) {
 			const cut = text.indexOf(d, p);
 			// Too few values: the line ends before this one's delimiter.
-			if (cut === -1 || cut >= end) this.wrongWidth(text.slice(start, end).split(d).length);
+			if (cut === -1 || cut >= end) return this.unreadableRow(text.slice(start, end).split(d).length, text.slice(start, end));
 			if (!isNullAt(text, p, cut)) {
 				const value = text.slice(p, cut);
 				record[columns[c]] = converters === undefined ? value : typed(converters[c], value);
@@ -406,7 +435,7 @@ export class RowTokenizer {
 		}
 		// Too many values: a delimiter is left in the last one.
 		const extra = text.indexOf(d, p);
-		if (extra !== -1 && extra < end) this.wrongWidth(text.slice(start, end).split(d).length);
+		if (extra !== -1 && extra < end) return this.unreadableRow(text.slice(start, end).split(d).length, text.slice(start, end));
 		if (!isNullAt(text, p, end)) {
 			const value = text.slice(p, end);
 			record[columns[last]] = converters === undefined ? value : typed(converters[last], value);
@@ -415,8 +444,8 @@ export class RowTokenizer {
 		this.out.push(record);
 	}
 
-	/** A row as cells (the header, or a row from the state machine). */
-	emitRow(cells: Cell[]): void {
+	/** A row as cells (the header, or a row from the state machine); false when it was not a record (the header, or unreadable). */
+	emitRow(cells: Cell[]): boolean {
 		if (this.columns === undefined) {
 			this.columns = this.acceptHeader(cells);
 			this.template = recordTemplate(this.columns);
@@ -424,10 +453,13 @@ export class RowTokenizer {
 			const perColumn = this.columns.map((_, c) => converters[c]);
 			this.converters = perColumn.some((convert) => convert !== undefined) ? perColumn : undefined;
 			this.rowNumber++;
-			return;
+			return false;
 		}
 		const columns = this.columns;
-		if (cells.length !== columns.length) this.wrongWidth(cells.length);
+		if (cells.length !== columns.length) {
+			this.unreadableRow(cells.length, cells.map((cell) => quoteCell(cell, this.delimiterText)).join(this.delimiterText));
+			return false;
+		}
 		const converters = this.converters;
 		const record: ExportRecord = { ...this.template };
 		for (let c = 0; c < columns.length; c++) {
@@ -436,13 +468,23 @@ export class RowTokenizer {
 		}
 		this.rowNumber++;
 		this.out.push(record);
+		return true;
 	}
 
-	/** Names the row and the counts, never the values: they are personal data. */
-	private wrongWidth(count: number): never {
-		throw new MalformedFileError(
-			`Row ${this.rowNumber + 1} has ${count} values but the header has ${this.columns!.length} columns. The file is damaged or was split wrongly.`,
-		);
+	/**
+	 * A row whose values do not fill the header's columns: a strict read
+	 * refuses the file, a lenient one keeps the row's text to output as it
+	 * is. Names the row and the counts, never the values: they are personal data.
+	 */
+	private unreadableRow(count: number, text: string): void {
+		const width = this.columns!.length;
+		if (!this.lenient) {
+			throw new MalformedFileError(
+				`Row ${this.rowNumber + 1} has ${count} values but the header has ${width} columns. The file is damaged or was split wrongly.`,
+			);
+		}
+		this.rowNumber++;
+		this.unreadable.push({ row: this.rowNumber, reason: `${count} values where the header has ${width} columns`, text });
 	}
 
 	/**
@@ -543,6 +585,8 @@ export class RowTokenizer {
 				j++;
 			}
 			if (j > i) {
+				// A quote inside an unquoted value is data; a lenient read counts it, as Marketo should have quoted the value.
+				if (this.lenient) for (let q = quotesIn(chunk, i, j); q > 0; q--) this.rowRepairs.push(this.row.length + 1);
 				this.field = this.fieldStart ? chunk.slice(i, j) : this.field + chunk.slice(i, j);
 				this.fieldStart = false;
 			}
@@ -580,9 +624,19 @@ export class RowTokenizer {
 			this.closedQuote = true;
 		}
 		if (this.inQuotes) {
-			throw new MalformedFileError(
-				`Row ${this.rowNumber + 1}, ${this.describeColumn(this.row.length + 1)}: a quoted value is never closed; the file is cut short or damaged.`,
-			);
+			const where = `${this.describeColumn(this.row.length + 1)}: a quoted value is never closed`;
+			if (!this.lenient) throw new MalformedFileError(`Row ${this.rowNumber + 1}, ${where}; the file is cut short or damaged.`);
+			// The rest of the file is that value: kept whole as one unreadable row, never dropped.
+			const d = this.delimiterText;
+			const text = [...this.row.map((cell) => quoteCell(cell, d)), `"${this.field}`].join(d);
+			this.rowNumber++;
+			this.unreadable.push({ row: this.rowNumber, reason: `${where} (the rest of the file is inside it)`, text });
+			this.row = [];
+			this.rowRepairs = [];
+			this.field = '';
+			this.inQuotes = false;
+			this.inSlowRow = false;
+			return;
 		}
 		this.pendingCR = false;
 		if (!this.fieldStart || this.row.length > 0 || this.closedQuote) {
@@ -608,8 +662,7 @@ export class RowTokenizer {
 		this.rowRepairs = [];
 		// A blank line (one empty unquoted cell) carries no record: Marketo writes empty values as null.
 		if (row.length === 1 && row[0] === '') return;
-		this.emitRow(row);
-		for (const column of fixes) this.repairs.push({ row: this.rowNumber, column });
+		if (this.emitRow(row)) for (const column of fixes) this.repairs.push({ row: this.rowNumber, column });
 	}
 
 	/**
@@ -649,6 +702,19 @@ export class RowTokenizer {
 function recordTemplate(columns: readonly string[]): ExportRecord {
 	const json = `{${columns.map((name) => `${JSON.stringify(name)}:null`).join(',')}}`;
 	return { ...(JSON.parse(json) as ExportRecord) };
+}
+
+/** How many quotes text[from, to) holds. */
+function quotesIn(text: string, from: number, to: number): number {
+	let count = 0;
+	for (let at = text.indexOf('"', from); at !== -1 && at < to; at = text.indexOf('"', at + 1)) count++;
+	return count;
+}
+
+/** A cell as a file would hold it: quoted (quotes doubled) where it holds the delimiter, a quote or a line break; null as Marketo's `null`. */
+function quoteCell(cell: Cell, delimiter: string): string {
+	if (cell === null) return 'null';
+	return cell === 'null' || cell.includes(delimiter) || /["\r\n]/.test(cell) ? `"${cell.replaceAll('"', '""')}"` : cell;
 }
 
 /** A value as the record keeps it: converted, or the text (an empty text stays empty). */

@@ -3,6 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { fileInfoOf, readableFromChunks, streamExportFile, type ByteRange, type DownloadProgress, type NotReadyPolicy } from '../../extract/files/download';
 import { exportFormatOf, fileNameFor, mimeTypeFor, requireCompleted } from '../../extract/files/exportFile';
 import { FileDelivery, type DeliveredFile } from '../../extract/files/fileDelivery';
+import { unreadableRowItem } from '../../extract/files/malformedRows';
 import { describeValue, invalidParameter, readBinaryPropertyName, readChoice, readExportId } from '../parameters';
 import type { MarketoClient } from '../../transport';
 import { getExportJobStatus, type ExportJob } from '../../transport/exportJobApi';
@@ -82,7 +83,7 @@ export async function execute(
 	const itemOutput =
 		output === 'items'
 			? readItemOutput(this, itemIndex, this.getNodeParameter('options', itemIndex, {}) as IDataObject)
-			: { typedValues: false, maxItems: Infinity, maxMemoryMb: Infinity };
+			: { typedValues: false, lenientRows: false, maxItems: Infinity, maxMemoryMb: Infinity };
 
 	const job = requireCompleted(client, await getExportJobStatus(client, exportPath, exportId));
 	if (range && job.fileSize !== undefined && range.start >= job.fileSize) {
@@ -107,10 +108,10 @@ export async function execute(
 	} catch (error) {
 		throw inEditorWords(this, itemIndex, error, 'File');
 	}
-	const { records, binary, bytes } = file;
+	const { records, unreadable, binary, bytes } = file;
 	const warnings = [...delivery.warnings, ...(records ? delivery.finishItems(records) : [])];
 	for (const message of warnings) this.addExecutionHints({ message, type: 'warning', location: 'outputPane' });
-	if (records) return records.map((record) => ({ json: record }));
+	if (records) return [...records, ...(unreadable ?? []).map((row) => unreadableRowItem(job.exportId, row))].map((json) => ({ json }));
 	return [{ json: { ...job, bytesDownloaded: bytes }, binary: { [binaryPropertyName]: binary! } }];
 }
 

@@ -1,6 +1,6 @@
 import type { IBinaryData } from 'n8n-workflow';
 
-import { ExportFileReader, type ExportRecord, type ValueConverter } from '../../csv/exportFileReader';
+import { ExportFileReader, type ExportRecord, type UnreadableRow, type ValueConverter } from '../../csv/exportFileReader';
 import type { ExportFormat } from '../../helpers/marketoValues';
 import type { MarketoClient } from '../../transport';
 import type { ExportJob } from '../../transport/exportJobApi';
@@ -14,6 +14,7 @@ import { ItemBudget } from './itemBudget';
 import { EngineError } from '../model/engineError';
 import { LimitReachedError } from '../model/limits';
 import { columnConverters, isNestedTooDeep, JSON_OBJECT_TYPE, MAX_JSON_DEPTH } from './typedValues';
+import { malformedRowWarnings, type MalformedRows } from './malformedRows';
 import { downloadVerified, unverifiedContentWarning } from './verifiedDownload';
 
 export type OutputMode = 'items' | 'binary' | 'both';
@@ -26,6 +27,8 @@ export interface FileOutput {
 	maxItems: number;
 	/** Items output: the most memory the items may take, by estimate (itemsMemory.ts). */
 	maxMemoryMb: number;
+	/** Malformed Rows: read what Marketo is known to write wrongly (malformedRows.ts), or refuse the file. */
+	lenientRows: boolean;
 }
 
 /** What the operation knows of the files before downloading: from its job definition, if it made the jobs. */
@@ -37,6 +40,8 @@ export interface KnownColumns {
 
 export interface DeliveredFile {
 	records?: ExportRecord[];
+	/** Rows a lenient read could not make records of, for the caller to output after the records. */
+	unreadable?: readonly UnreadableRow[];
 	binary?: IBinaryData;
 	bytes: number;
 	resumes: number;
@@ -100,17 +105,24 @@ export class FileDelivery {
 		);
 		const unverified = unverifiedContentWarning(job.exportId, verified.check);
 		if (unverified) this.warnings.push(unverified);
-		const { records, binary, columns } = verified.result;
+		const { records, binary, columns, malformed } = verified.result;
+		if (malformed) {
+			const warnings = malformedRowWarnings(job.exportId, malformed, columns);
+			for (const warning of warnings) this.client.logger.warn(`Marketo Bulk Extract: ${warning}`);
+			this.warnings.push(...warnings);
+		}
 		if (expectedColumns && columns && !sameColumns(columns, expectedColumns)) {
 			throw new EngineError(
 				`Export ${job.exportId} was adopted as this node's job, but its file holds other columns than this extract's definition.`,
 				'Nothing was output from it: it is another workflow’s or another definition’s job, named in the job journal by mistake. Run the extract again; that job is not adopted again.',
 			);
 		}
-		if (records && typeof job.numberOfRecords === 'number' && job.numberOfRecords !== records.length) {
-			this.warnings.push(`Export ${job.exportId}: Marketo reported ${job.numberOfRecords} records, the file held ${records.length}.`);
+		const rows = (records?.length ?? 0) + (malformed?.unreadable.length ?? 0);
+		if (records && typeof job.numberOfRecords === 'number' && job.numberOfRecords !== rows) {
+			this.warnings.push(`Export ${job.exportId}: Marketo reported ${job.numberOfRecords} records, the file held ${rows}.`);
 		}
-		return { records, binary, bytes: verified.bytes, resumes: verified.resumes, refetched: verified.refetched };
+		const unreadable = malformed?.unreadable.length ? malformed.unreadable : undefined;
+		return { records, unreadable, binary, bytes: verified.bytes, resumes: verified.resumes, refetched: verified.refetched };
 	}
 
 	/**
@@ -150,9 +162,9 @@ export class FileDelivery {
 		progress: DownloadProgress,
 		format: ExportFormat,
 		exportId: string,
-	): Promise<{ records?: ExportRecord[]; binary?: IBinaryData; columns?: readonly string[] }> {
+	): Promise<{ records?: ExportRecord[]; binary?: IBinaryData; columns?: readonly string[]; malformed?: MalformedRows }> {
 		const { output } = this.settings;
-		const reader = output === 'binary' ? undefined : new ExportFileReader(format, this.convertersFor);
+		const reader = output === 'binary' ? undefined : new ExportFileReader(format, this.convertersFor, this.settings.lenientRows);
 		const records: ExportRecord[] = [];
 		async function* parsed(): AsyncGenerator<Buffer> {
 			for await (const chunk of chunks) {
@@ -161,12 +173,13 @@ export class FileDelivery {
 			}
 			reader?.end(records);
 		}
+		const malformed = () => (reader ? { repairs: reader.repairs, unreadable: reader.unreadable } : undefined);
 		if (output === 'items') {
 			for await (const chunk of parsed()) void chunk;
-			return { records, columns: reader?.columns };
+			return { records, columns: reader?.columns, malformed: malformed() };
 		}
 		const readable = await readableFromChunks(parsed()[Symbol.asyncIterator](), progress);
 		const binary = await this.host.helpers.prepareBinaryData(readable as Buffer, fileNameFor(exportId, format), mimeTypeFor(format));
-		return { records: reader ? records : undefined, binary, columns: reader?.columns };
+		return { records: reader ? records : undefined, binary, columns: reader?.columns, malformed: malformed() };
 	}
 }

@@ -22,6 +22,7 @@ import { planWithLeftOvers } from './leftOverJobs';
 import { LimitReachedError } from '../model/limits';
 import { recordKeyFor, type RecordKey } from '../files/recordKey';
 import { filterLookBack, type LookBackCheck, type LookBackResult } from '../files/lookBackFilter';
+import { unreadableRowItem } from '../files/malformedRows';
 import { marketoSecondsOf } from '../../helpers/marketoValues';
 import { MAX_CLOCK_SKEW_SECONDS } from '../state/sinceLastRunPosition';
 import { CatchUp, FixedRange, type RunMode } from './runMode';
@@ -96,6 +97,8 @@ interface ExtractStats {
 
 interface WindowResult {
 	records?: ExportRecord[];
+	/** Rows of its file a lenient read could not make records of (malformedRows.ts), output after the records. */
+	unreadable?: IDataObject[];
 	fileItem?: INodeExecutionData;
 	/** The earliest moment (epoch seconds) the job could have read Marketo. */
 	readFrom: number;
@@ -285,7 +288,7 @@ async function downloadWindow(run: ExtractRun, task: ExtractTask, job: ExportJob
 	stats.jobs++;
 	host.logger.info(`${title}: ${task.label}: downloading export ${job.exportId}, ${job.fileSize ?? '?'} bytes, ${job.numberOfRecords ?? '?'} records${task.adopted ? ' (adopted)' : ''}`);
 	const expected = task.adopted && run.definition ? expectedColumns(run.definition) : undefined;
-	const { records, binary, ...transfer } = await run.delivery.deliver(job, expected);
+	const { records, unreadable, binary, ...transfer } = await run.delivery.deliver(job, expected);
 	stats.bytes += transfer.bytes;
 	stats.resumes += transfer.resumes;
 	if (transfer.refetched) stats.refetches++;
@@ -294,6 +297,7 @@ async function downloadWindow(run: ExtractRun, task: ExtractTask, job: ExportJob
 		stats.records += records.length;
 		result.records = records;
 	}
+	if (unreadable) result.unreadable = unreadable.map((row) => unreadableRowItem(job.exportId, row));
 	if (binary) {
 		const json: IDataObject = { ...job };
 		if (run.definition?.range && task.body) json.filter = task.body.filter as IDataObject;
@@ -336,6 +340,8 @@ async function report(run: ExtractRun): Promise<ExtractResult> {
 		if (key) withoutAddedColumns(records, key);
 		for (const record of records) items.push({ json: record });
 		run.warnings.push(...delivery.finishItems(records));
+		// Rows that could not be read have no key or date to filter by: each goes out, marked, never dropped.
+		for (const task of tasks) for (const json of results.get(task.index)?.unreadable ?? []) items.push({ json });
 	}
 	for (const task of tasks) {
 		const fileItem = results.get(task.index)?.fileItem;
