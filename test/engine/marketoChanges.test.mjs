@@ -233,3 +233,68 @@ describe('rows Marketo wrote wrongly', () => {
 		assert.doesNotMatch(`${result.error().message} ${result.error().description}`, /Jo"hn|extra/);
 	});
 });
+
+describe('All Fields: what Marketo’s describe lists at each run', () => {
+	let fixture;
+	before(async () => {
+		fixture = await sandboxFixture({ speed: 1200, leadCount: 120, datasetStart: iso(START), datasetEnd: iso(NOW - 3600_000) });
+	});
+	after(() => fixture.stop());
+
+	const parameters = (extra = {}) => ({
+		operation: 'extractLeads',
+		allFields: true,
+		fields: [],
+		filterType: 'updatedAt',
+		rangeMode: 'sinceLastRun',
+		firstRunStartAt: iso(START),
+		...extra,
+		options: { ...FAST, lookBackMinutes: 0 },
+	});
+	const described = (sandbox) => sandbox.leadFields.map((field) => field.rest.name);
+
+	it('a field added in Marketo is in the next run’s items, one removed is no longer asked for; every run green', async () => {
+		const { sandbox } = fixture;
+		const journal = new JournalStore();
+		const staticData = {};
+		const first = await fixture.run(parameters(), { mode: 'trigger', staticData, journal });
+		assert.equal(first.error(), undefined, first.error()?.message);
+		assert.ok(first.items().length > 0);
+		for (const item of first.items()) assert.deepEqual(Object.keys(item.json).sort(), described(sandbox).sort());
+
+		// An admin adds a field, and fills it; five leads are updated after the first run.
+		sandbox.addLeadField({ id: 900, displayName: 'Loyalty Tier', dataType: 'string', rest: { name: 'loyaltyTier', readOnly: false } });
+		for (const lead of sandbox.leads) lead.loyaltyTier = `tier-${lead.id % 3}`;
+		await new Promise((resolve) => setTimeout(resolve, 1100));
+		sandbox.writeRecords('leads', { count: 5, at: Date.now() - 500 });
+		await new Promise((resolve) => setTimeout(resolve, 1100));
+		const second = await fixture.run(parameters(), { mode: 'trigger', staticData, journal });
+		assert.equal(second.error(), undefined, second.error()?.message);
+		assert.equal(second.items().length, 5);
+		for (const item of second.items()) assert.equal(item.json.loyaltyTier, `tier-${item.json.id % 3}`);
+
+		// And removes another: the next run does not ask for it (no 1003), and goes on.
+		const removed = sandbox.removeLeadField('title');
+		try {
+			await new Promise((resolve) => setTimeout(resolve, 1100));
+			sandbox.writeRecords('leads', { count: 3, at: Date.now() - 500, seed: 9 });
+			await new Promise((resolve) => setTimeout(resolve, 1100));
+			const third = await fixture.run(parameters(), { mode: 'trigger', staticData, journal });
+			assert.equal(third.error(), undefined, third.error()?.message);
+			assert.equal(third.items().length, 3);
+			for (const item of third.items()) assert.ok(!('title' in item.json) && 'loyaltyTier' in item.json);
+			assert.equal(sandbox.apiCalls('/create.json').filter((call) => call.status !== 200).length, 0);
+		} finally {
+			sandbox.addLeadField(removed);
+		}
+	});
+
+	it('Column Header Names apply to All Fields; one for a field the describe does not list is left out with a warning', async () => {
+		const columnHeaderNames = { header: [{ field: 'title', header: 'Job Title' }, { field: 'formerField', header: 'Former' }] };
+		const result = await fixture.run(parameters({ rangeMode: 'fixed', startAt: iso(START), endAt: iso(NOW - 7200_000), columnHeaderNames }));
+		assert.equal(result.error(), undefined, result.error()?.message);
+		assert.ok(result.items().length > 0 && result.items().every((item) => 'Job Title' in item.json && !('title' in item.json)));
+		const warnings = hintsOf(result).filter((hint) => hint.type === 'warning').map((hint) => hint.message).join('\n');
+		assert.match(warnings, /The header given for formerField was left out: Marketo's describe does not list that field/);
+	});
+});

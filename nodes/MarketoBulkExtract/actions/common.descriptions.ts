@@ -15,8 +15,22 @@ export const exportIdProperty: INodeProperties = {
 	description: 'The exportId that Create Job or List Jobs returned, e.g. {{ $JSON.exportId }}',
 };
 
-/** The fields to export, picked from the kind's describe (`loadOptionsMethod`, reloaded when `dependsOn` changes). */
-export function fieldsProperty(loadOptionsMethod: string, hint: string, dependsOn?: string[]): INodeProperties {
+/**
+ * All Fields: every field the kind's describe lists, read again at each run,
+ * so a field added in Marketo appears in the next run's items. Hides Fields.
+ */
+export function allFieldsProperty(noun: string): INodeProperties {
+	return {
+		displayName: 'All Fields',
+		name: 'allFields',
+		type: 'boolean',
+		default: false,
+		description: `Whether to export every field Marketo's describe lists, read again at each run, so a field added in Marketo appears in the next run's ${noun} (a warehouse table needs a column for it). Off: the fields chosen below.`,
+	};
+}
+
+/** The fields to export, picked from the kind's describe (`loadOptionsMethod`, reloaded when `dependsOn` changes); hidden by All Fields where the kind has it. */
+export function fieldsProperty(loadOptionsMethod: string, hint: string, dependsOn?: string[], withAllFields = false): INodeProperties {
 	return {
 		displayName: 'Field Names or IDs',
 		name: 'fields',
@@ -27,6 +41,7 @@ export function fieldsProperty(loadOptionsMethod: string, hint: string, dependsO
 		description:
 			'Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
 		hint,
+		...(withAllFields ? { displayOptions: { show: { allFields: [false] } } } : {}),
 	};
 }
 

@@ -4,7 +4,7 @@ import type { IExecuteFunctions, INodeParameterResourceLocator } from 'n8n-workf
 import { columnOf } from '../extract/model/exportDefinition';
 import { MAX_WINDOW_DAYS } from '../extract/model/windows';
 import { EXPORT_FORMATS, toMarketoDateTime, type ExportFormat } from '../helpers/marketoValues';
-import { idTooLarge, invalidParameter, readChoice, readDateTime, readFields } from './parameters';
+import { idTooLarge, invalidParameter, readChoice, readDateTime, readFields, toBoolean } from './parameters';
 
 /**
  * Reading the parts of a job definition every export kind shares: fields,
@@ -22,15 +22,18 @@ export interface ReadDefinitionOptions {
 
 export interface CommonDefinition {
 	fields: string[];
+	allFields?: boolean;
 	format: ExportFormat;
 	columnHeaderNames?: Record<string, string>;
 }
 
 export function readCommonDefinition(ctx: IExecuteFunctions, itemIndex: number, noun: string): CommonDefinition {
-	const fields = readFields(ctx, itemIndex, noun);
+	// All Fields (leads, program members, custom objects): the describe at the run gives them; Fields is hidden then.
+	const allFields = toBoolean(ctx, itemIndex, ctx.getNodeParameter('allFields', itemIndex, false), 'All Fields', false);
+	const fields = allFields ? [] : readFields(ctx, itemIndex, noun);
 	const format = readChoice(ctx, itemIndex, { name: 'format', label: 'Format', choices: EXPORT_FORMATS, fallback: 'CSV', anyCase: true });
-	const definition: CommonDefinition = { fields, format };
-	const columnHeaderNames = readColumnHeaderNames(ctx, itemIndex, fields);
+	const definition: CommonDefinition = allFields ? { fields, allFields, format } : { fields, format };
+	const columnHeaderNames = readColumnHeaderNames(ctx, itemIndex, allFields ? undefined : fields);
 	if (columnHeaderNames) definition.columnHeaderNames = columnHeaderNames;
 	return definition;
 }
@@ -112,7 +115,8 @@ const KEYS_N8N_DROPS = ['__proto__', 'constructor', 'prototype'];
 function readColumnHeaderNames(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
-	fields: string[],
+	/** The fields chosen; undefined with All Fields, whose fields the run's describe gives (fieldCheck.ts checks them then). */
+	fields: string[] | undefined,
 ): Record<string, string> | undefined {
 	const raw = ctx.getNodeParameter('columnHeaderNames.header', itemIndex, []) as Array<{
 		field?: string;
@@ -125,7 +129,7 @@ function readColumnHeaderNames(
 		const name = (field ?? '').trim();
 		const text = (header ?? '').trim();
 		if (name === '' && text === '') continue;
-		if (!fields.includes(name)) {
+		if (fields && !fields.includes(name)) {
 			throw invalidParameter(
 				ctx,
 				itemIndex,
@@ -156,7 +160,8 @@ function readColumnHeaderNames(
 		headers[name] = text;
 	}
 	// Output items are keyed by header; two columns with one header would overwrite each other.
-	const finalHeaders = fields.map((field) => columnOf(headers, field));
+	// With All Fields, among the headers given (the describe's own names are checked at the run).
+	const finalHeaders = (fields ?? Object.keys(headers)).map((field) => columnOf(headers, field));
 	const duplicate = finalHeaders.find((header, index) => finalHeaders.indexOf(header) !== index);
 	if (duplicate !== undefined) {
 		throw invalidParameter(

@@ -2,6 +2,7 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { customObjectExportKind } from './definition';
 import {
+	allFieldsProperty,
 	columnHeaderNamesProperty,
 	dateRangeProperties,
 	fieldsProperty,
@@ -67,10 +68,12 @@ export const customObjectExport: ResourceDeclaration = {
 	],
 	definition: {
 		head: [
+			allFieldsProperty('records'),
 			fieldsProperty(
 				'getCustomObjectFields',
 				'The custom object’s fields (Describe Custom Object), by API name.',
 				['customObjectName'],
+				true,
 			),
 			formatProperty,
 			filterTypeProperty,

@@ -2,6 +2,7 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { LEAD_DATE_FILTERS, leadExportKind } from './definition';
 import {
+	allFieldsProperty,
 	columnHeaderNamesProperty,
 	dateRangeProperties,
 	fieldsProperty,
@@ -62,9 +63,12 @@ export const leadExport: ResourceDeclaration = {
 	},
 	definition: {
 		head: [
+			allFieldsProperty('leads'),
 			fieldsProperty(
 				'getLeadFields',
 				'Lead fields to export, by REST API name. An expression may give an array or a comma-separated list.',
+				undefined,
+				true,
 			),
 			formatProperty,
 			filterTypeProperty,

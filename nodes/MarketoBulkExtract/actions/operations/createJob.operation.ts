@@ -4,6 +4,8 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { createJobBody } from '../../extract/model/exportDefinition';
 import type { MarketoClient } from '../../transport';
 import { createExportJob } from '../../transport/exportJobApi';
+import { withAllFields } from '../../extract/jobs/fieldCheck';
+import { inEditorWords } from '../engineErrors';
 import { forOperations } from '../common.descriptions';
 import type { ExportKind, ResourceDeclaration } from '../resource';
 
@@ -24,7 +26,12 @@ export async function execute(
 	kind: ExportKind,
 ): Promise<INodeExecutionData[]> {
 	const exportPath = kind.readExportPath(this, itemIndex);
-	const definition = kind.readDefinition(this, itemIndex, { limitRangeToMarketoMaximum: true });
+	const read = kind.readDefinition(this, itemIndex, { limitRangeToMarketoMaximum: true });
+	// All Fields: what Marketo's describe lists now.
+	const { definition, warning } = await withAllFields(client, kind.profile(this, itemIndex), read).catch((error: unknown) =>
+		Promise.reject(inEditorWords(this, itemIndex, error, 'Files')),
+	);
+	if (warning) this.addExecutionHints({ message: warning, type: 'warning', location: 'outputPane' });
 	const job = await createExportJob(client, exportPath, createJobBody(definition));
 	return [{ json: job }];
 }

@@ -1,7 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { programMemberExportKind } from './definition';
-import { columnHeaderNamesProperty, dateRangeProperties, fieldsProperty, formatProperty } from '../common.descriptions';
+import { allFieldsProperty, columnHeaderNamesProperty, dateRangeProperties, fieldsProperty, formatProperty } from '../common.descriptions';
 import { operationOptions } from '../operations';
 import type { ResourceDeclaration } from '../resource';
 import * as loadOptions from './methods';
@@ -43,9 +43,12 @@ export const programMemberExport: ResourceDeclaration = {
 				description:
 					'The programs whose members to export: one, or up to 10 (then Marketo adds programId as the first column). Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 			},
+			allFieldsProperty('members'),
 			fieldsProperty(
 				'getProgramMemberFields',
 				'Program member fields (Describe Program Member) and lead fields, by REST API name. Export leadId (and programId for several programs) to have members de-duplicated across windows.',
+				undefined,
+				true,
 			),
 			formatProperty,
 			{

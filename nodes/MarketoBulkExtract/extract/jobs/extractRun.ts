@@ -15,7 +15,7 @@ import { FileDelivery, type FileOutput, type OutputMode } from '../files/fileDel
 import { expectedColumns } from '../files/fileHeader';
 import { JobJournal } from '../state/jobJournal';
 import type { ExtractTask } from '../model/extractTask';
-import { checkFields } from './fieldCheck';
+import { checkFields, withAllFields } from './fieldCheck';
 import { JobScheduler } from './jobScheduler';
 import { plannedTasks } from './jobPlan';
 import { planWithLeftOvers } from './leftOverJobs';
@@ -161,12 +161,19 @@ async function plan(host: ExtractHost, client: MarketoClient, source: ExtractSou
 	const { catchUp } = settings;
 	const mode: RunMode = catchUp ? new CatchUp(catchUp.split, catchUp.quotaSpent === true, catchUp.failedJobs !== 'fail') : new FixedRange();
 	const { split } = mode;
+	let { definition } = source;
+	// All Fields: what Marketo's describe lists now, before the jobs are planned.
+	const fieldWarnings: string[] = [];
+	if (definition?.allFields) {
+		const all = await withAllFields(client, profile, definition);
+		definition = all.definition;
+		if (all.warning) fieldWarnings.push(all.warning);
+	}
 	let tasks = source.adoptExportId
 		? [{ index: 0, label: `export ${source.adoptExportId}`, exportId: source.adoptExportId, adopted: true, enqueued: false }]
-		: plannedTasks(source.definition!, windowDays, split);
+		: plannedTasks(definition!, windowDays, split);
 	mode.planned(tasks, settings.maxJobs, windowDays);
 	host.logger.info(`${title}: ${tasks.length} export ${tasks.length === 1 ? 'job' : 'jobs'} planned`);
-	let { definition } = source;
 	let key: RecordKey | undefined;
 	// A catch-up run's windows are delivered by several runs: each must make its jobs with the same
 	// definition, or the next would not adopt the jobs this one left.
@@ -175,14 +182,13 @@ async function plan(host: ExtractHost, client: MarketoClient, source: ExtractSou
 		tasks = plannedTasks(definition, windowDays, split);
 	}
 	// Before any job: a field Marketo no longer has would make every create answer 1003.
-	let fieldWarning: string | undefined;
 	if (definition) {
 		const checked = await checkFields(client, profile, definition, catchUp ? (catchUp.missingFields ?? 'leaveOut') : 'fail', key?.addedColumns);
 		if (checked.definition !== definition) {
 			definition = checked.definition;
 			tasks = plannedTasks(definition, windowDays, split);
 		}
-		fieldWarning = checked.warning;
+		if (checked.warning) fieldWarnings.push(checked.warning);
 	}
 	const delivery = new FileDelivery(
 		host,
@@ -194,9 +200,9 @@ async function plan(host: ExtractHost, client: MarketoClient, source: ExtractSou
 	);
 	const stats = { jobs: 0, records: 0, bytes: 0, duplicatesRemoved: 0, resumes: 0, refetches: 0 };
 	const run: ExtractRun = { host, client, profile, settings, startedAt: Date.now(), title, windowDays, definition, key, tasks, mode, delivery, results: new Map(), stats, notes: [], warnings: [] };
-	if (fieldWarning) {
-		host.logger.warn(`${title}: ${fieldWarning}`);
-		run.warnings.push(fieldWarning);
+	for (const warning of fieldWarnings) {
+		host.logger.warn(`${title}: ${warning}`);
+		run.warnings.push(warning);
 	}
 	if (definition) run.journal = await openJournal(run, definition);
 	const quotaStillSpent = mode.asksQuotaFirst && (await quotaStillSpentFor(run));

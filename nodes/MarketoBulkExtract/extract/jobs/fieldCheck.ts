@@ -44,3 +44,39 @@ export async function checkFields(
 		warning: `Marketo no longer has ${named} (its describe does not list ${gone.length === 1 ? 'it' : 'them'}): the run went on without ${gone.length === 1 ? 'it' : 'them'}, and the ${noun} lack ${gone.length === 1 ? 'that column' : 'those columns'}. Remove ${gone.length === 1 ? 'it' : 'them'} from Fields, or set On a Missing Field to Fail.`,
 	};
 }
+
+/**
+ * All Fields: the definition's fields become every field Marketo's describe
+ * lists now, as Marketo spells them, so a field added in Marketo is exported
+ * from the next run on (and one removed is simply no longer asked for).
+ * Column Header Names for a field the describe does not list are left out,
+ * with a warning. A describe that lists nothing stops the run before any job.
+ */
+export async function withAllFields(
+	client: MarketoClient,
+	profile: ExportProfile,
+	definition: ExportDefinition,
+): Promise<{ definition: ExportDefinition; warning?: string }> {
+	if (!definition.allFields) return { definition };
+	const fields = [...new Set(profile.currentFields ? await profile.currentFields(client) : [])];
+	if (fields.length === 0) {
+		throw new EngineError(
+			`Marketo's describe lists no fields of this ${profile.noun.one} export, so All Fields has none to export.`,
+			"No job was created. Turn All Fields off and choose the fields, or check the API user's permissions: describe lists only what the API user may read.",
+			'marketo',
+		);
+	}
+	const listed = new Set(fields);
+	const renamed = definition.columnHeaderNames;
+	const gone = renamed ? Object.keys(renamed).filter((field) => !listed.has(field)) : [];
+	if (gone.length === 0) return { definition: { ...definition, fields } };
+	// Without a prototype, as the definition keeps them: a field named `constructor` is a field.
+	const columnHeaderNames = Object.assign(
+		Object.create(null),
+		Object.fromEntries(Object.entries(renamed!).filter(([field]) => listed.has(field))),
+	) as Record<string, string>;
+	return {
+		definition: { ...definition, fields, columnHeaderNames },
+		warning: `The header given for ${gone.join(', ')} was left out: Marketo's describe does not list ${gone.length === 1 ? 'that field' : 'those fields'} (every field it lists is exported, as Marketo spells it).`,
+	};
+}

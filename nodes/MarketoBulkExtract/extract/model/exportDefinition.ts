@@ -12,6 +12,12 @@ import { toMarketoDateTime, type ExportFormat } from '../../helpers/marketoValue
 /** An export as the user defined it, validated; dates stay DateTimes so the extract can split them. */
 export interface ExportDefinition {
 	fields: string[];
+	/**
+	 * All Fields: the fields are every field Marketo's describe lists when the
+	 * run starts (fieldCheck.ts fills `fields` before any job), so a field
+	 * added in Marketo is exported from the next run on.
+	 */
+	allFields?: boolean;
 	format: ExportFormat;
 	columnHeaderNames?: Record<string, string>;
 	/** The date filter's range, when the export has one (split into windows by the extract). */
