@@ -5,7 +5,9 @@
  * the two, and the table ends equal to Marketo's leads. Then, on the same
  * n8n, a schedule every few seconds while Marketo writes records late (an
  * email batch committed as its mail goes out, leads and members updated
- * late): each arrives once, every execution green.
+ * late): each arrives once, every execution green. And Marketo changing under
+ * a schedule (a job failed twice, a malformed file, a field deleted, a field
+ * added): nobody acts, every execution green, the tables right.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -159,6 +161,95 @@ for (const version of VERSIONS) describe(`production: an active schedule on n8n 
 		}
 		assert.ok(leads.every(({ record }) => lastEnd(LATE_FIELDS.leads) >= record.updatedAt), 'the sync reached every late lead');
 	});
+
+	it('Marketo changes under one active schedule every 3 seconds: a job failed twice, a malformed file, a field deleted, a field added; nobody acts, every execution green, the tables right', { timeout: 8 * 60_000 }, async () => {
+		postgres.sql('warehouse', CHANGES_DDL);
+		const firstRunStart = Math.floor((Date.now() - 6 * 3600_000) / 1000) * 1000;
+		const startAt = new Date(firstRunStart).toISOString().replace('.000Z', 'Z');
+		// Updates spread over the range, so each branch's first file holds rows to spoil.
+		sandbox.writeRecords('leads', { count: 60, at: Date.now() - 60_000, spreadMs: 5 * 3600_000, seed: 21 });
+		// The chosen-fields branch's job of its first window fails twice (the whole, then its first half).
+		const failures = sandbox.jobs.failJobs({ times: 2, errorMsg: 'Failed to process export job', match: (job) => job.spec.fields.join() === CHANGES_FIELDS.join() && job.spec.filter.updatedAt?.startAt === startAt });
+		// The All Fields branch's first file: a quote Marketo did not escape in one email, a value too many in another row.
+		let spoiled;
+		const rewrite = sandbox.jobs.rewriteFiles({
+			match: (job) => job.spec.fields.includes('rating') && job.spec.filter.updatedAt?.startAt === startAt,
+			rewrite: (text) => {
+				const lines = text.split('\n');
+				const header = lines[0].split(',');
+				const email = header.indexOf('email');
+				const plain = lines.map((line, index) => index).filter((index) => index > 0 && !lines[index].includes('"') && lines[index].split(',').length === header.length);
+				const [quoted, ragged] = plain;
+				const cells = lines[quoted].split(',');
+				cells[email] = `"${cells[email].slice(0, 3)}"${cells[email].slice(3)}"`;
+				lines[quoted] = cells.join(',');
+				lines[ragged] = `${lines[ragged]},extra`;
+				spoiled = { quotedId: Number(cells[0]), raggedLine: lines[ragged] };
+				return lines.join('\n');
+			},
+		});
+		await deployment.importWorkflow(changesWorkflow(startAt));
+		await deployment.activate(CHANGES);
+		await deployment.startMain();
+		let removed;
+		let added = false;
+		let log = '';
+		let changedAt;
+		// The chosen branch's jobs (its fields, less any Marketo no longer has); the All Fields branch's (rating is only in describe).
+		const isChosen = (job) => job.spec.fields.every((field) => CHANGES_FIELDS.includes(field));
+		const isAll = (job) => job.spec.fields.includes('rating');
+		const chosenEnd = () => lastEnd(sandbox, isChosen);
+		try {
+			// The chosen branch has met both failures and caught up to within a minute of now.
+			await deployment.until('both failures met and the chosen branch caught up', () => failures.remaining === 0 && rewrite.remaining === 0 && chosenEnd() > Date.now() - 60_000, { timeoutMs: 180_000, output: deployment.output });
+			// An admin deletes a field the chosen branch names, and adds one; then leads change.
+			removed = sandbox.removeLeadField('title');
+			sandbox.addLeadField({ id: 901, displayName: 'Loyalty Tier', dataType: 'string', rest: { name: 'loyaltyTier', readOnly: false } });
+			added = true;
+			for (const lead of sandbox.leads) lead.loyaltyTier = `tier-${lead.id % 4}`;
+			changedAt = Date.now();
+			await new Promise((resolve) => setTimeout(resolve, 1100));
+			sandbox.writeRecords('leads', { count: 20, at: Date.now() - 500, seed: 22 });
+			const firings = deployment.executions(CHANGES).length;
+			await deployment.waitForEnded(CHANGES, firings + 3, 120_000);
+		} finally {
+			// n8n's log, before its processes go (their output goes with them).
+			log = deployment.output();
+			await deployment.stopProcesses();
+			if (removed) sandbox.addLeadField(removed);
+			if (added) sandbox.removeLeadField('loyaltyTier');
+		}
+		const ended = deployment.executions(CHANGES).filter((execution) => execution.stoppedAt !== null);
+		assert.deepEqual(ended.filter((execution) => execution.status !== 'success').map((execution) => execution.status), [], `every execution green\n${deployment.output().slice(-3000)}`);
+		assert.equal(failures.remaining, 0, 'the job failed twice');
+		assert.match(log, /Marketo failed export job .* "Failed to process export job"/, 'the failures were said');
+		assert.match(log, /1 quote Marketo did not escape read as part of the value/);
+		assert.match(log, /1 row could not be read/);
+		assert.match(log, /Marketo no longer has the field title/);
+
+		const updatedIn = (end) => sandbox.leads.filter((lead) => lead.updatedAt >= firstRunStart && lead.updatedAt <= end);
+		// Chosen fields: every lead of its range, its newest update; title kept where it was delivered before the deletion.
+		const chosen = postgres.rows('warehouse', 'select id, "updatedAt", title from changes_chosen');
+		const expectedChosen = updatedIn(chosenEnd());
+		assert.deepEqual(chosen.map((row) => row.id).sort((a, b) => a - b), expectedChosen.map((lead) => lead.id).sort((a, b) => a - b), 'the chosen branch: every lead of its range');
+		for (const row of chosen) assert.equal(Date.parse(row.updatedAt), sandbox.leads.find((lead) => lead.id === row.id).updatedAt, `lead ${row.id}: its newest update`);
+		// All Fields: every lead of its range, a row or the unreadable row routed aside; the new field filled after it was added.
+		const all = postgres.rows('warehouse', 'select id, email, "updatedAt", "loyaltyTier" from changes_all');
+		const unreadable = postgres.rows('warehouse', 'select * from changes_unreadable');
+		assert.equal(unreadable.length, 1, 'the unreadable row routed to its table, once');
+		assert.equal(unreadable[0].rawText, spoiled.raggedLine);
+		const raggedId = Number(spoiled.raggedLine.split(',')[0]);
+		const expectedAll = updatedIn(lastEnd(sandbox, isAll));
+		const delivered = new Set([...all.map((row) => row.id), raggedId]);
+		assert.deepEqual([...delivered].sort((a, b) => a - b), expectedAll.map((lead) => lead.id).sort((a, b) => a - b), 'All Fields: every lead of its range, in the table or routed');
+		const quotedRow = all.find((row) => row.id === spoiled.quotedId);
+		const quotedLead = sandbox.leads.find((lead) => lead.id === spoiled.quotedId);
+		if (quotedLead.updatedAt < changedAt) assert.equal(quotedRow.email, `${quotedLead.email.slice(0, 3)}"${quotedLead.email.slice(3)}`, 'the stray quote read as part of the value');
+		const afterChange = all.filter((row) => Date.parse(row.updatedAt) > changedAt);
+		assert.ok(afterChange.length >= 20, `${afterChange.length} leads updated after the field was added`);
+		for (const row of afterChange) assert.equal(row.loyaltyTier, `tier-${row.id % 4}`, `lead ${row.id}: the new field's column filled`);
+		assert.ok(all.filter((row) => Date.parse(row.updatedAt) < changedAt).every((row) => row.loyaltyTier === null), 'before it was added, no value');
+	});
 });
 
 const LATE = 'prodLateRecords';
@@ -206,4 +297,85 @@ function lateRecordsWorkflow(firstRunStartAt) {
 		connections[name] = { main: [[{ node: `Insert ${name}`, type: 'main', index: 0 }]] };
 	});
 	return { id: LATE, name: 'Late records', nodes, connections, settings: { executionOrder: 'v1' } };
+}
+
+const CHANGES = 'prodMarketoChanges';
+const CHANGES_FIELDS = ['id', 'email', 'title', 'updatedAt'];
+const CHANGES_DDL = `
+create table changes_chosen (id integer primary key, email text, title text, "updatedAt" timestamptz);
+create table changes_all (id integer primary key, email text, "updatedAt" timestamptz, "loyaltyTier" text);
+create table changes_unreadable ("unreadableRow" boolean, "exportId" text, "rowNumber" integer, reason text, "rawText" text);`;
+
+/** The latest window end of the Completed lead jobs by Updated At that `match`. */
+function lastEnd(sandbox, match) {
+	const ends = [...sandbox.jobs.jobs.values()].filter((job) => job.status === 'Completed' && job.kind === 'leads' && job.spec.filter.updatedAt && match(job)).map((job) => Date.parse(job.spec.filter.updatedAt.endAt));
+	return Math.max(...ends);
+}
+
+/**
+ * Every 3 seconds, two Since Last Run extracts of leads by Updated At: one of
+ * chosen fields, upserted by id; one of All Fields, its unreadable rows routed
+ * by an IF on unreadableRow to a table of their own, the others upserted with
+ * the columns the table has (the new field's among them).
+ */
+function changesWorkflow(firstRunStartAt) {
+	const options = { pollIntervalSeconds: 0.05, maxWaitMinutes: 5 };
+	const marketo = (id, name, parameters, y) => ({
+		id: `${CHANGES}-${id}`,
+		name,
+		type: 'n8n-nodes-marketo-bulk-extract.marketoBulkExtract',
+		typeVersion: 1,
+		position: [260, y],
+		parameters: { operation: 'extractLeads', filterType: 'updatedAt', rangeMode: 'sinceLastRun', firstRunStartAt, options, ...parameters },
+		credentials: { marketoOAuth2Api: { id: 'marketo-credential', name: 'Marketo' } },
+	});
+	const postgresNode = (id, name, parameters, position) => ({
+		id: `${CHANGES}-${id}`,
+		name,
+		type: 'n8n-nodes-base.postgres',
+		typeVersion: 2.5,
+		position,
+		parameters: { schema: { __rl: true, value: 'public', mode: 'list' }, options: {}, ...parameters },
+		credentials: { postgres: { id: POSTGRES_CREDENTIAL_ID, name: 'Warehouse' } },
+	});
+	const table = (name) => ({ __rl: true, value: name, mode: 'name' });
+	const nodes = [
+		{ id: `${CHANGES}-t`, name: 'Every 3 seconds', type: 'n8n-nodes-base.scheduleTrigger', typeVersion: 1.2, position: [0, 0], parameters: { rule: { interval: [{ field: 'seconds', secondsInterval: 3 }] } } },
+		marketo('m1', 'Chosen fields', { fields: CHANGES_FIELDS }, 0),
+		postgresNode('p1', 'Upsert chosen', { operation: 'upsert', table: table('changes_chosen'), columns: { mappingMode: 'autoMapInputData', value: {}, matchingColumns: ['id'] } }, [520, 0]),
+		marketo('m2', 'All fields', { allFields: true }, 200),
+		{
+			id: `${CHANGES}-if`,
+			name: 'Unreadable?',
+			type: 'n8n-nodes-base.if',
+			typeVersion: 2,
+			position: [520, 200],
+			parameters: {
+				conditions: {
+					options: { caseSensitive: true, leftValue: '', typeValidation: 'strict' },
+					conditions: [{ id: 'unreadable', leftValue: '={{ $json.unreadableRow === true }}', rightValue: '', operator: { type: 'boolean', operation: 'true', singleValue: true } }],
+					combinator: 'and',
+				},
+				options: {},
+			},
+		},
+		postgresNode('p2', 'Insert unreadable', { operation: 'insert', table: table('changes_unreadable'), columns: { mappingMode: 'autoMapInputData', value: {} } }, [780, 100]),
+		postgresNode('p3', 'Upsert all', {
+			operation: 'upsert',
+			table: table('changes_all'),
+			columns: {
+				mappingMode: 'defineBelow',
+				value: { id: '={{ $json.id }}', email: '={{ $json.email }}', updatedAt: '={{ $json.updatedAt }}', loyaltyTier: '={{ $json.loyaltyTier ?? null }}' },
+				matchingColumns: ['id'],
+				schema: ['id', 'email', 'updatedAt', 'loyaltyTier'].map((column) => ({ id: column, displayName: column, required: false, defaultMatch: false, display: true, type: column === 'id' ? 'number' : 'string', canBeUsedToMatch: true })),
+			},
+		}, [780, 300]),
+	];
+	const connections = {
+		'Every 3 seconds': { main: [[{ node: 'Chosen fields', type: 'main', index: 0 }, { node: 'All fields', type: 'main', index: 0 }]] },
+		'Chosen fields': { main: [[{ node: 'Upsert chosen', type: 'main', index: 0 }]] },
+		'All fields': { main: [[{ node: 'Unreadable?', type: 'main', index: 0 }]] },
+		'Unreadable?': { main: [[{ node: 'Insert unreadable', type: 'main', index: 0 }], [{ node: 'Upsert all', type: 'main', index: 0 }]] },
+	};
+	return { id: CHANGES, name: 'Marketo changes', nodes, connections, settings: { executionOrder: 'v1' } };
 }
