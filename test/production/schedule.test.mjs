@@ -201,14 +201,15 @@ for (const version of VERSIONS) describe(`production: an active schedule on n8n 
 		const chosenEnd = () => lastEnd(sandbox, isChosen);
 		try {
 			// The chosen branch has met both failures and caught up to within a minute of now.
-			await deployment.until('both failures met and the chosen branch caught up', () => failures.remaining === 0 && rewrite.remaining === 0 && chosenEnd() > Date.now() - 60_000, { timeoutMs: 180_000, output: deployment.output });
+			await deployment.until('both failures met and both branches caught up', () => failures.remaining === 0 && rewrite.remaining === 0 && chosenEnd() > Date.now() - 60_000 && lastEnd(sandbox, isAll) > Date.now() - 60_000, { timeoutMs: 180_000, output: deployment.output });
 			// An admin deletes a field the chosen branch names, and adds one; then leads change.
 			removed = sandbox.removeLeadField('title');
 			sandbox.addLeadField({ id: 901, displayName: 'Loyalty Tier', dataType: 'string', rest: { name: 'loyaltyTier', readOnly: false } });
 			added = true;
 			for (const lead of sandbox.leads) lead.loyaltyTier = `tier-${lead.id % 4}`;
 			changedAt = Date.now();
-			await new Promise((resolve) => setTimeout(resolve, 1100));
+			// Updates dated whole seconds after the change: a lead's updatedAt is a whole second.
+			await new Promise((resolve) => setTimeout(resolve, 2100));
 			sandbox.writeRecords('leads', { count: 20, at: Date.now() - 500, seed: 22 });
 			const firings = deployment.executions(CHANGES).length;
 			await deployment.waitForEnded(CHANGES, firings + 3, 120_000);
