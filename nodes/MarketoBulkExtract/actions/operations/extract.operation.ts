@@ -281,8 +281,7 @@ async function extractSinceLastRun(
 		const kept = outcome?.windowsDelivered && after ? whatToKeep(lookBack, result, { previous: position.catchUp.lookBack, moved, position: after }) : undefined;
 		await position.save(moved, { split: outcome?.split, quotaResetAt, lookBack: kept?.state });
 		if (kept?.plan) await lookBack?.store?.apply(kept.plan);
-		const plan = kept?.plan;
-		const hints = lookBack ? lookBackHints(lookBack, result, plan, { many: profile.noun.many, key: result.keyColumns?.join(', ') ?? `the ${profile.noun.one}’s key` }) : [];
+		const hints = lookBack ? lookBackHints(lookBack, result, kept?.plan, { many: profile.noun.many, key: result.keyColumns?.join(', ') ?? `the ${profile.noun.one}’s key` }) : [];
 		if (!lookBack && newFrom && start < newFrom) {
 			hints.push({
 				message: `Look-back: the files hold again the ${minutes} minutes before the last run’s end (${profile.noun.many} Marketo wrote late among them); an upsert on the ${profile.noun.one}’s key absorbs the repeats.`,

@@ -178,7 +178,7 @@ async function plan(host: ExtractHost, client: MarketoClient, source: ExtractSou
 	// A catch-up run's windows are delivered by several runs: each must make its jobs with the same
 	// definition, or the next would not adopt the jobs this one left.
 	if (definition && settings.output !== 'binary' && (tasks.length > 1 || mode.keysEveryPlan)) {
-		({ definition, key } = await recordKeyFor(client, profile, definition, { withDate: settings.catchUp?.lookBack !== undefined }));
+		({ definition, key } = await recordKeyFor(client, profile, definition, { withDate: catchUp?.lookBack !== undefined }));
 		tasks = plannedTasks(definition, windowDays, split);
 	}
 	// Before any job: a field Marketo no longer has would make every create answer 1003.
