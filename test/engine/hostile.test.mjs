@@ -1039,7 +1039,8 @@ const CASES = [
 		},
 		ok: (items, sandbox, first) => {
 			assert.match(warningsOf(first), /this run read 10000 pages, the most one run reads\. None of its pages held a deletion of the range, so the position stays at .*the next run goes on from the page where this one stopped/);
-			const calls = sandbox.log.slice(firstRun.calls).filter((entry) => entry.kind !== 'token');
+			// A call answered 601/602 (the token expired: the sandbox's clock runs fast) is repeated with a new token, as it must be.
+			const calls = sandbox.log.slice(firstRun.calls).filter((entry) => entry.kind !== 'token' && !['601', '602'].includes(entry.errorCode));
 			const second = calls.map((entry) => entry.path);
 			assert.deepEqual(second, ['/rest/v1/activities/deletedleads.json'], `no new paging token: the second run goes on from the saved one (${JSON.stringify(calls)})`);
 			assert.deepEqual(leadIdsOf(items), [sandbox.lifecycle.deletions.at(-1).leadId]);
