@@ -747,7 +747,8 @@ const CASES = [
 		setup: endlessJobList,
 		parameters: { operation: 'listJobs' },
 		error: [/Marketo's job list did not end after 100 pages \(30000 jobs\) while trying to list export jobs/, /keeps an API user's jobs for 7 days/],
-		check: (_result, sandbox, _started, before) => assert.equal(sandbox.apiCalls('/export.json').length - before.lists, 100),
+		// Pages Marketo served: a call answered 601/602 (a token the sandbox's fast clock expired) is repeated with a new one.
+		check: (_result, sandbox, _started, before) => assert.equal(sandbox.apiCalls('/export.json').slice(before.lists).filter((call) => !['601', '602'].includes(call.errorCode)).length, 100),
 	},
 	{
 		name: 'a job list that never ends costs an extract only its look for left-overs: it exports and says why it did not look',
