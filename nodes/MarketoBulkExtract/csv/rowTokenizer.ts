@@ -684,11 +684,15 @@ export class RowTokenizer {
 		);
 	}
 
-	/** "column 3 (email)": the header's name for it, once known; never a value. */
 	private describeColumn(column: number): string {
-		const name = this.columns?.[column - 1];
-		return name === undefined ? `column ${column}` : `column ${column} (${name})`;
+		return describeColumn(column, this.columns);
 	}
+}
+
+/** "column 3 (email)": the header's name for a column (from 1), once known; never a value. */
+export function describeColumn(column: number, columns: readonly string[] | undefined): string {
+	const name = columns?.[column - 1];
+	return name === undefined ? `column ${column}` : `column ${column} (${name})`;
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import type { UnreadableRow } from '../../csv/exportFileReader';
+import { describeColumn } from '../../csv/rowTokenizer';
 
 /**
  * What a lenient read of an export file (Malformed Rows: Read Leniently)
@@ -28,7 +29,7 @@ export function malformedRowWarnings(exportId: string, rows: MalformedRows, colu
 	const warnings: string[] = [];
 	const { repairs, unreadable } = rows;
 	if (repairs.length > 0) {
-		const places = repairs.slice(0, NAMED).map(({ row, column }) => `row ${row} ${columnName(column, columns)}`);
+		const places = repairs.slice(0, NAMED).map(({ row, column }) => `row ${row} ${describeColumn(column, columns)}`);
 		const more = repairs.length > NAMED ? `, and ${repairs.length - NAMED} more` : '';
 		warnings.push(
 			`Export ${exportId}: ${repairs.length} ${repairs.length === 1 ? 'quote' : 'quotes'} Marketo did not escape read as part of the value (${places.join(', ')}${more}). Check those values in Marketo; Malformed Rows: Fail refuses such a file instead.`,
@@ -47,9 +48,4 @@ export function malformedRowWarnings(exportId: string, rows: MalformedRows, colu
 /** The item of a row that could not be read: marked, with where it was, why, and its text as the file holds it. */
 export function unreadableRowItem(exportId: string, row: UnreadableRow): IDataObject {
 	return { [UNREADABLE_ROW_FIELD]: true, exportId, rowNumber: row.row, reason: row.reason, rawText: row.text };
-}
-
-function columnName(column: number, columns: readonly string[] | undefined): string {
-	const name = columns?.[column - 1];
-	return name === undefined ? `column ${column}` : `column ${column} (${name})`;
 }

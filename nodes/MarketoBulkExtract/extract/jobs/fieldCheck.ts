@@ -35,10 +35,7 @@ export async function checkFields(
 			'marketo',
 		);
 	}
-	// Without a prototype, as the definition keeps them: a field named `constructor` is a field.
-	const columnHeaderNames = definition.columnHeaderNames
-		? (Object.assign(Object.create(null), Object.fromEntries(Object.entries(definition.columnHeaderNames).filter(([field]) => !gone.includes(field)))) as Record<string, string>)
-		: undefined;
+	const columnHeaderNames = definition.columnHeaderNames ? headersOf(definition.columnHeaderNames, (field) => !gone.includes(field)) : undefined;
 	return {
 		definition: { ...definition, fields: kept, ...(columnHeaderNames ? { columnHeaderNames } : {}) },
 		warning: `Marketo no longer has ${named} (its describe does not list ${gone.length === 1 ? 'it' : 'them'}): the run went on without ${gone.length === 1 ? 'it' : 'them'}, and the ${noun} lack ${gone.length === 1 ? 'that column' : 'those columns'}. Remove ${gone.length === 1 ? 'it' : 'them'} from Fields, or set On a Missing Field to Fail.`,
@@ -70,13 +67,13 @@ export async function withAllFields(
 	const renamed = definition.columnHeaderNames;
 	const gone = renamed ? Object.keys(renamed).filter((field) => !listed.has(field)) : [];
 	if (gone.length === 0) return { definition: { ...definition, fields } };
-	// Without a prototype, as the definition keeps them: a field named `constructor` is a field.
-	const columnHeaderNames = Object.assign(
-		Object.create(null),
-		Object.fromEntries(Object.entries(renamed!).filter(([field]) => listed.has(field))),
-	) as Record<string, string>;
 	return {
-		definition: { ...definition, fields, columnHeaderNames },
+		definition: { ...definition, fields, columnHeaderNames: headersOf(renamed!, (field) => listed.has(field)) },
 		warning: `The header given for ${gone.join(', ')} was left out: Marketo's describe does not list ${gone.length === 1 ? 'that field' : 'those fields'} (every field it lists is exported, as Marketo spells it).`,
 	};
+}
+
+/** The Column Header Names entries of the fields kept; without a prototype, as the definition keeps them: a field named `constructor` is a field. */
+function headersOf(renamed: Record<string, string>, keep: (field: string) => boolean): Record<string, string> {
+	return Object.assign(Object.create(null), Object.fromEntries(Object.entries(renamed).filter(([field]) => keep(field)))) as Record<string, string>;
 }
