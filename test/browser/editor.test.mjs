@@ -112,7 +112,7 @@ describe('the node in the real n8n editor', { timeout: 10 * 60_000 }, () => {
 			for (let i = 0; i < search.length; i++) await page.keyboard.press('Backspace');
 		}
 		// Nothing else in this test calls describe: the options came from the editor's request.
-		assert.ok(sandbox.apiCalls('/describe.json').length > 0, 'the editor asked Marketo (describe)');
+		assert.ok(sandbox.servedCalls('/describe.json').length > 0, 'the editor asked Marketo (describe)');
 		await page.keyboard.press('Escape');
 	});
 
@@ -123,7 +123,7 @@ describe('the node in the real n8n editor', { timeout: 10 * 60_000 }, () => {
 		await page.screenshot({ path: join(shots, 'list-picker.png') });
 		const text = await page.locator('body').innerText();
 		assert.ok(text.includes('Webinar attendees (1002)'));
-		assert.ok(sandbox.apiCalls('/staticLists.json').length > 0, 'the editor asked Marketo for the lists');
+		assert.ok(sandbox.servedCalls('/staticLists.json').length > 0, 'the editor asked Marketo for the lists');
 		await page.keyboard.press('Escape');
 	});
 
@@ -140,7 +140,7 @@ describe('the node in the real n8n editor', { timeout: 10 * 60_000 }, () => {
 		// The options are in the page once the editor has loaded them; the dropdown may scroll them out of view.
 		await page.getByText('Fill Out Form (2)').first().waitFor({ state: 'attached', timeout: 30_000 });
 		await page.screenshot({ path: join(shots, 'activity-types-picker.png') });
-		assert.ok(sandbox.apiCalls('/activities/types.json').length > 0, 'the editor asked Marketo for the activity types');
+		assert.ok(sandbox.servedCalls('/activities/types.json').length > 0, 'the editor asked Marketo for the activity types');
 		await page.keyboard.press('Escape');
 	});
 });

@@ -187,7 +187,7 @@ for (const version of VERSIONS) describe(`the packed package in a real n8n ${ver
 		const adopted = [...sandbox.jobs.jobs.values()].slice(jobsBefore, jobsBefore + madeByFirst).filter((job) => Date.parse(job.spec.filter.createdAt.startAt) > Date.parse(deliveredUntil));
 		const starts = [...adopted, ...secondJobs].map((job) => Date.parse(job.spec.filter.createdAt.startAt));
 		assert.equal(Math.min(...starts) - Date.parse(deliveredUntil), 1000, 'the next run goes on one second after the last window delivered');
-		const downloads = (job) => sandbox.apiCalls(`${job.exportId}/file`).filter((call) => !call.range).length;
+		const downloads = (job) => sandbox.servedCalls(`${job.exportId}/file`).filter((call) => !call.range).length;
 		adopted.sort((a, b) => Date.parse(a.spec.filter.createdAt.startAt) - Date.parse(b.spec.filter.createdAt.startAt));
 		assert.ok(adopted.length > 0, 'the first run left jobs past its stop');
 		assert.equal(downloads(adopted[0]), 1, 'the job the first run stopped before is delivered by the second, not exported again');
@@ -259,7 +259,7 @@ for (const version of VERSIONS) describe(`the packed package in a real n8n ${ver
 		const expected = sandbox.customObjectRecords.car_c.filter((r) => r.updatedAt >= Date.parse('2026-03-01T00:00:00Z') && r.updatedAt <= Date.parse('2026-03-31T23:59:59Z'));
 		assert.ok(expected.length > 0);
 		assert.deepEqual(cars.map((item) => item.json.vIN).sort(), expected.map((r) => r.vIN).sort());
-		assert.ok(sandbox.apiCalls('/bulk/v1/customobjects/car_c/export/').length > 0);
+		assert.ok(sandbox.servedCalls('/bulk/v1/customobjects/car_c/export/').length > 0);
 	});
 
 	it('a failure is handled by Continue On Fail: an error item, and the workflow goes on', async () => {
@@ -296,7 +296,7 @@ for (const version of VERSIONS) describe(`the packed package in a real n8n ${ver
 		const hourAgo = Math.floor((Date.now() - 3600_000) / 1000) * 1000;
 		deleted.forEach((id, i) => sandbox.deleteLeads([id], hourAgo + i * 1000));
 		const since = new Date(hourAgo - 60_000).toISOString();
-		const pagesBefore = sandbox.apiCalls('/activities/deletedleads.json').length;
+		const pagesBefore = sandbox.servedCalls('/activities/deletedleads.json').length;
 		// The second page's answer ends part-way, as on a dropped connection: a fault to repeat, not a cancel.
 		sandbox.addFault({ path: '/activities/deletedleads.json', nth: 2, cutBody: true });
 		const { items, log } = await runOneNode('e2eDeletedLeads', 'Deleted leads', { resource: 'leadExport', operation: 'getDeletedLeads', deletedRange: 'since', deletedSince: since });
@@ -304,7 +304,7 @@ for (const version of VERSIONS) describe(`the packed package in a real n8n ${ver
 		const mine = items.filter((item) => deleted.includes(item.json.leadId));
 		assert.deepEqual(mine.map((item) => item.json.leadId), deleted);
 		assert.equal(mine[0].json.deletedAt, new Date(hourAgo).toISOString().replace('.000Z', 'Z'));
-		assert.equal(sandbox.apiCalls('/activities/deletedleads.json').length - pagesBefore, 3, 'two pages of 300, the second asked twice');
+		assert.equal(sandbox.servedCalls('/activities/deletedleads.json').length - pagesBefore, 3, 'two pages of 300, the second asked twice');
 		assert.doesNotMatch(log, /cancelled/);
 
 		const [winner, loser, adobeWinner, adobeLoser] = sandbox.leads.slice(0, 4).map((lead) => lead.id);

@@ -47,12 +47,12 @@ describe('Activity Export in n8n’s engine', () => {
 		const { sandbox } = fixture;
 		const startAt = '2026-02-01T00:00:00Z';
 		const endAt = '2026-05-06T23:59:59Z';
-		const createsBefore = sandbox.apiCalls('/activities/export/create.json').length;
+		const createsBefore = sandbox.servedCalls('/activities/export/create.json').length;
 		const { items, run } = await fixture.run(extract({ startAt, endAt }));
 		const expected = createdIn(sandbox.activities, startAt, endAt).map((a) => typedActivity(a));
 		assert.ok(expected.length > 1000);
 		assert.deepEqual(items().map((item) => item.json), expected);
-		assert.equal(sandbox.apiCalls('/activities/export/create.json').length - createsBefore, 4);
+		assert.equal(sandbox.servedCalls('/activities/export/create.json').length - createsBefore, 4);
 		assert.ok(items().some((item) => /\n/.test(Object.values(item.json.attributes).join(''))), 'a multi-line attribute survived');
 		assert.match(JSON.stringify(run.data.resultData.runData), /Marketo Extract Activities: 4 jobs, \d+ activities/);
 	});
@@ -127,16 +127,16 @@ describe('Activity Export in n8n’s engine', () => {
 		assert.ok(!leadList.items().some((item) => item.json.exportId === exportId), 'lead jobs and activity jobs are listed apart');
 		const cancelled = await fixture.run({ resource: 'activityExport', operation: 'cancelJob', exportId });
 		assert.equal(cancelled.items()[0].json.status, 'Cancelled');
-		assert.ok(sandbox.apiCalls(`/bulk/v1/activities/export/${exportId}/cancel.json`).length === 1);
+		assert.ok(sandbox.servedCalls(`/bulk/v1/activities/export/${exportId}/cancel.json`).length === 1);
 	});
 
 	it('adopts a completed activity job by its Export ID and outputs its activities', async () => {
 		const { sandbox } = fixture;
 		const body = { format: 'CSV', filter: { createdAt: { startAt: '2026-04-01T00:00:00Z', endAt: '2026-04-10T00:00:00Z' } } };
 		const job = sandbox.completedJob(body, 'activities');
-		const createsBefore = sandbox.apiCalls('/create.json').length;
+		const createsBefore = sandbox.servedCalls('/create.json').length;
 		const { items } = await fixture.run(extract({ jobSource: 'existing', exportId: job.exportId }));
-		assert.equal(sandbox.apiCalls('/create.json').length, createsBefore, 'no job was created');
+		assert.equal(sandbox.servedCalls('/create.json').length, createsBefore, 'no job was created');
 		const expected = createdIn(sandbox.activities, '2026-04-01T00:00:00Z', '2026-04-10T00:00:00Z');
 		assert.deepEqual(items().map((item) => item.json.marketoGUID), expected.map((a) => a.marketoGUID));
 	});

@@ -131,7 +131,7 @@ function completedWindows(sandbox, filter, since = 0) {
 			end: Date.parse(job.spec.filter[filter].endAt),
 			fileSize: job.fileSize,
 			// A ranged read of the first bytes checks an adopted file's header; it is no download.
-			downloaded: sandbox.apiCalls(`${job.exportId}/file`).some((call) => !/^bytes=0-\d+$/.test(call.range ?? '')),
+			downloaded: sandbox.servedCalls(`${job.exportId}/file`).some((call) => !/^bytes=0-\d+$/.test(call.range ?? '')),
 		}))
 		.sort((a, b) => a.start - b.start);
 }
@@ -209,7 +209,7 @@ describe('catch-up syncs: a backlog larger than one run drains over scheduled ru
 			// Marketo finishes window 1 now.
 			for (const id of slow) sandbox.jobs.jobs.get(id).ticksLeft = 1;
 			const runs = await drain(fixture, parametersFor('leadsByCreatedAt'), { journal, staticData });
-			for (const job of left) assert.equal(sandbox.apiCalls(`${job.exportId}/enqueue`).length, 1, 'each job left was adopted, not created again');
+			for (const job of left) assert.equal(sandbox.servedCalls(`${job.exportId}/enqueue`).length, 1, 'each job left was adopted, not created again');
 			assertEveryRecordOnce('leadsByCreatedAt', sandbox, runs, BACKLOG_START, Date.now());
 			assertQuotaSpentOnce(completedWindows(sandbox, 'createdAt', since), runs, BACKLOG_START);
 		} finally {

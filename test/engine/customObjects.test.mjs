@@ -39,9 +39,9 @@ describe('Custom Object Export in n8n’s engine', () => {
 		const { sandbox } = fixture;
 		const startAt = '2026-02-01T00:00:00Z';
 		const endAt = '2026-05-06T23:59:59Z';
-		const createsBefore = sandbox.apiCalls('/bulk/v1/customobjects/car_c/export/create.json').length;
+		const createsBefore = sandbox.servedCalls('/bulk/v1/customobjects/car_c/export/create.json').length;
 		const { items } = await fixture.run(extract({ startAt, endAt }));
-		assert.equal(sandbox.apiCalls('/bulk/v1/customobjects/car_c/export/create.json').length - createsBefore, 4);
+		assert.equal(sandbox.servedCalls('/bulk/v1/customobjects/car_c/export/create.json').length - createsBefore, 4);
 		const expected = updatedIn(sandbox.customObjectRecords.car_c, startAt, endAt).map((r) => {
 			const record = expectedRecord(r, CAR_FIELDS);
 			record.leadID = Number(record.leadID);
@@ -71,10 +71,10 @@ describe('Custom Object Export in n8n’s engine', () => {
 
 	it('describes the object once for an extract of several windows: its types and its key from one answer', async () => {
 		const { sandbox } = fixture;
-		const before = sandbox.apiCalls('/customobjects/car_c/describe.json').length;
+		const before = sandbox.servedCalls('/customobjects/car_c/describe.json').length;
 		const { items } = await fixture.run(extract({ startAt: '2026-02-01T00:00:00Z', endAt: '2026-05-06T23:59:59Z' }));
 		assert.ok(items().length > 100);
-		assert.equal(sandbox.apiCalls('/customobjects/car_c/describe.json').length - before, 1);
+		assert.equal(sandbox.servedCalls('/customobjects/car_c/describe.json').length - before, 1);
 	});
 
 	it('exports the records linked to a static list’s leads', async () => {
@@ -149,6 +149,6 @@ describe('Custom Object Export in n8n’s engine', () => {
 		assert.ok(!other.items().some((item) => item.json.exportId === exportId), 'each object lists its own jobs');
 		const cancelled = await fixture.run({ resource: 'customObjectExport', customObjectName: 'car_c', operation: 'cancelJob', exportId });
 		assert.equal(cancelled.items()[0].json.status, 'Cancelled');
-		assert.equal(sandbox.apiCalls(`/bulk/v1/customobjects/car_c/export/${exportId}/cancel.json`).length, 1);
+		assert.equal(sandbox.servedCalls(`/bulk/v1/customobjects/car_c/export/${exportId}/cancel.json`).length, 1);
 	});
 });

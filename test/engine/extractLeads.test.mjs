@@ -135,8 +135,7 @@ describe('Extract Leads in n8n’s engine', () => {
 		sandbox.addFault({ path: '/file.json', dropAfterBytes: 5000 });
 		const resumed = (await fixture.run(extract(range))).items().map((i) => i.json);
 		assert.deepEqual(resumed, clean);
-		// At this clock speed a token can expire between two calls: leave its 602 refusals out.
-		const files = sandbox.apiCalls('/file.json').filter((call) => !call.errorCode).slice(-2);
+		const files = sandbox.servedCalls('/file.json').filter((call) => !call.errorCode).slice(-2);
 		assert.equal(files[0].fault, 'dropped');
 		assert.equal(files[1].range, 'bytes=5000-');
 		assert.equal(files[1].status, 206);
@@ -148,7 +147,7 @@ describe('Extract Leads in n8n’s engine', () => {
 		const { items } = await fixture.run(extract({ startAt: '2026-04-01T00:00:00Z', endAt: '2026-04-05T00:00:00Z' }));
 		const expected = inRange(sandbox.leads, 'createdAt', '2026-04-01T00:00:00Z', '2026-04-05T00:00:00Z');
 		assert.equal(items().length, expected.length);
-		const files = sandbox.apiCalls('/file.json').filter((call) => !call.errorCode);
+		const files = sandbox.servedCalls('/file.json').filter((call) => !call.errorCode);
 		assert.deepEqual(files.slice(-2).map((c) => c.fault ?? 'clean'), ['corrupt', 'clean']);
 	});
 
@@ -167,7 +166,7 @@ describe('Extract Leads in n8n’s engine', () => {
 		sandbox.addFault({ path: '/file.json', fileNotReady: true, times: 2 });
 		const { items } = await fixture.run(extract({ startAt: '2026-05-10T00:00:00Z', endAt: '2026-05-12T00:00:00Z' }));
 		assert.ok(items().length > 0);
-		const files = sandbox.apiCalls('/file.json').filter((call) => !call.errorCode);
+		const files = sandbox.servedCalls('/file.json').filter((call) => !call.errorCode);
 		assert.deepEqual(files.slice(-3).map((c) => c.status), [404, 404, 200]);
 	});
 
@@ -195,7 +194,7 @@ describe('Extract Leads in n8n’s engine', () => {
 		}, 400);
 		const { items } = await fixture.run(extract({ startAt: '2026-02-01T00:00:00Z', endAt: '2026-02-03T00:00:00Z' }));
 		assert.ok(items().length > 0);
-		assert.ok(sandbox.apiCalls('/enqueue.json').some((c) => c.errorCode === '1029'));
+		assert.ok(sandbox.servedCalls('/enqueue.json').some((c) => c.errorCode === '1029'));
 	});
 
 	it('a spent daily export quota fails saying what was exported, what remains and when it resets', async () => {
@@ -254,11 +253,11 @@ describe('Extract Leads in n8n’s engine', () => {
 
 	it('Max Items stops before downloading an export larger than it, pointing to Files output', async () => {
 		const { sandbox } = fixture;
-		const filesBefore = sandbox.apiCalls('/file.json').length;
+		const filesBefore = sandbox.servedCalls('/file.json').length;
 		const { error } = await fixture.run(extract({ startAt: '2026-01-01T00:00:00Z', endAt: '2026-01-20T00:00:00Z', options: { maxItems: 10 } }));
 		assert.match(error().message, /The export holds more than 10 leads \(Max Items\)/);
 		assert.match(error().description, /Use Output: Files/);
-		assert.equal(sandbox.apiCalls('/file.json').length, filesBefore);
+		assert.equal(sandbox.servedCalls('/file.json').length, filesBefore);
 		const files = await fixture.run(extract({ startAt: '2026-01-01T00:00:00Z', endAt: '2026-01-20T00:00:00Z', output: 'binary', options: { maxItems: 10 } }));
 		assert.equal(files.items().length, 1);
 	});
@@ -302,11 +301,11 @@ describe('Extract Leads in n8n’s engine', () => {
 			sandbox.settings.emptyExport = style;
 			try {
 				for (const output of ['items', 'binary']) {
-					const filesBefore = sandbox.apiCalls('/file.json').length;
+					const filesBefore = sandbox.servedCalls('/file.json').length;
 					const { items, error } = await fixture.run(extract({ filterType: 'staticListId', staticListId: { mode: 'id', value: '1003' }, output }));
 					assert.equal(error(), undefined, `${style} ${output}: ${error()?.message}`);
 					assert.equal(items().filter((item) => !item.binary).length, 0);
-					const fileCalls = sandbox.apiCalls('/file.json').length - filesBefore;
+					const fileCalls = sandbox.servedCalls('/file.json').length - filesBefore;
 					assert.equal(fileCalls, style === 'missing' ? 0 : 1, 'a file of 0 bytes is not fetched');
 				}
 			} finally {
@@ -338,9 +337,9 @@ describe('Extract Leads in n8n’s engine', () => {
 			assert.equal(typeof items()[0].json.id, 'number');
 		}
 		// Enqueued once: a call Marketo refused for a limit (606, 615, a full queue) is repeated, as it must be.
-		const enqueues = sandbox.apiCalls(`${created.exportId}/enqueue`);
+		const enqueues = sandbox.servedCalls(`${created.exportId}/enqueue`);
 		assert.equal(enqueues.filter((call) => call.status === 200 && call.errorCode === undefined).length, 1, JSON.stringify(enqueues.map(({ status, errorCode, closedEarly }) => ({ status, errorCode, closedEarly }))));
-		assert.equal(sandbox.apiCalls(`${completed.exportId}/enqueue`).length, 0);
+		assert.equal(sandbox.servedCalls(`${completed.exportId}/enqueue`).length, 0);
 	});
 });
 

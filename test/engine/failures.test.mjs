@@ -59,7 +59,7 @@ describe('Marketo failures, seen through n8n’s engine', () => {
 		const { items } = await fixture.run({ operation: 'getJobStatus', exportId: job.exportId });
 		assert.equal(items()[0].json.status, 'Created');
 		assert.ok(Date.now() - started >= 19_000, 'the node waited for the window');
-		assert.deepEqual(sandbox.apiCalls(`${job.exportId}/status`).map((c) => c.errorCode ?? 'ok'), ['606', 'ok']);
+		assert.deepEqual(sandbox.servedCalls(`${job.exportId}/status`).map((c) => c.errorCode ?? 'ok'), ['606', 'ok']);
 	});
 
 	it('HTTP 503 on a read is retried with backoff; on create it is not repeated', async () => {
@@ -68,33 +68,33 @@ describe('Marketo failures, seen through n8n’s engine', () => {
 		sandbox.addFault({ path: `${job.exportId}/status`, status: 503 });
 		const ok = await fixture.run({ operation: 'getJobStatus', exportId: job.exportId });
 		assert.equal(ok.items()[0].json.exportId, job.exportId);
-		assert.equal(sandbox.apiCalls(`${job.exportId}/status`).length, 2);
+		assert.equal(sandbox.servedCalls(`${job.exportId}/status`).length, 2);
 
-		const createsBefore = sandbox.apiCalls('/create.json').length;
+		const createsBefore = sandbox.servedCalls('/create.json').length;
 		sandbox.addFault({ path: '/create.json', status: 503 });
 		const failed = await fixture.run({ operation: 'createJob', fields: ['id'], filterType: 'staticListId', staticListId: { mode: 'id', value: '1001' } });
 		assert.match(failed.error().message, /HTTP 503/);
 		assert.match(failed.error().description, /not repeated because Marketo may already have acted on it/);
-		assert.equal(sandbox.apiCalls('/create.json').length, createsBefore + 1);
+		assert.equal(sandbox.servedCalls('/create.json').length, createsBefore + 1);
 	});
 
 	it('615 (too many calls in flight) is retried even for Create Job: Marketo refused it before acting', async () => {
 		const { sandbox } = fixture;
-		const createsBefore = sandbox.apiCalls('/create.json').length;
+		const createsBefore = sandbox.servedCalls('/create.json').length;
 		sandbox.addFault({ path: '/create.json', envelopeError: { code: '615', message: 'Concurrent access limit reached' } });
 		const { items } = await fixture.run({ operation: 'createJob', fields: ['id'], filterType: 'staticListId', staticListId: { mode: 'id', value: '1001' } });
 		assert.equal(items()[0].json.status, 'Created');
-		assert.deepEqual(sandbox.apiCalls('/create.json').slice(createsBefore).map((c) => c.errorCode ?? 'ok'), ['615', 'ok']);
+		assert.deepEqual(sandbox.servedCalls('/create.json').slice(createsBefore).map((c) => c.errorCode ?? 'ok'), ['615', 'ok']);
 	});
 
 	it('607 (daily API quota) fails at once, saying when it resets', async () => {
 		const { sandbox } = fixture;
 		sandbox.addFault({ path: '/export.json', envelopeError: { code: '607', message: 'Daily quota reached' } });
-		const callsBefore = sandbox.apiCalls('/export.json').length;
+		const callsBefore = sandbox.servedCalls('/export.json').length;
 		const { error } = await fixture.run({ operation: 'listJobs' });
 		assert.match(error().message, /Marketo error 607 .*Daily quota reached/);
 		assert.match(error().description, /daily API call quota is spent; it resets at .* America\/Chicago/);
-		assert.equal(sandbox.apiCalls('/export.json').length, callsBefore + 1);
+		assert.equal(sandbox.servedCalls('/export.json').length, callsBefore + 1);
 	});
 
 	it('a connection dropped before the answer is retried for a read, not repeated for create', async () => {
@@ -103,15 +103,15 @@ describe('Marketo failures, seen through n8n’s engine', () => {
 		sandbox.addFault({ path: `${job.exportId}/status`, destroy: true });
 		const read = await fixture.run({ operation: 'getJobStatus', exportId: job.exportId });
 		assert.equal(read.items()[0].json.exportId, job.exportId);
-		assert.deepEqual(sandbox.apiCalls(`${job.exportId}/status`).map((c) => c.fault ?? 'ok'), ['destroy', 'ok']);
+		assert.deepEqual(sandbox.servedCalls(`${job.exportId}/status`).map((c) => c.fault ?? 'ok'), ['destroy', 'ok']);
 
-		const createsBefore = sandbox.apiCalls('/create.json').length;
+		const createsBefore = sandbox.servedCalls('/create.json').length;
 		sandbox.addFault({ path: '/create.json', destroy: true });
 		const created = await fixture.run({ operation: 'createJob', fields: ['id'], filterType: 'staticListId', staticListId: { mode: 'id', value: '1001' } });
 		assert.match(created.error().message, /The connection to Marketo failed while trying to create the export job: \S/);
 		assert.doesNotMatch(created.error().message, /failed: The connection/, 'the cause is said once');
 		assert.match(created.error().description, /not repeated because Marketo may already have acted on it/);
-		assert.equal(sandbox.apiCalls('/create.json').length, createsBefore + 1);
+		assert.equal(sandbox.servedCalls('/create.json').length, createsBefore + 1);
 	});
 
 	it('a file request whose connection drops before any byte is resumed', async () => {
@@ -120,7 +120,7 @@ describe('Marketo failures, seen through n8n’s engine', () => {
 		sandbox.addFault({ path: `${job.exportId}/file`, destroy: true });
 		const { items } = await fixture.run({ operation: 'getJobFile', exportId: job.exportId });
 		assert.equal(items().length, job.numberOfRecords);
-		assert.deepEqual(sandbox.apiCalls(`${job.exportId}/file`).map((c) => c.fault ?? c.status), ['destroy', 200]);
+		assert.deepEqual(sandbox.servedCalls(`${job.exportId}/file`).map((c) => c.fault ?? c.status), ['destroy', 200]);
 	});
 
 	it('a full queue (1029) is told apart from the daily quota (1029)', async () => {
@@ -156,7 +156,7 @@ describe('Marketo failures, seen through n8n’s engine', () => {
 			assert.match(error().message, /Marketo error 1035/);
 			assert.match(error().description, /not enabled on your subscription: a limit of the Marketo subscription/);
 			const jobsBefore = fixture.sandbox.jobs.jobs.size;
-			const creates = fixture.sandbox.apiCalls('/create.json').length;
+			const creates = fixture.sandbox.servedCalls('/create.json').length;
 			const scheduled = await fixture.run(
 				{ operation: 'extractLeads', fields: ['id'], filterType: 'updatedAt', rangeMode: 'sinceLastRun', firstRunStartAt: '2026-01-01T00:00:00Z', options: { pollIntervalSeconds: 0.05 } },
 				{ mode: 'trigger', staticData: {} },
@@ -164,7 +164,7 @@ describe('Marketo failures, seen through n8n’s engine', () => {
 			assert.match(scheduled.error()?.message ?? '', /Marketo error 1035/);
 			assert.match(scheduled.error().description, /No job was created, so no export quota was spent\. Alternatives: Created At, with a periodic reconcile .*; a static list .*; or ask Marketo Support/);
 			assert.equal(fixture.sandbox.jobs.jobs.size, jobsBefore, 'no job');
-			assert.equal(fixture.sandbox.apiCalls('/create.json').length - creates, 1, 'one create, refused: the run stopped there');
+			assert.equal(fixture.sandbox.servedCalls('/create.json').length - creates, 1, 'one create, refused: the run stopped there');
 		} finally {
 			fixture.sandbox.settings.updatedAtUnsupported = false;
 		}
@@ -217,7 +217,7 @@ describe('Marketo failures, seen through n8n’s engine', () => {
 		sandbox.addFault({ path: `${job.exportId}/file`, dropAfterBytes: Math.floor(job.fileSize / 3) });
 		const { items } = await fixture.run({ operation: 'getJobFile', exportId: job.exportId });
 		assert.equal(items().length, job.numberOfRecords);
-		const calls = sandbox.apiCalls(`${job.exportId}/file`);
+		const calls = sandbox.servedCalls(`${job.exportId}/file`);
 		assert.equal(calls.length, 2);
 		assert.equal(calls[1].range, `bytes=${calls[0].bytes}-`);
 		assert.equal(calls[1].status, 206);
@@ -229,7 +229,7 @@ describe('Marketo failures, seen through n8n’s engine', () => {
 		sandbox.addFault({ path: `${job.exportId}/file`, corrupt: true });
 		const healed = await fixture.run({ operation: 'getJobFile', exportId: job.exportId });
 		assert.equal(healed.items().length, job.numberOfRecords);
-		assert.equal(sandbox.apiCalls(`${job.exportId}/file`).length, 2);
+		assert.equal(sandbox.servedCalls(`${job.exportId}/file`).length, 2);
 
 		sandbox.addFault({ path: `${job.exportId}/file`, corrupt: true, times: 2 });
 		const failed = await fixture.run({ operation: 'getJobFile', exportId: job.exportId });

@@ -64,7 +64,7 @@ describe('a job Marketo fails', () => {
 		assert.deepEqual(delivered.sort((a, b) => a - b), sandbox.leads.filter((lead) => lead.createdAt >= START).map((lead) => lead.id).sort((a, b) => a - b), 'every lead of the range');
 		const failed = [...sandbox.jobs.jobs.values()].slice(jobsBefore).filter((job) => job.status === 'Failed');
 		assert.equal(failed.length, 2);
-		for (const job of failed) assert.equal(sandbox.apiCalls(`${job.exportId}/file`).length, 0, 'a failed job’s file is never asked for');
+		for (const job of failed) assert.equal(sandbox.servedCalls(`${job.exportId}/file`).length, 0, 'a failed job’s file is never asked for');
 	});
 
 	it('a window of an hour that still fails stops the run with an error naming the window and Marketo’s reason', async () => {
@@ -130,7 +130,7 @@ describe('a field Marketo no longer has', () => {
 			assert.equal(result.error(), undefined, result.error()?.message);
 			const created = [...sandbox.jobs.jobs.values()].slice(jobsBefore);
 			assert.ok(created.length > 0 && created.every((job) => !job.spec.fields.includes('title')), 'no job names it: no create answered 1003');
-			assert.equal(sandbox.apiCalls('/create.json').filter((call) => call.status !== 200).length, 0);
+			assert.equal(sandbox.servedCalls('/create.json').filter((call) => call.status !== 200).length, 0);
 			const items = result.items();
 			assert.ok(items.length > 0 && items.every((item) => !('Job Title' in item.json) && 'company' in item.json), 'the other fields, without it');
 			const warning = hintsOf(result).find((hint) => hint.type === 'warning')?.message ?? '';
@@ -283,7 +283,7 @@ describe('All Fields: what Marketo’s describe lists at each run', () => {
 			assert.equal(third.error(), undefined, third.error()?.message);
 			assert.equal(third.items().length, 3);
 			for (const item of third.items()) assert.ok(!('title' in item.json) && 'loyaltyTier' in item.json);
-			assert.equal(sandbox.apiCalls('/create.json').filter((call) => call.status !== 200).length, 0);
+			assert.equal(sandbox.servedCalls('/create.json').filter((call) => call.status !== 200).length, 0);
 		} finally {
 			sandbox.addLeadField(removed);
 		}

@@ -66,7 +66,7 @@ describe('single-endpoint operations in n8n’s engine', () => {
 		assert.equal(first.items()[0].json.status, 'Queued');
 		const second = await fixture.run({ operation: 'enqueueJob', exportId: job.exportId });
 		assert.equal(second.items()[0].json.status, 'Queued');
-		assert.equal(fixture.sandbox.apiCalls(`${job.exportId}/enqueue`).filter((c) => c.errorCode === '1029').length, 1);
+		assert.equal(fixture.sandbox.servedCalls(`${job.exportId}/enqueue`).filter((c) => c.errorCode === '1029').length, 1);
 	});
 
 	it('Get Job Status follows the job through Marketo’s 60-second ticks', async () => {
@@ -155,14 +155,14 @@ describe('single-endpoint operations in n8n’s engine', () => {
 		});
 		const [item] = items();
 		assert.ok((await readBinary(item.binary.part)).equals(job.file.subarray(100, 1100)));
-		assert.equal(fixture.sandbox.apiCalls(`${job.exportId}/file`).at(-1).range, 'bytes=100-1099');
+		assert.equal(fixture.sandbox.servedCalls(`${job.exportId}/file`).at(-1).range, 'bytes=100-1099');
 	});
 
 	it('Get Job File on a job that is not Completed says so, without downloading', async () => {
 		const job = fixture.sandbox.jobs.create({ fields: ['id'], format: 'CSV', filter: { staticListId: 1001 } });
 		const { error } = await fixture.run({ operation: 'getJobFile', exportId: job.exportId });
 		assert.match(error().message, new RegExp(`Export job ${job.exportId} is Created; only a Completed job has a file`));
-		assert.equal(fixture.sandbox.apiCalls(`${job.exportId}/file`).length, 0);
+		assert.equal(fixture.sandbox.servedCalls(`${job.exportId}/file`).length, 0);
 	});
 
 	it('reads parameters per input item and pairs each output with its item', async () => {

@@ -68,11 +68,11 @@ describe('Program Member Export in n8n’s engine', () => {
 		const { sandbox } = fixture;
 		const startAt = '2026-05-01T00:00:00Z';
 		const endAt = '2026-06-29T23:59:59Z';
-		const createsBefore = sandbox.apiCalls('/program/members/export/create.json').length;
+		const createsBefore = sandbox.servedCalls('/program/members/export/create.json').length;
 		const { items } = await fixture.run(
 			extract({ programIds: [1021, 1022], dateFilter: 'updatedAt', startAt, endAt, fields: ['leadId', 'statusName', 'updatedAt'], options: { typedValues: false } }),
 		);
-		assert.equal(sandbox.apiCalls('/program/members/export/create.json').length - createsBefore, 2);
+		assert.equal(sandbox.servedCalls('/program/members/export/create.json').length - createsBefore, 2);
 		const expected = sandbox.programMembers
 			.filter((m) => [1021, 1022].includes(m.programId) && m.updatedAt >= Date.parse(startAt) && m.updatedAt <= Date.parse(endAt))
 			.map((m) => expectedRecord(m, ['programId', 'leadId', 'statusName', 'updatedAt']));
@@ -141,7 +141,7 @@ describe('Program Member Export in n8n’s engine', () => {
 		assert.equal(status.items()[0].json.status, 'Created');
 		const cancelled = await fixture.run({ resource: 'programMemberExport', operation: 'cancelJob', exportId });
 		assert.equal(cancelled.items()[0].json.status, 'Cancelled');
-		assert.equal(sandbox.apiCalls(`/bulk/v1/program/members/export/${exportId}/status.json`).length, 1);
+		assert.equal(sandbox.servedCalls(`/bulk/v1/program/members/export/${exportId}/status.json`).length, 1);
 		const asLead = await fixture.run({ resource: 'leadExport', operation: 'getJobStatus', exportId });
 		assert.match(asLead.error().message, /Marketo error 1003/, 'a program member job is unknown at the lead endpoints');
 	});

@@ -59,11 +59,11 @@ describe('the registry of export kinds', () => {
 	it('has a sandbox route for every kind’s jobs', async () => {
 		for (const resource of resources) {
 			const value = resource.kind.resource;
-			const callsBefore = fixture.sandbox.apiCalls('/export.json').length;
+			const callsBefore = fixture.sandbox.servedCalls('/export.json').length;
 			const { items, error } = await fixture.run({ resource: value, operation: 'listJobs', ...PATH_PARAMETERS[value] });
 			assert.equal(error(), undefined, `${value}: ${error()?.message}`);
 			assert.ok(Array.isArray(items()));
-			assert.equal(fixture.sandbox.apiCalls('/export.json').length - callsBefore, 1, value);
+			assert.equal(fixture.sandbox.servedCalls('/export.json').length - callsBefore, 1, value);
 		}
 	});
 

@@ -66,7 +66,7 @@ describe('a processed-data store that cannot be trusted', () => {
 			assert.equal(created.length, 1, 'the extract made its own job');
 			assert.notEqual(items()[0]?.json.email, undefined, 'the items are this definition’s, not the other job’s');
 			assert.deepEqual(items().map((item) => item.json.id).sort((a, b) => a - b), sandbox.leads.filter((lead) => lead.id % 3 === 0).map((lead) => lead.id));
-			assert.ok(!sandbox.apiCalls(`${completed.exportId}/file.json`).length, 'the other workflow’s file was not downloaded');
+			assert.ok(!sandbox.servedCalls(`${completed.exportId}/file.json`).length, 'the other workflow’s file was not downloaded');
 			assert.match(hintsOf(run), /Jobs left by earlier runs were not looked for: n8n's processed-data store, where this node keeps its job journal, called recorded an entry no one recorded/);
 		} finally {
 			sandbox.jobs.stuck = false;
@@ -115,7 +115,7 @@ describe('a processed-data store that cannot be trusted', () => {
 		assert.equal(sandbox.jobs.jobs.size - jobsBefore, 1, 'a job of its own');
 		assert.ok(second.items().every((item) => 'email' in item.json && !('company' in item.json)));
 		assert.match(hintsOf(second.run), new RegExp(`Not adopted, as their files do not hold this definition's columns: export ${other.exportId}`));
-		assert.equal(sandbox.apiCalls(`${other.exportId}/file.json`).length, 1, 'one ranged read of its first bytes, no download');
+		assert.equal(sandbox.servedCalls(`${other.exportId}/file.json`).length, 1, 'one ranged read of its first bytes, no download');
 	});
 
 	it('the store at its limit and 10,000 jobs listed: a failing run keeps the position, and a stopped run’s job is adopted', { timeout: 300_000 }, async () => {

@@ -55,12 +55,12 @@ describe('Wide exports (200 columns) in n8n’s engine', () => {
 
 	it('Max Memory refuses a wide export before downloading, while the same leads with few fields pass', async () => {
 		const { sandbox } = fixture;
-		const filesBefore = sandbox.apiCalls('/file.json').length;
+		const filesBefore = sandbox.servedCalls('/file.json').length;
 		const wide = await fixture.run(extract({ fields: fields.map((field) => field.rest.name), options: { maxMemoryMb: 1 } }));
 		assert.match(wide.error().message, /The export would take about \d+ MB of memory as items \(\d+ leads × 200 columns\); Max Memory \(MB\) is 1\./);
 		assert.match(wide.error().description, /Use Output: Files/);
 		assert.match(wide.error().description, /raise Max Memory \(MB\)/);
-		assert.equal(sandbox.apiCalls('/file.json').length, filesBefore, 'nothing was downloaded');
+		assert.equal(sandbox.servedCalls('/file.json').length, filesBefore, 'nothing was downloaded');
 
 		const narrow = await fixture.run(extract({ fields: ['id', 'email', 'updatedAt'], options: { maxMemoryMb: 1 } }));
 		assert.ok(narrow.items().length > 100);
