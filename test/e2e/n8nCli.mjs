@@ -27,12 +27,13 @@ function installPackage(userFolder) {
 /**
  * `env` adds to n8n's environment for every command (a database, queue mode):
  * the CLI commands must see the same database as the servers they prepare.
+ * `withPackage: false` leaves the package out, for n8n's own installer to fetch.
  */
-export async function startN8n({ env: extraEnv = {}, version = N8N_VERSION } = {}) {
+export async function startN8n({ env: extraEnv = {}, version = N8N_VERSION, withPackage = true } = {}) {
 	const release = installN8n(version);
 	const n8nBin = release.bin;
 	const userFolder = mkdtempSync(join(tmpdir(), 'n8n-e2e-'));
-	installPackage(userFolder);
+	if (withPackage) installPackage(userFolder);
 	const env = {
 		...process.env,
 		PATH: release.nodeBin ? `${release.nodeBin}:${process.env.PATH}` : process.env.PATH,

@@ -24,7 +24,7 @@ async function until(what, check, { timeoutMs = 120_000, intervalMs = 500, outpu
  * @param postgres a server from startPostgres(); n8n keeps its own data in `database`
  * @param redis a server from startRedis(), for queue mode; none for regular mode
  */
-export async function startDeployment({ postgres, redis, database = 'n8n', version }) {
+export async function startDeployment({ postgres, redis, database = 'n8n', version, withPackage = true, env: extraEnv = {} }) {
 	const env = {
 		DB_TYPE: 'postgresdb',
 		DB_POSTGRESDB_HOST: postgres.host,
@@ -35,8 +35,9 @@ export async function startDeployment({ postgres, redis, database = 'n8n', versi
 		N8N_LISTEN_ADDRESS: '127.0.0.1',
 		N8N_SECURE_COOKIE: 'false',
 		...(redis ? { EXECUTIONS_MODE: 'queue', QUEUE_BULL_REDIS_HOST: redis.host, QUEUE_BULL_REDIS_PORT: String(redis.port) } : {}),
+		...extraEnv,
 	};
-	const n8n = await startN8n({ env, version });
+	const n8n = await startN8n({ env, version, withPackage });
 	const processes = new Set();
 	let main;
 	let cookie;
@@ -48,14 +49,20 @@ export async function startDeployment({ postgres, redis, database = 'n8n', versi
 		return started;
 	}
 
-	async function rest(method, path, body) {
+	/** A call to the REST API as the signed-in owner: `{ status, text, bytes }`, whatever the status. */
+	async function restAnswer(method, path, body) {
 		const response = await fetch(`${main.url}/rest${path}`, {
 			method,
 			headers: { 'content-type': 'application/json', ...(cookie ? { cookie: `n8n-auth=${cookie}` } : {}) },
 			body: body === undefined ? undefined : JSON.stringify(body),
 		});
-		const text = await response.text();
-		if (!response.ok) throw new Error(`${method} /rest${path}: ${response.status} ${text}`);
+		const bytes = Buffer.from(await response.arrayBuffer());
+		return { status: response.status, text: bytes.toString('utf8'), bytes };
+	}
+
+	async function rest(method, path, body) {
+		const { status, text } = await restAnswer(method, path, body);
+		if (status < 200 || status > 299) throw new Error(`${method} /rest${path}: ${status} ${text}`);
 		return text ? JSON.parse(text) : undefined;
 	}
 
@@ -68,12 +75,15 @@ export async function startDeployment({ postgres, redis, database = 'n8n', versi
 			const result = await n8n.run(args);
 			if (result.code !== 0) throw new Error(`publish:workflow failed: ${result.stdout}\n${result.stderr}`);
 		},
-		/** `n8n start`; resolves once its REST API answers. */
-		async startMain({ port: wanted } = {}) {
+		/** `n8n start`, with `env` added for this process; resolves once its REST API answers. */
+		async startMain({ port: wanted, env: processEnv = {} } = {}) {
 			const port = wanted ?? (await freePort());
-			const process = spawnN8n(['start'], { N8N_PORT: String(port), N8N_RUNNERS_BROKER_PORT: String(await freePort()) });
+			const process = spawnN8n(['start'], { N8N_PORT: String(port), N8N_RUNNERS_BROKER_PORT: String(await freePort()), ...processEnv });
 			const url = `http://127.0.0.1:${port}`;
-			await until('n8n start', () => process.child.exitCode === null && fetch(`${url}/rest/settings`).then((r) => r.ok, () => false), {
+			// While it starts, n8n answers every path with a 200 page "n8n is starting up": ready is settings as JSON,
+			// after its start-up work (N8N_COMMUNITY_PACKAGES installs among it).
+			const ready = (response) => response.ok && /json/.test(response.headers.get('content-type') ?? '');
+			await until('n8n start', () => process.child.exitCode === null && fetch(`${url}/rest/settings`).then(ready, () => false), {
 				output: process.output,
 			});
 			if (process.child.exitCode !== null) throw new Error(`n8n start exited: ${process.output()}`);
@@ -81,13 +91,14 @@ export async function startDeployment({ postgres, redis, database = 'n8n', versi
 			cookie = undefined;
 			return main;
 		},
-		/** `n8n worker`; resolves once it says it is ready for jobs. */
-		async startWorker({ concurrency = 5 } = {}) {
+		/** `n8n worker`, with `env` added for this process; resolves once it says it is ready for jobs. */
+		async startWorker({ concurrency = 5, env: processEnv = {} } = {}) {
 			const worker = spawnN8n(['worker', `--concurrency=${concurrency}`], {
 				N8N_RUNNERS_BROKER_PORT: String(await freePort()),
 				QUEUE_HEALTH_CHECK_ACTIVE: 'true',
 				QUEUE_HEALTH_CHECK_PORT: String(await freePort()),
 				N8N_PORT: String(await freePort()),
+				...processEnv,
 			});
 			await until('n8n worker', () => {
 				if (worker.child.exitCode !== null) throw new Error(`n8n worker exited: ${worker.output()}`);
@@ -99,19 +110,21 @@ export async function startDeployment({ postgres, redis, database = 'n8n', versi
 		async login() {
 			const post = (path, body) =>
 				fetch(`${main.url}/rest${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-			// /rest/settings answers before the auth routes exist: a 404 means "not yet".
+			// /rest/settings answers before the auth routes exist: a 404, or a 200 page "n8n is starting up", means "not yet".
+			const notYet = (answer) => answer.status === 404 || !/json/.test(answer.headers.get('content-type') ?? '');
 			const response = await until('n8n sign-in', async () => {
 				let answer = await post('/owner/setup', OWNER);
 				if (answer.status === 400 || answer.status === 403 || answer.status === 401) {
 					answer = await post('/login', { emailOrLdapLoginId: OWNER.email, email: OWNER.email, password: OWNER.password });
 				}
-				return answer.status === 404 ? undefined : answer;
+				return notYet(answer) ? undefined : answer;
 			});
 			if (!response.ok) throw new Error(`login: ${response.status} ${await response.text()}`);
 			cookie = /n8n-auth=([^;]+)/.exec(response.headers.get('set-cookie') ?? '')?.[1];
-			if (!cookie) throw new Error('login: no n8n-auth cookie');
+			if (!cookie) throw new Error(`login: no n8n-auth cookie (${response.status} ${[...response.headers].map(([k, v]) => `${k}: ${v}`).join('; ')} ${(await response.text()).slice(0, 300)})`);
 		},
 		rest,
+		restAnswer,
 		/** Starts a production execution of a workflow with a Webhook trigger on `path`. */
 		async webhook(path, body = {}) {
 			const response = await fetch(`${main.url}/webhook/${path}`, {
