@@ -84,14 +84,18 @@ describe('production: the package installed by n8n’s own community package ins
 			let worker;
 			/** The active sync workflow, and the end of each of its runs' last window. */
 			const sync = { id: undefined, runs: 0, ends: [] };
+			/** The package's version on the main's disk when its readiness check first said ready. */
+			let mainReadyWith;
 
 			/**
 			 * The main, then the worker once the main is ready (its start-up installs done). The worker has a user folder
 			 * of its own, as a container of its own would, unless `sharedFolder`: then the main's, as n8n's queue-mode
 			 * compose file shares one volume.
 			 */
-			const startServers = async (env, { sharedFolder = false } = {}) => {
-				await deployment.startMain({ env });
+			const startServers = async (env, { sharedFolder = false, readiness = false } = {}) => {
+				await deployment.startMain({ env, readiness });
+				// The compose file starts the worker once the main's health check (/healthz/readiness) says ready.
+				if (readiness) mainReadyWith = installedVersion(deployment.userFolder);
 				worker = await deployment.startWorker({ env: { ...env, N8N_USER_FOLDER: sharedFolder ? deployment.userFolder : workerFolder } });
 				await deployment.login();
 			};
@@ -280,7 +284,8 @@ describe('production: the package installed by n8n’s own community package ins
 
 					// Only the main reads N8N_COMMUNITY_PACKAGES, at its start. A worker with a folder of its own misses what it
 					// installs there, and after an update keeps loading its old copy (n8n 2.41 checks that the node types load,
-					// not their version): so here the worker shares the main's folder, started once the main is ready.
+					// not their version): so here, as in examples/docker-compose.yml, the worker shares the main's folder and
+					// starts once the main's readiness check says ready.
 					for (const by of [1, 2]) {
 						const wanted = laterVersion(by);
 						marketoChanges(20 + by);
@@ -290,9 +295,9 @@ describe('production: the package installed by n8n’s own community package ins
 								N8N_COMMUNITY_PACKAGES_MANAGED_BY_ENV: 'true',
 								N8N_COMMUNITY_PACKAGES: JSON.stringify([{ name: PACKAGE.name, version: wanted }]),
 							},
-							{ sharedFolder: true },
+							{ sharedFolder: true, readiness: true },
 						);
-						assert.equal(installedVersion(deployment.userFolder), wanted, `n8n ${by === 1 ? 'installed' : 'updated'} it at start-up`);
+						assert.equal(mainReadyWith, wanted, `n8n ${by === 1 ? 'installed' : 'updated'} it at start-up, before /healthz/readiness said ready`);
 						const listed = (await deployment.rest('GET', '/community-packages')).data;
 						assert.deepEqual(listed.map((entry) => [entry.packageName, entry.installedVersion]), [[PACKAGE.name, wanted]]);
 						const refused = await deployment.restAnswer('POST', '/community-packages', { name: PACKAGE.name, version: laterVersion(1) });

@@ -75,15 +75,19 @@ export async function startDeployment({ postgres, redis, database = 'n8n', versi
 			const result = await n8n.run(args);
 			if (result.code !== 0) throw new Error(`publish:workflow failed: ${result.stdout}\n${result.stderr}`);
 		},
-		/** `n8n start`, with `env` added for this process; resolves once its REST API answers. */
-		async startMain({ port: wanted, env: processEnv = {} } = {}) {
+		/**
+		 * `n8n start`, with `env` added for this process; resolves once its REST API answers, or with `readiness`,
+		 * once /healthz/readiness answers 200 (what a container's health check asks).
+		 */
+		async startMain({ port: wanted, env: processEnv = {}, readiness = false } = {}) {
 			const port = wanted ?? (await freePort());
 			const process = spawnN8n(['start'], { N8N_PORT: String(port), N8N_RUNNERS_BROKER_PORT: String(await freePort()), ...processEnv });
 			const url = `http://127.0.0.1:${port}`;
 			// While it starts, n8n answers every path with a 200 page "n8n is starting up": ready is settings as JSON,
 			// after its start-up work (N8N_COMMUNITY_PACKAGES installs among it).
-			const ready = (response) => response.ok && /json/.test(response.headers.get('content-type') ?? '');
-			await until('n8n start', () => process.child.exitCode === null && fetch(`${url}/rest/settings`).then(ready, () => false), {
+			const ready = (response) => response.ok && (readiness || /json/.test(response.headers.get('content-type') ?? ''));
+			const path = readiness ? '/healthz/readiness' : '/rest/settings';
+			await until('n8n start', () => process.child.exitCode === null && fetch(`${url}${path}`).then(ready, () => false), {
 				output: process.output,
 			});
 			if (process.child.exitCode !== null) throw new Error(`n8n start exited: ${process.output()}`);
