@@ -83,4 +83,22 @@ describe('release engineering', () => {
 		assert.ok(packageJson.author.name);
 		assert.match(readFileSync(join(root, 'README.md'), 'utf8'), new RegExp(`${repository.replace('/', '\\/')}`), 'README names the same repository');
 	});
+
+	it('examples/docker-compose.yml installs this version through N8N_COMMUNITY_PACKAGES, on a main and a worker that share its folder, the worker started once the main is ready', () => {
+		const compose = parse(readFileSync(join(root, 'examples', 'docker-compose.yml'), 'utf8'), { merge: true });
+		const { n8n: main, 'n8n-worker': worker } = compose.services;
+		for (const service of [main, worker]) {
+			const environment = service.environment;
+			assert.deepEqual(JSON.parse(environment.N8N_COMMUNITY_PACKAGES), [{ name: packageJson.name, version: packageJson.version }], 'a release raises the version here too');
+			assert.equal(environment.N8N_COMMUNITY_PACKAGES_MANAGED_BY_ENV, 'true');
+			assert.equal(environment.N8N_UNVERIFIED_PACKAGES_ENABLED, 'true', 'n8n 3.0 refuses unverified packages unless set');
+			assert.equal(environment.EXECUTIONS_MODE, 'queue');
+			assert.notEqual(environment.N8N_DEFAULT_BINARY_DATA_MODE, 'default', 'n8n 3.0 has no in-memory binary data');
+			assert.deepEqual(service.volumes, ['n8n_data:/home/node/.n8n']);
+		}
+		assert.equal(worker.command, 'worker');
+		assert.deepEqual(worker.depends_on, { n8n: { condition: 'service_healthy' } });
+		assert.match(main.healthcheck.test.join(' '), /\/healthz\/readiness/);
+		for (const image of [main.image, worker.image, compose.services.postgres.image]) assert.ok(image, 'every service names its image');
+	});
 });
