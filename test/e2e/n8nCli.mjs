@@ -123,8 +123,9 @@ export async function startN8n({ env: extraEnv = {}, version = N8N_VERSION, with
 			const deadline = Date.now() + 120_000;
 			for (;;) {
 				if (server.exitCode !== null) throw new Error(`n8n start exited: ${output}`);
-				// /healthz answers before the REST routes exist; /rest/settings only once they do.
-				const ready = await fetch(`${url}/rest/settings`).then((r) => r.ok, () => false);
+				// /healthz answers before the REST routes exist; /rest/settings only once they do, and until n8n has
+				// started fully every path answers 200 with a page "n8n is starting up": ready is settings as JSON.
+				const ready = await fetch(`${url}/rest/settings`).then((r) => r.ok && /json/.test(r.headers.get('content-type') ?? ''), () => false);
 				if (ready) break;
 				if (Date.now() > deadline) throw new Error(`n8n did not start within 2 minutes: ${output}`);
 				await new Promise((resolve) => setTimeout(resolve, 500));
