@@ -9,15 +9,14 @@
  *
  *   npm run scan        builds, packs, scans; exits 1 on any violation
  */
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 import { installScanner, SCANNER_VERSION } from './e2e/installN8n.mjs';
+import { packTarball, repo, unpackTarball } from './tarball.mjs';
 
-const root = join(import.meta.dirname, '..');
 const scannerDir = installScanner();
 const { analyzePackage, SOURCE_FILE_PATTERNS } = await import(
 	pathToFileURL(join(scannerDir, 'node_modules', '@n8n', 'scan-community-package', 'scanner', 'scanner.mjs')).href
@@ -25,15 +24,13 @@ const { analyzePackage, SOURCE_FILE_PATTERNS } = await import(
 
 const work = mkdtempSync(join(tmpdir(), 'n8n-scan-'));
 try {
-	const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_/i.test(key)));
-	const [{ filename }] = JSON.parse(execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], { cwd: root, env, encoding: 'utf8' }));
+	const tarball = packTarball(work);
 	const unpacked = join(work, 'package');
-	mkdirSync(unpacked);
-	execFileSync('tar', ['-xzf', join(work, filename), '-C', unpacked, '--strip-components=1']);
+	unpackTarball(tarball, unpacked);
 	// The same two legs, with the same file patterns, as analyzePackageByName.
 	const legs = [
-		['the source', await analyzePackage(root, SOURCE_FILE_PATTERNS)],
-		[`the tarball ${filename}`, await analyzePackage(unpacked, ['**/*.js', 'package.json'])],
+		['the source', await analyzePackage(repo, SOURCE_FILE_PATTERNS)],
+		[`the tarball ${basename(tarball)}`, await analyzePackage(unpacked, ['**/*.js', 'package.json'])],
 	];
 	for (const [what, result] of legs) {
 		console.log(`${result.passed ? '✅' : '❌'} @n8n/scan-community-package ${SCANNER_VERSION} on ${what}${result.passed ? '' : `: ${result.message}`}`);

@@ -29,6 +29,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+import { cleanEnv } from '../tarball.mjs';
+
 export const N8N_VERSION = '2.41.1';
 /** The last n8n 1.x release when this was written; many self-hosted users have not moved to 2.x. */
 export const N8N_1X_VERSION = '1.123.81';
@@ -53,16 +55,6 @@ export function n8nRelease(version = N8N_VERSION) {
 		/** Put first in PATH: the Node this release runs on. */
 		nodeBin: node24Bin,
 	};
-}
-
-/**
- * npm passes its configuration to scripts as npm_config_* variables; under `npm run`
- * this repo's ignore-scripts=true would reach the rebuild below and silently skip
- * the build. Child npm calls get the environment without them.
- */
-function cleanEnv(extra = {}) {
-	const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_/i.test(key)));
-	return { ...env, ...extra };
 }
 
 function npm(cwd, args, env = cleanEnv()) {

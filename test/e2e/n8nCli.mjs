@@ -4,24 +4,26 @@
  * through its CLI: import:credentials, import:workflow, execute.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { installN8n, N8N_VERSION } from '../../scripts/e2e/installN8n.mjs';
-
-const repo = join(import.meta.dirname, '..', '..');
-const pkg = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8'));
+import { packageJson, packTarball, unpackTarball } from '../../scripts/tarball.mjs';
 
 /** Packs the built package and unpacks it where n8n loads community packages. */
 function installPackage(userFolder) {
 	const packDir = mkdtempSync(join(tmpdir(), 'n8n-pack-'));
-	const output = execFileSync('npm', ['pack', '--json', '--pack-destination', packDir], { cwd: repo, encoding: 'utf8' });
-	const [{ filename }] = JSON.parse(output);
-	const target = join(userFolder, '.n8n', 'nodes', 'node_modules', pkg.name);
-	mkdirSync(target, { recursive: true });
-	execFileSync('tar', ['-xzf', join(packDir, filename), '-C', target, '--strip-components=1']);
+	unpackTarball(packTarball(packDir), join(userFolder, '.n8n', 'nodes', 'node_modules', packageJson.name));
 	rmSync(packDir, { recursive: true, force: true });
+}
+
+/**
+ * Until n8n has started fully, every path answers 200 with a page "n8n is starting up": an answer
+ * from n8n itself (its REST API, started) is JSON.
+ */
+export function answeredByN8n(response) {
+	return /json/.test(response.headers.get('content-type') ?? '');
 }
 
 /**
@@ -123,9 +125,8 @@ export async function startN8n({ env: extraEnv = {}, version = N8N_VERSION, with
 			const deadline = Date.now() + 120_000;
 			for (;;) {
 				if (server.exitCode !== null) throw new Error(`n8n start exited: ${output}`);
-				// /healthz answers before the REST routes exist; /rest/settings only once they do, and until n8n has
-				// started fully every path answers 200 with a page "n8n is starting up": ready is settings as JSON.
-				const ready = await fetch(`${url}/rest/settings`).then((r) => r.ok && /json/.test(r.headers.get('content-type') ?? ''), () => false);
+				// /healthz answers before the REST routes exist; /rest/settings only once they do.
+				const ready = await fetch(`${url}/rest/settings`).then((r) => r.ok && answeredByN8n(r), () => false);
 				if (ready) break;
 				if (Date.now() > deadline) throw new Error(`n8n did not start within 2 minutes: ${output}`);
 				await new Promise((resolve) => setTimeout(resolve, 500));

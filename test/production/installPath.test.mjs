@@ -34,6 +34,8 @@ const FIRST_RUN_START = '2026-01-01T00:00:00Z';
 const LOOK_BACK_MS = 30 * 60_000;
 const SYNC_PATH = 'install-path-sync';
 const REFUSED = /Installation of unverified community packages is forbidden!/;
+/** What README tells users of n8n 3.0 to set until the package is verified. */
+const UNVERIFIED_ALLOWED = { N8N_UNVERIFIED_PACKAGES_ENABLED: 'true' };
 const databaseOf = (version, use) => `${use}_${version.replace(/\./g, '_')}`;
 
 /** The version of the package n8n unpacked into a user folder, or undefined. */
@@ -84,19 +86,15 @@ describe('production: the package installed by n8n’s own community package ins
 			let worker;
 			/** The active sync workflow, and the end of each of its runs' last window. */
 			const sync = { id: undefined, runs: 0, ends: [] };
-			/** The package's version on the main's disk when its readiness check first said ready. */
-			let mainReadyWith;
 
-			/**
-			 * The main, then the worker once the main is ready (its start-up installs done). The worker has a user folder
-			 * of its own, as a container of its own would, unless `sharedFolder`: then the main's, as n8n's queue-mode
-			 * compose file shares one volume.
-			 */
-			const startServers = async (env, { sharedFolder = false, readiness = false } = {}) => {
-				await deployment.startMain({ env, readiness });
-				// The compose file starts the worker once the main's health check (/healthz/readiness) says ready.
-				if (readiness) mainReadyWith = installedVersion(deployment.userFolder);
-				worker = await deployment.startWorker({ env: { ...env, N8N_USER_FOLDER: sharedFolder ? deployment.userFolder : workerFolder } });
+			/** `n8n worker` with `env`, its user folder `folder`. */
+			const startWorker = async (env, folder) => {
+				worker = await deployment.startWorker({ env: { ...env, N8N_USER_FOLDER: folder } });
+			};
+			/** The main, then the worker with a user folder of its own, as a container of its own would have. */
+			const startServers = async (env) => {
+				await deployment.startMain({ env });
+				await startWorker(env, workerFolder);
 				await deployment.login();
 			};
 			/** What the worker said of packages, for a failure's message. */
@@ -166,8 +164,7 @@ describe('production: the package installed by n8n’s own community package ins
 			});
 
 			it('installed through the Install button’s API on the main and the worker: a Since Last Run sync runs, and an update keeps its credential and position', async () => {
-				// What README tells users of n8n 3.0 to set until the package is verified.
-				await startServers({ N8N_UNVERIFIED_PACKAGES_ENABLED: 'true' });
+				await startServers(UNVERIFIED_ALLOWED);
 				const installed = (await deployment.rest('POST', '/community-packages', { name: PACKAGE.name })).data;
 				assert.equal(installed.installedVersion, PACKAGE.version, 'the Install button installs the latest version');
 				assert.deepEqual(installed.installedNodes.map((node) => node.type), [NODE_TYPE]);
@@ -220,7 +217,7 @@ describe('production: the package installed by n8n’s own community package ins
 					// package"): README tells 1.x users to restart their workers after an update, as here.
 					await deployment.until('the worker unpacks the update', () => installedVersion(workerFolder) === next, { output: packageLines });
 					await worker.stop();
-					worker = await deployment.startWorker({ env: { N8N_UNVERIFIED_PACKAGES_ENABLED: 'true', N8N_USER_FOLDER: workerFolder } });
+					await startWorker(UNVERIFIED_ALLOWED, workerFolder);
 				}
 				await runSync('the run after the update');
 				assert.ok(!deployment.output().includes(sandbox.clientSecret), 'the client secret is in no log');
@@ -289,15 +286,15 @@ describe('production: the package installed by n8n’s own community package ins
 					for (const by of [1, 2]) {
 						const wanted = laterVersion(by);
 						marketoChanges(20 + by);
-						await startServers(
-							{
-								N8N_UNVERIFIED_PACKAGES_ENABLED: 'true',
-								N8N_COMMUNITY_PACKAGES_MANAGED_BY_ENV: 'true',
-								N8N_COMMUNITY_PACKAGES: JSON.stringify([{ name: PACKAGE.name, version: wanted }]),
-							},
-							{ sharedFolder: true, readiness: true },
-						);
-						assert.equal(mainReadyWith, wanted, `n8n ${by === 1 ? 'installed' : 'updated'} it at start-up, before /healthz/readiness said ready`);
+						const env = {
+							...UNVERIFIED_ALLOWED,
+							N8N_COMMUNITY_PACKAGES_MANAGED_BY_ENV: 'true',
+							N8N_COMMUNITY_PACKAGES: JSON.stringify([{ name: PACKAGE.name, version: wanted }]),
+						};
+						await deployment.startMain({ env, readiness: true });
+						assert.equal(installedVersion(deployment.userFolder), wanted, `n8n ${by === 1 ? 'installed' : 'updated'} it at start-up, before /healthz/readiness said ready`);
+						await startWorker(env, deployment.userFolder);
+						await deployment.login();
 						const listed = (await deployment.rest('GET', '/community-packages')).data;
 						assert.deepEqual(listed.map((entry) => [entry.packageName, entry.installedVersion]), [[PACKAGE.name, wanted]]);
 						const refused = await deployment.restAnswer('POST', '/community-packages', { name: PACKAGE.name, version: laterVersion(1) });

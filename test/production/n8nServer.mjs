@@ -5,7 +5,7 @@
  * on ports of its own, and stopAll() ends every process this deployment
  * started, whatever state the test is in.
  */
-import { startN8n } from '../e2e/n8nCli.mjs';
+import { answeredByN8n, startN8n } from '../e2e/n8nCli.mjs';
 import { freePort, startProcess } from './services.mjs';
 
 const OWNER = { email: 'owner@example.com', firstName: 'Ada', lastName: 'Lovelace', password: 'Production-Passw0rd' };
@@ -83,9 +83,8 @@ export async function startDeployment({ postgres, redis, database = 'n8n', versi
 			const port = wanted ?? (await freePort());
 			const process = spawnN8n(['start'], { N8N_PORT: String(port), N8N_RUNNERS_BROKER_PORT: String(await freePort()), ...processEnv });
 			const url = `http://127.0.0.1:${port}`;
-			// While it starts, n8n answers every path with a 200 page "n8n is starting up": ready is settings as JSON,
-			// after its start-up work (N8N_COMMUNITY_PACKAGES installs among it).
-			const ready = (response) => response.ok && (readiness || /json/.test(response.headers.get('content-type') ?? ''));
+			// Ready: settings answered by n8n itself, after its start-up work (N8N_COMMUNITY_PACKAGES installs among it).
+			const ready = (response) => response.ok && (readiness || answeredByN8n(response));
 			const path = readiness ? '/healthz/readiness' : '/rest/settings';
 			await until('n8n start', () => process.child.exitCode === null && fetch(`${url}${path}`).then(ready, () => false), {
 				output: process.output,
@@ -114,8 +113,8 @@ export async function startDeployment({ postgres, redis, database = 'n8n', versi
 		async login() {
 			const post = (path, body) =>
 				fetch(`${main.url}/rest${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-			// /rest/settings answers before the auth routes exist: a 404, or a 200 page "n8n is starting up", means "not yet".
-			const notYet = (answer) => answer.status === 404 || !/json/.test(answer.headers.get('content-type') ?? '');
+			// /rest/settings answers before the auth routes exist: a 404, or n8n's page "n8n is starting up", means "not yet".
+			const notYet = (answer) => answer.status === 404 || !answeredByN8n(answer);
 			const response = await until('n8n sign-in', async () => {
 				let answer = await post('/owner/setup', OWNER);
 				if (answer.status === 400 || answer.status === 403 || answer.status === 401) {

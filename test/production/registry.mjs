@@ -9,21 +9,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { installVerdaccio } from '../../scripts/e2e/installN8n.mjs';
+import { cleanEnv, packageJson, packTarball, unpackTarball } from '../../scripts/tarball.mjs';
 import { freePort, startProcess } from './services.mjs';
 
-const repo = join(import.meta.dirname, '..', '..');
-export const PACKAGE = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8'));
+export { packageJson as PACKAGE };
 
 /** The package's version with its patch part raised by `by`: a later release of the same code. */
 export function laterVersion(by) {
-	const [major, minor, patch] = PACKAGE.version.split(/[.-]/).map(Number);
+	const [major, minor, patch] = packageJson.version.split(/[.-]/).map(Number);
 	return `${major}.${minor}.${patch + by}`;
-}
-
-function npm(args, cwd) {
-	// npm's own environment (npm_config_* under `npm run`) must not reach the child: this repo ignores scripts.
-	const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_/i.test(key)));
-	return execFileSync('npm', args, { cwd, env, encoding: 'utf8' });
 }
 
 /**
@@ -32,17 +26,15 @@ function npm(args, cwd) {
  */
 export function packedPackage() {
 	const dir = mkdtempSync(join(tmpdir(), 'n8n-registry-pack-'));
-	const [{ filename }] = JSON.parse(npm(['pack', '--json', '--ignore-scripts', '--pack-destination', dir], repo));
-	const original = join(dir, filename);
+	const original = packTarball(dir);
 	return {
-		tarball(version = PACKAGE.version) {
-			if (version === PACKAGE.version) return original;
+		tarball(version = packageJson.version) {
+			if (version === packageJson.version) return original;
 			const unpacked = mkdtempSync(join(dir, 'unpacked-'));
-			execFileSync('tar', ['-xzf', original, '-C', unpacked]);
-			const manifestPath = join(unpacked, 'package', 'package.json');
+			unpackTarball(original, unpacked);
+			const manifestPath = join(unpacked, 'package.json');
 			writeFileSync(manifestPath, JSON.stringify({ ...JSON.parse(readFileSync(manifestPath, 'utf8')), version }, null, 2));
-			const [{ filename: repacked }] = JSON.parse(npm(['pack', '--json', '--ignore-scripts', '--pack-destination', dir], join(unpacked, 'package')));
-			return join(dir, repacked);
+			return packTarball(dir, unpacked);
 		},
 		cleanup: () => rmSync(dir, { recursive: true, force: true }),
 	};
@@ -91,15 +83,8 @@ export async function startRegistry() {
 		url,
 		/** `npm publish` of a tarball, under a dist-tag (`latest` moves only when asked). */
 		publish(tarball, tag = 'latest') {
-			npm(['publish', tarball, `--registry=${url}`, authKey, `--tag=${tag}`, '--ignore-scripts'], dir);
+			execFileSync('npm', ['publish', tarball, `--registry=${url}`, authKey, `--tag=${tag}`, '--ignore-scripts'], { cwd: dir, env: cleanEnv() });
 		},
-		/** What the registry says of one version (its `dist.integrity` is the checksum n8n verifies). */
-		async manifest(name, version) {
-			const response = await fetch(`${url}/${encodeURIComponent(name)}/${version}`);
-			if (!response.ok) throw new Error(`registry: ${name}@${version}: ${response.status}`);
-			return await response.json();
-		},
-		output: server.output,
 		async stop() {
 			await server.stop();
 			rmSync(dir, { recursive: true, force: true });
